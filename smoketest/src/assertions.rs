@@ -1,0 +1,3 @@
+//! Assertions (stub, being written).
+#[doc(hidden)]
+pub mod support {}

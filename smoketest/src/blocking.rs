@@ -1,0 +1,1 @@
+//! blocking (stub).

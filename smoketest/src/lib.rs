@@ -1,0 +1,71 @@
+//! Production smoke tests for Rust services.
+//!
+//! Unit and integration tests prove the code; smoke tests prove *this deployment*: the database
+//! answers, the mount is there, the new environment variable is set, the payment API is reachable.
+//! They run inside the deployed service, right after a deploy and every few minutes from
+//! monitoring, and they must be safe there: time-bounded, isolated from each other's panics, and
+//! (with `rolled_back`) leaving no writes behind.
+//!
+//! Write tests anywhere in your workspace with [`#[smoke_test]`](smoke_test); they are collected
+//! at link time, with no registration code:
+//!
+//! ```
+//! use smoketest::{smoke_test, Result};
+//!
+//! #[smoke_test]
+//! fn temp_dir_is_writable() -> Result {
+//!     let path = std::env::temp_dir().join("smoketest-doc-probe");
+//!     std::fs::write(&path, b"ok")?;
+//!     std::fs::remove_file(&path)?;
+//!     Ok(())
+//! }
+//!
+//! #[smoke_test(slow, timeout = "30s")]
+//! async fn something_expensive() {
+//!     smoketest::assert_equal!(2 + 2, 4, "arithmetic is broken on this host");
+//! }
+//! ```
+//!
+//! Then run them from `main` with [`Runner::run_cli`], or serve them over HTTP with the
+//! `smoketest-http` crate. The report is the one django-smoketest made familiar:
+//!
+//! ```text
+//! PASS
+//! test classes: 1
+//! tests run: 2
+//! tests passed: 2
+//! tests failed: 0
+//! tests errored: 0
+//! time: 0.412345ms
+//! ```
+//!
+//! # Features
+//! - `tokio`: [`Runner::run_cli`] drives the run inside a multi-threaded tokio runtime, so async
+//!   tests can use tokio-based clients (sqlx, reqwest) without an async `main`.
+//! - `anyhow`: `smoketest::Error` converts into `anyhow::Error`.
+
+mod assertions;
+mod blocking;
+mod cli;
+mod context;
+mod error;
+mod execute;
+mod outcome;
+mod panic;
+mod registry;
+mod report;
+mod runner;
+mod state;
+mod suite;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use crate::error::{Error, Result};
+pub use crate::outcome::Outcome;
+pub use crate::report::{Report, Status, TestReport};
+pub use crate::runner::{Runner, Tier};
+pub use crate::state::State;
+pub use crate::suite::{AsyncSuite, Suite};
+pub use smoketest_macros::smoke_test;
