@@ -1,1 +1,232 @@
-//! CLI (stub).
+//! The command-line entry point: flags in, report on stdout, exit code out.
+
+use std::fmt;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::runner::{Runner, Tier, split_apps};
+
+const USAGE: &str = "\
+Run the smoke tests linked into this program and print the report.
+
+Options:
+  --slow              run all tests, including those marked `slow` (default: the fast tier)
+  --json              print the report as JSON instead of text
+  --verbose, -v       add a line per test with its outcome and time (text only)
+  --failfast          stop starting tests after the first failure or error
+  --apps A,B          run only tests under these crate or module paths (env: SMOKETEST_APPS)
+  --skip-apps A,B     skip tests under these crate or module paths (env: SMOKETEST_SKIP_APPS)
+  --filter TEXT       run only tests whose name contains TEXT (repeatable)
+  --timeout DURATION  time limit per test without its own, e.g. 500ms, 5s, 1m (default: 10s)
+  --concurrency N     how many tests run at once; 1 runs them one by one (default: 64)
+  --list              print the names of the selected tests and exit
+  --help, -h          print this help and exit
+
+Exit status: 0 PASS, 1 FAIL, 2 usage error.
+";
+
+/// What the command line asked for.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Options {
+    pub(crate) tier: Tier,
+    pub(crate) json: bool,
+    pub(crate) verbose: bool,
+    pub(crate) failfast: bool,
+    pub(crate) apps: Option<Vec<String>>,
+    pub(crate) skip_apps: Option<Vec<String>>,
+    pub(crate) filters: Vec<String>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) concurrency: Option<usize>,
+    pub(crate) list: bool,
+    pub(crate) help: bool,
+}
+
+/// A command line that can't be run; printed as one line on stderr.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct UsageError(String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {} (see --help)", self.0)
+    }
+}
+
+pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        // `--flag=value` and `--flag value` are both accepted.
+        let (flag, inline_value) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |what: &str| -> Result<String, UsageError> {
+            inline_value
+                .clone()
+                .or_else(|| args.next().cloned())
+                .ok_or_else(|| UsageError(format!("{flag} needs a value: {what}")))
+        };
+        let no_value = || match &inline_value {
+            Some(_) => Err(UsageError(format!("{flag} takes no value"))),
+            None => Ok(true),
+        };
+        match flag {
+            "--slow" => options.tier = if no_value()? { Tier::Slow } else { Tier::Fast },
+            "--json" => options.json = no_value()?,
+            "--verbose" | "-v" => options.verbose = no_value()?,
+            "--failfast" => options.failfast = no_value()?,
+            "--list" => options.list = no_value()?,
+            "--help" | "-h" => options.help = no_value()?,
+            "--apps" => options.apps = Some(app_list(flag, &value("a comma-separated list of crate or module paths")?)?),
+            "--skip-apps" => {
+                options.skip_apps = Some(app_list(flag, &value("a comma-separated list of crate or module paths")?)?)
+            }
+            "--filter" => {
+                let text = value("a part of a test name")?;
+                if text.is_empty() {
+                    return Err(UsageError("--filter needs a non-empty part of a test name".into()));
+                }
+                options.filters.push(text);
+            }
+            "--timeout" => {
+                let text = value("a duration such as 500ms, 5s or 1m")?;
+                let timeout = humantime::parse_duration(&text)
+                    .map_err(|error| UsageError(format!("--timeout {text:?} is not a duration ({error}); write e.g. 500ms, 5s or 1m")))?;
+                if timeout.is_zero() {
+                    return Err(UsageError("--timeout must be greater than zero".into()));
+                }
+                options.timeout = Some(timeout);
+            }
+            "--concurrency" => {
+                let text = value("a number of tests, 1 or more")?;
+                match text.parse::<usize>() {
+                    Ok(n) if n >= 1 => options.concurrency = Some(n),
+                    _ => return Err(UsageError(format!("--concurrency {text:?} is not a number of tests, 1 or more"))),
+                }
+            }
+            _ if flag.starts_with('-') => return Err(UsageError(format!("unknown flag `{flag}`"))),
+            _ => return Err(UsageError(format!("unexpected argument `{arg}`"))),
+        }
+    }
+    Ok(options)
+}
+
+fn app_list(flag: &str, text: &str) -> Result<Vec<String>, UsageError> {
+    let apps = split_apps(text);
+    if apps.is_empty() {
+        return Err(UsageError(format!("{flag} needs at least one crate or module path")));
+    }
+    Ok(apps)
+}
+
+impl Options {
+    fn apply(&self, mut runner: Runner) -> Runner {
+        if let Some(apps) = &self.apps {
+            runner = runner.apps(apps.iter().cloned());
+        }
+        if let Some(skip_apps) = &self.skip_apps {
+            runner = runner.skip_apps(skip_apps.iter().cloned());
+        }
+        for text in &self.filters {
+            runner = runner.filter(text.clone());
+        }
+        if let Some(timeout) = self.timeout {
+            runner = runner.default_timeout(timeout);
+        }
+        if let Some(concurrency) = self.concurrency {
+            runner = runner.concurrency(concurrency);
+        }
+        runner.failfast(self.failfast)
+    }
+}
+
+/// Runs the command line `args` (without the program name) and returns the exit code.
+pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
+    let options = match parse(&args) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if options.help {
+        let _ = stdout.write_all(USAGE.as_bytes());
+        return ExitCode::SUCCESS;
+    }
+    let runner = options.apply(runner);
+    if options.list {
+        for name in runner.test_names(options.tier) {
+            let _ = writeln!(stdout, "{name}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    drop(stdout);
+    let report = runner.run_async(options.tier).await;
+    let text = if options.json {
+        let mut json = report.to_json();
+        json.push('\n');
+        json
+    } else if options.verbose {
+        report.to_verbose_text()
+    } else {
+        report.to_text()
+    };
+    // A closed stdout (`| head`) must not turn a passing run into a panic or a failure.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_flag_parses() {
+        let options = parse(&args(
+            "--slow --json -v --failfast --apps a,b --skip-apps=c --filter x --filter y \
+             --timeout 2s --concurrency 3 --list",
+        ))
+        .unwrap();
+        assert_eq!(
+            options,
+            Options {
+                tier: Tier::Slow,
+                json: true,
+                verbose: true,
+                failfast: true,
+                apps: Some(vec!["a".into(), "b".into()]),
+                skip_apps: Some(vec!["c".into()]),
+                filters: vec!["x".into(), "y".into()],
+                timeout: Some(Duration::from_secs(2)),
+                concurrency: Some(3),
+                list: true,
+                help: false,
+            }
+        );
+    }
+
+    #[test]
+    fn usage_errors_name_the_flag() {
+        let error = |line: &str| parse(&args(line)).unwrap_err().to_string();
+        assert_eq!(error("--bogus"), "error: unknown flag `--bogus` (see --help)");
+        assert_eq!(error("stray"), "error: unexpected argument `stray` (see --help)");
+        assert_eq!(
+            error("--apps"),
+            "error: --apps needs a value: a comma-separated list of crate or module paths (see --help)"
+        );
+        assert_eq!(error("--apps ,"), "error: --apps needs at least one crate or module path (see --help)");
+        assert_eq!(
+            error("--concurrency 0"),
+            "error: --concurrency \"0\" is not a number of tests, 1 or more (see --help)"
+        );
+        assert_eq!(error("--timeout 0s"), "error: --timeout must be greater than zero (see --help)");
+        assert_eq!(error("--json=yes"), "error: --json takes no value (see --help)");
+        assert!(error("--timeout soon").starts_with("error: --timeout \"soon\" is not a duration ("));
+    }
+}

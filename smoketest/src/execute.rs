@@ -1,1 +1,261 @@
-//! execute (stub).
+//! Running one test: set-up, body and tear-down, each bounded in time and isolated from panics.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::future::{Either, select};
+
+use crate::State;
+use crate::context::Context;
+use crate::outcome::{Failure, Outcome};
+use crate::panic::{CatchUnwind, catch};
+use crate::registry::{Body, TestCase};
+use crate::report::TestReport;
+use crate::suite::{Hooks, SuiteInstance, SuiteVTable};
+use crate::{Error, blocking};
+
+/// The suite a test runs in, already set up for this run.
+#[derive(Clone)]
+pub(crate) struct SuiteRun {
+    pub(crate) vtable: SuiteVTable,
+    pub(crate) instance: SuiteInstance,
+}
+
+/// Why a bounded step did not produce its value.
+struct TimedOut;
+
+/// Awaits `future` for at most `limit`.
+async fn within<T>(limit: Duration, future: impl Future<Output = T>) -> Result<T, TimedOut> {
+    let future = std::pin::pin!(future);
+    match select(future, futures_timer::Delay::new(limit)).await {
+        Either::Left((value, _)) => Ok(value),
+        Either::Right(((), _)) => Err(TimedOut),
+    }
+}
+
+/// `timed out after 2s`, with the duration as written in `timeout = "2s"`.
+pub(crate) fn timed_out_message(limit: Duration) -> String {
+    format!("timed out after {}", humantime::format_duration(limit))
+}
+
+/// Runs a synchronous piece of work on a worker thread, with panics caught, for at most `limit`.
+async fn on_worker<F>(limit: Duration, work: F) -> Result<Result<(), Failure>, TimedOut>
+where
+    F: FnOnce() -> Result<(), Error> + Send + 'static,
+{
+    let job = blocking::run(move || catch(|| work().map_err(Failure::from)));
+    match within(limit, job).await? {
+        Ok(result) => Ok(result),
+        Err(_canceled) => Ok(Err(Failure::errored("the worker thread running it was lost"))),
+    }
+}
+
+/// Runs a suite's set-up of the whole suite (`set_up_suite`), bounded by `limit`.
+pub(crate) async fn set_up_suite(
+    vtable: SuiteVTable,
+    state: Arc<State>,
+    limit: Duration,
+) -> Result<SuiteInstance, Failure> {
+    match vtable.hooks {
+        Hooks::Sync { set_up_suite, .. } => {
+            let job = blocking::run(move || catch(|| set_up_suite(&state).map_err(Failure::from)));
+            match within(limit, job).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(_canceled)) => Err(Failure::errored("the worker thread running it was lost")),
+                Err(TimedOut) => Err(Failure::errored(timed_out_message(limit))),
+            }
+        }
+        Hooks::Async { set_up_suite, .. } => {
+            let future = CatchUnwind::new(async move {
+                set_up_suite(&state).await.map_err(Failure::from)
+            });
+            within(limit, future)
+                .await
+                .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))))
+        }
+    }
+}
+
+/// Which per-instance hook to run.
+#[derive(Clone, Copy)]
+enum Hook {
+    SetUp,
+    TearDown,
+    TearDownSuite,
+}
+
+/// Runs one of a suite's hooks on its instance, bounded by `limit`.
+async fn run_hook(suite: &SuiteRun, hook: Hook, limit: Duration) -> Result<(), Failure> {
+    let instance = suite.instance.clone();
+    let outcome = match suite.vtable.hooks {
+        Hooks::Sync {
+            set_up,
+            tear_down,
+            tear_down_suite,
+            ..
+        } => {
+            let function = match hook {
+                Hook::SetUp => set_up,
+                Hook::TearDown => tear_down,
+                Hook::TearDownSuite => tear_down_suite,
+            };
+            on_worker(limit, move || function(&*instance)).await
+        }
+        Hooks::Async {
+            set_up,
+            tear_down,
+            tear_down_suite,
+            ..
+        } => {
+            let function = match hook {
+                Hook::SetUp => set_up,
+                Hook::TearDown => tear_down,
+                Hook::TearDownSuite => tear_down_suite,
+            };
+            let future =
+                CatchUnwind::new(async move { function(&*instance).await.map_err(Failure::from) });
+            within(limit, future).await
+        }
+    };
+    outcome.unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))))
+}
+
+/// Runs `tear_down_suite` once at the end of the run.
+pub(crate) async fn tear_down_suite(suite: &SuiteRun, limit: Duration) -> Result<(), Failure> {
+    run_hook(suite, Hook::TearDownSuite, limit).await
+}
+
+/// How the body ended, and whether a synchronous tear-down already ran with it.
+struct BodyEnd {
+    result: Result<(), Failure>,
+    tear_down: Option<Result<(), Failure>>,
+    /// The body is still running on an abandoned worker thread, which will run a synchronous
+    /// tear-down itself when the body returns.
+    tear_down_pending: bool,
+}
+
+/// Runs one test; `suite` is `Err` when its `set_up_suite` failed.
+pub(crate) async fn run_test(
+    case: &TestCase,
+    state: Arc<State>,
+    suite: Option<Result<SuiteRun, Failure>>,
+    limit: Duration,
+) -> TestReport {
+    let started = Instant::now();
+    let result = run_steps(case, state, suite, limit).await;
+    let elapsed = started.elapsed();
+    let (outcome, message, location, backtrace) = match result {
+        Ok(()) => (Outcome::Passed, None, None, None),
+        Err(failure) => {
+            let failure = failure.or_at_file_line(case.test.file, case.test.line);
+            (failure.outcome, Some(failure.message), failure.location, failure.backtrace)
+        }
+    };
+    TestReport {
+        name: case.name.clone(),
+        suite: case.suite_name.clone(),
+        outcome,
+        time: elapsed.as_secs_f64() * 1000.0,
+        message,
+        location,
+        slow: case.test.slow,
+        rolled_back: case.test.rolled_back,
+        backtrace,
+    }
+}
+
+async fn run_steps(
+    case: &TestCase,
+    state: Arc<State>,
+    suite: Option<Result<SuiteRun, Failure>>,
+    limit: Duration,
+) -> Result<(), Failure> {
+    if let Some(error) = &case.collection_error {
+        return Err(Failure::errored(error.clone()));
+    }
+    let suite = match suite {
+        Some(Ok(suite)) => Some(suite),
+        Some(Err(failure)) => return Err(failure.prefixed("set_up_suite failed: ")),
+        None => None,
+    };
+    let deadline = Instant::now() + limit;
+    if let Some(suite) = &suite {
+        run_hook(suite, Hook::SetUp, limit)
+            .await
+            .map_err(|failure| failure.prefixed("set_up failed: "))?;
+    }
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let end = run_body(case, state, suite.as_ref(), remaining, limit).await;
+    let tear_down = match (&suite, end.tear_down, end.tear_down_pending) {
+        (Some(_), Some(done), _) => done,
+        (Some(_), None, true) | (None, _, _) => Ok(()),
+        // A fresh allowance: cleaning up must not be skipped because the body used up the time.
+        (Some(suite), None, false) => run_hook(suite, Hook::TearDown, limit).await,
+    };
+    match (end.result, tear_down) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Ok(()), Err(failure)) => Err(failure.prefixed("tear_down failed: ")),
+        (Err(failure), Ok(())) => Err(failure),
+        (Err(mut failure), Err(tear_down)) => {
+            failure.message = format!("{}; tear_down also failed: {}", failure.message, tear_down.message);
+            Err(failure)
+        }
+    }
+}
+
+async fn run_body(
+    case: &TestCase,
+    state: Arc<State>,
+    suite: Option<&SuiteRun>,
+    remaining: Duration,
+    limit: Duration,
+) -> BodyEnd {
+    let mut context = Context::new(state, suite.map(|suite| suite.instance.clone()));
+    match case.test.body {
+        Body::Async(body) => {
+            let future = CatchUnwind::new(body(&mut context));
+            let result = within(remaining, future)
+                .await
+                .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))));
+            BodyEnd {
+                result,
+                tear_down: None,
+                tear_down_pending: false,
+            }
+        }
+        Body::Sync(body) => {
+            // A synchronous suite's tear-down runs on the body's own thread, right after it: if the
+            // body outlives its timeout, tear_down still runs after it, never concurrently with it.
+            let sync_tear_down = suite.and_then(|suite| match suite.vtable.hooks {
+                Hooks::Sync { tear_down, .. } => Some((tear_down, suite.instance.clone())),
+                Hooks::Async { .. } => None,
+            });
+            let has_sync_tear_down = sync_tear_down.is_some();
+            let job = blocking::run(move || {
+                let result = catch(|| body(&mut context));
+                let tear_down = sync_tear_down.map(|(tear_down, instance)| {
+                    catch(|| tear_down(&*instance).map_err(Failure::from))
+                });
+                (result, tear_down)
+            });
+            match within(remaining, job).await {
+                Ok(Ok((result, tear_down))) => BodyEnd {
+                    result,
+                    tear_down,
+                    tear_down_pending: false,
+                },
+                Ok(Err(_canceled)) => BodyEnd {
+                    result: Err(Failure::errored("the worker thread running it was lost")),
+                    tear_down: None,
+                    tear_down_pending: has_sync_tear_down,
+                },
+                Err(TimedOut) => BodyEnd {
+                    result: Err(Failure::errored(timed_out_message(limit))),
+                    tear_down: None,
+                    tear_down_pending: has_sync_tear_down,
+                },
+            }
+        }
+    }
+}

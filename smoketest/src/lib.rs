@@ -44,6 +44,10 @@
 //!   tests can use tokio-based clients (sqlx, reqwest) without an async `main`.
 //! - `anyhow`: `smoketest::Error` converts into `anyhow::Error`.
 
+// Lets `#[smoke_test]`, which names `::smoketest`, be used in this crate's own tests.
+#[allow(unused_extern_crates)]
+extern crate self as smoketest;
+
 mod assertions;
 mod blocking;
 mod cli;
@@ -65,7 +69,7 @@ pub mod __private;
 pub use crate::error::{Error, Result};
 pub use crate::outcome::Outcome;
 pub use crate::report::{Report, Status, TestReport};
-pub use crate::runner::{Runner, Tier};
+pub use crate::runner::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Runner, Tier};
 pub use crate::state::State;
 pub use crate::suite::{AsyncSuite, Suite};
 pub use smoketest_macros::smoke_test;

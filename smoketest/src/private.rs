@@ -9,7 +9,7 @@ pub use crate::panic::{AssertionFailure, assertion_failed};
 pub use crate::assertions::support as assert;
 pub use crate::registry::{Body, BodyResult, Param, SMOKE_TESTS_V0, SmokeTest};
 pub use crate::suite::probe;
-pub use crate::suite::{BoxFuture, SuiteVTable};
+pub use crate::suite::{BoxFuture, SuiteInstance, SuiteVTable};
 
 use std::convert::Infallible;
 

@@ -173,3 +173,105 @@ pub(crate) fn linked() -> Arc<[TestCase]> {
     static LINKED: OnceLock<Arc<[TestCase]>> = OnceLock::new();
     LINKED.get_or_init(|| collect(SMOKE_TESTS_V0.iter()).into()).clone()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::probe::{Probe, ViaState as _, ViaSuite as _};
+    use crate::{Result, State, Suite};
+
+    struct Db;
+    impl Suite for Db {
+        fn set_up_suite(_: &State) -> Result<Self> {
+            Ok(Db)
+        }
+    }
+    struct Cache;
+    impl Suite for Cache {
+        fn set_up_suite(_: &State) -> Result<Self> {
+            Ok(Cache)
+        }
+    }
+
+    fn body(_: &mut Context) -> BodyResult {
+        Ok(())
+    }
+
+    fn no_params() -> Vec<Param> {
+        Vec::new()
+    }
+    fn db_param() -> Vec<Param> {
+        vec![Param::shared::<u32>((&&&Probe::<u32>::new()).suite_vtable()), Param::shared::<Db>((&&&Probe::<Db>::new()).suite_vtable())]
+    }
+    fn mut_db_param() -> Vec<Param> {
+        let mut param = Param::shared::<Db>((&&&Probe::<Db>::new()).suite_vtable());
+        param.exclusive = true;
+        vec![param]
+    }
+    fn two_suites() -> Vec<Param> {
+        vec![
+            Param::shared::<Db>((&&&Probe::<Db>::new()).suite_vtable()),
+            Param::shared::<Cache>((&&&Probe::<Cache>::new()).suite_vtable()),
+        ]
+    }
+
+    const fn entry(function: &'static str, line: u32, params: fn() -> Vec<Param>) -> SmokeTest {
+        SmokeTest {
+            module_path: "app::smoke",
+            function,
+            file: "src/smoke.rs",
+            line,
+            slow: false,
+            rolled_back: false,
+            timeout: None,
+            params,
+            body: Body::Sync(body),
+        }
+    }
+
+    static FREE: SmokeTest = entry("free", 1, no_params);
+    static DUPLICATE_A: SmokeTest = entry("twice", 10, no_params);
+    static DUPLICATE_B: SmokeTest = entry("twice", 20, no_params);
+    static IN_SUITE: SmokeTest = entry("in_suite", 30, db_param);
+    static MUT_SUITE: SmokeTest = entry("mut_suite", 40, mut_db_param);
+    static TWO_SUITES: SmokeTest = entry("two_suites", 50, two_suites);
+
+    #[test]
+    fn names_are_module_or_suite_paths_and_sorted() {
+        let cases = collect([&IN_SUITE, &FREE]);
+        let names: Vec<&str> = cases.iter().map(|case| case.name.as_str()).collect();
+        let suite = std::any::type_name::<Db>();
+        assert_eq!(names, ["app::smoke::free".to_owned(), format!("{suite}::in_suite")]);
+        assert_eq!(cases[0].suite_name, "app::smoke");
+        assert_eq!(cases[1].suite_name, suite);
+        assert!(cases.iter().all(|case| case.collection_error.is_none()));
+    }
+
+    #[test]
+    fn duplicate_names_are_reported_on_each_copy_not_a_panic() {
+        let cases = collect([&DUPLICATE_B, &FREE, &DUPLICATE_A]);
+        let errors: Vec<Option<&str>> = cases.iter().map(|case| case.collection_error.as_deref()).collect();
+        assert_eq!(
+            errors,
+            [
+                None,
+                Some("duplicate smoke test name: also defined at src/smoke.rs:20"),
+                Some("duplicate smoke test name: also defined at src/smoke.rs:10"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mut_suite_or_two_suites_is_a_collection_error() {
+        let cases = collect([&MUT_SUITE, &TWO_SUITES]);
+        let db = std::any::type_name::<Db>();
+        let cache = std::any::type_name::<Cache>();
+        assert_eq!(
+            cases.iter().map(|case| case.collection_error.clone().unwrap()).collect::<Vec<_>>(),
+            [
+                format!("takes `&mut {db}`, but suites are shared by their tests: take `&{db}`"),
+                format!("takes two suites, `{db}` and `{cache}`; a test belongs to one suite"),
+            ]
+        );
+    }
+}

@@ -1,9 +1,324 @@
-//! The report (stub, being written).
-#![allow(missing_docs)]
+//! The report of a run, in the text and JSON formats of the contract (django-smoketest's).
+
+use std::fmt::{self, Write as _};
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
+
+use crate::outcome::Outcome;
+use crate::runner::Tier;
+
+/// `PASS` when no test failed or errored (zero tests is a pass), else `FAIL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    /// Nothing failed or errored.
+    #[serde(rename = "PASS")]
+    Pass,
+    /// At least one test failed or errored.
+    #[serde(rename = "FAIL")]
+    Fail,
+}
+
+impl Status {
+    /// `"PASS"` or `"FAIL"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of one run: totals, the names of failed and errored tests, and per-test details.
+///
+/// [`to_text`](Report::to_text) and [`to_json`](Report::to_json) give the two formats monitoring
+/// scripts parse; the JSON keys are stable (new keys may be added, none removed or renamed) and
+/// the type round-trips through serde.
+///
+/// ```
+/// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+/// assert_eq!(report.status, smoketest::Status::Pass);
+/// assert!(report.to_text().starts_with("PASS\ntest classes: 0\ntests run: 0\n"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Report {}
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Status { #[serde(rename = "PASS")] Pass, #[serde(rename = "FAIL")] Fail }
+#[non_exhaustive]
+pub struct Report {
+    /// `PASS` or `FAIL`.
+    pub status: Status,
+    /// Distinct suites with at least one test selected (a free test's suite is its module).
+    pub test_classes: usize,
+    /// Tests run (each counted once).
+    pub tests_run: usize,
+    /// Tests that passed.
+    pub tests_passed: usize,
+    /// Tests that failed.
+    pub tests_failed: usize,
+    /// Tests that errored.
+    pub tests_errored: usize,
+    /// Names of failed tests, sorted.
+    pub failed_tests: Vec<String>,
+    /// Names of errored tests, sorted.
+    pub errored_tests: Vec<String>,
+    /// Wall time of the run in milliseconds.
+    pub time: f64,
+    /// Which tier ran: `fast` (tests not marked `slow`) or `slow` (all tests).
+    pub tier: Tier,
+    /// `false` when the binary was built with `panic = "abort"`: a panicking test then aborts
+    /// the process instead of being reported.
+    pub panics_caught: bool,
+    /// One entry per test run, sorted by name.
+    pub tests: Vec<TestReport>,
+}
+
+/// What happened to one test.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TestReport {}
+#[non_exhaustive]
+pub struct TestReport {
+    /// `crate::module::Suite::function` or `crate::module::function`.
+    pub name: String,
+    /// The suite: the suite type's path, or the module of a free test.
+    pub suite: String,
+    /// Passed, failed or errored.
+    pub outcome: Outcome,
+    /// How long it took, set-up and tear-down included, in milliseconds.
+    pub time: f64,
+    /// Why it failed or errored.
+    pub message: Option<String>,
+    /// `file:line` of the failed assertion, the panic, the `?` that returned the error, or the
+    /// test function.
+    pub location: Option<String>,
+    /// Marked `slow`.
+    pub slow: bool,
+    /// Marked `rolled_back`.
+    pub rolled_back: bool,
+    /// A backtrace of the panic, when `RUST_BACKTRACE` (or `RUST_LIB_BACKTRACE`) asked for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backtrace: Option<String>,
+}
+
+impl Report {
+    /// Builds a report from per-test results in any order.
+    pub(crate) fn new(tier: Tier, mut tests: Vec<TestReport>, elapsed: Duration) -> Self {
+        tests.sort_by(|a, b| a.name.cmp(&b.name));
+        let names = |outcome: Outcome| -> Vec<String> {
+            tests
+                .iter()
+                .filter(|test| test.outcome == outcome)
+                .map(|test| test.name.clone())
+                .collect()
+        };
+        let failed_tests = names(Outcome::Failed);
+        let errored_tests = names(Outcome::Errored);
+        let mut suites: Vec<&str> = tests.iter().map(|test| test.suite.as_str()).collect();
+        suites.sort_unstable();
+        suites.dedup();
+        let status = if failed_tests.is_empty() && errored_tests.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        Report {
+            status,
+            test_classes: suites.len(),
+            tests_run: tests.len(),
+            tests_passed: tests.len() - failed_tests.len() - errored_tests.len(),
+            tests_failed: failed_tests.len(),
+            tests_errored: errored_tests.len(),
+            failed_tests,
+            errored_tests,
+            time: elapsed.as_secs_f64() * 1000.0,
+            tier,
+            panics_caught: crate::panic::PANICS_ARE_CAUGHT,
+            tests,
+        }
+    }
+
+    /// Whether the run passed.
+    pub fn passed(&self) -> bool {
+        self.status == Status::Pass
+    }
+
+    /// The text format: seven summary lines, then (if anything failed or errored) a blank line and
+    /// one line per failed test, then per errored test, each sorted by name:
+    ///
+    /// ```text
+    /// FAIL
+    /// test classes: 1
+    /// tests run: 3
+    /// tests passed: 1
+    /// tests failed: 1
+    /// tests errored: 1
+    /// time: 12.503311ms
+    ///
+    /// app::smoke::Db::counts failed: 0 not greater than 0 (at src/smoke.rs:12)
+    /// app::smoke::Db::writes errored: panicked: disk full (at src/smoke.rs:20)
+    /// ```
+    pub fn to_text(&self) -> String {
+        let mut text = self.summary_text();
+        if !self.panics_caught {
+            text.push_str(
+                "\nnote: built with panic = \"abort\": a panicking test aborts the process instead \
+                 of being reported\n",
+            );
+        }
+        text
+    }
+
+    /// [`to_text`](Report::to_text) followed by a blank line and one line per test with its
+    /// outcome and time: `app::smoke::Db::counts ... passed (0.208311ms)`.
+    pub fn to_verbose_text(&self) -> String {
+        let mut text = self.to_text();
+        if !self.tests.is_empty() {
+            text.push('\n');
+        }
+        for test in &self.tests {
+            // Writing to a String cannot fail.
+            let _ = writeln!(text, "{} ... {} ({:.6}ms)", test.name, test.outcome, test.time);
+        }
+        text
+    }
+
+    fn summary_text(&self) -> String {
+        let mut text = String::with_capacity(160 + 80 * (self.tests_failed + self.tests_errored));
+        // Writing to a String cannot fail.
+        let _ = write!(
+            text,
+            "{}\ntest classes: {}\ntests run: {}\ntests passed: {}\ntests failed: {}\n\
+             tests errored: {}\ntime: {:.6}ms\n",
+            self.status,
+            self.test_classes,
+            self.tests_run,
+            self.tests_passed,
+            self.tests_failed,
+            self.tests_errored,
+            self.time
+        );
+        if self.status == Status::Fail {
+            text.push('\n');
+            for outcome in [Outcome::Failed, Outcome::Errored] {
+                for test in self.tests.iter().filter(|test| test.outcome == outcome) {
+                    text.push_str(&test.line());
+                    text.push('\n');
+                }
+            }
+        }
+        text
+    }
+
+    /// The JSON format: an object with `status`, `test_classes`, `tests_run`, `tests_passed`,
+    /// `tests_failed`, `tests_errored`, `failed_tests`, `errored_tests`, `time`, and the details
+    /// (`tier`, `panics_caught`, `tests`).
+    pub fn to_json(&self) -> String {
+        // A Report holds only strings, numbers, booleans and enums: serialisation cannot fail.
+        serde_json::to_string(self).expect("a Report always serialises")
+    }
+}
+
+impl TestReport {
+    /// The report line: `<name> failed: <message> (at <file>:<line>)`, the message on one line.
+    fn line(&self) -> String {
+        let mut line = format!("{} {}", self.name, self.outcome);
+        if let Some(message) = &self.message {
+            line.push_str(": ");
+            line.push_str(&escape_newlines(message));
+        }
+        if let Some(location) = &self.location {
+            // Writing to a String cannot fail.
+            let _ = write!(line, " (at {location})");
+        }
+        line
+    }
+}
+
+/// Keeps a message on one line: `\n` and `\r` become the two characters `\n` and `\r`.
+fn escape_newlines(message: &str) -> String {
+    message.replace('\r', "\\r").replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test(name: &str, suite: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
+        TestReport {
+            name: name.into(),
+            suite: suite.into(),
+            outcome,
+            time: 1.5,
+            message: message.map(Into::into),
+            location: message.map(|_| "src/smoke.rs:7".into()),
+            slow: false,
+            rolled_back: false,
+            backtrace: None,
+        }
+    }
+
+    fn sample() -> Report {
+        Report::new(
+            Tier::Fast,
+            vec![
+                test("app::smoke::B::z", "app::smoke::B", Outcome::Errored, Some("panicked: x\ny")),
+                test("app::smoke::A::b", "app::smoke::A", Outcome::Failed, Some("1 != 2")),
+                test("app::smoke::A::a", "app::smoke::A", Outcome::Passed, None),
+                test("app::smoke::B::c", "app::smoke::B", Outcome::Failed, Some("no")),
+            ],
+            Duration::from_micros(1_200_307),
+        )
+    }
+
+    #[test]
+    fn text_lists_failures_then_errors_sorted_with_escaped_newlines() {
+        assert_eq!(
+            sample().to_text(),
+            "FAIL\ntest classes: 2\ntests run: 4\ntests passed: 1\ntests failed: 2\n\
+             tests errored: 1\ntime: 1200.307000ms\n\n\
+             app::smoke::A::b failed: 1 != 2 (at src/smoke.rs:7)\n\
+             app::smoke::B::c failed: no (at src/smoke.rs:7)\n\
+             app::smoke::B::z errored: panicked: x\\ny (at src/smoke.rs:7)\n"
+        );
+    }
+
+    #[test]
+    fn zero_tests_is_a_pass_with_zero_counts() {
+        let report = Report::new(Tier::Slow, vec![], Duration::ZERO);
+        assert_eq!(
+            report.to_text(),
+            "PASS\ntest classes: 0\ntests run: 0\ntests passed: 0\ntests failed: 0\n\
+             tests errored: 0\ntime: 0.000000ms\n"
+        );
+    }
+
+    #[test]
+    fn json_has_the_contract_keys_and_round_trips() {
+        let report = sample();
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["status"], "FAIL");
+        assert_eq!(json["test_classes"], 2);
+        assert_eq!(json["tests_run"], 4);
+        assert_eq!(json["tests_passed"], 1);
+        assert_eq!(json["tests_failed"], 2);
+        assert_eq!(json["tests_errored"], 1);
+        assert_eq!(json["failed_tests"], serde_json::json!(["app::smoke::A::b", "app::smoke::B::c"]));
+        assert_eq!(json["errored_tests"], serde_json::json!(["app::smoke::B::z"]));
+        assert_eq!(json["time"], 1200.307);
+        assert_eq!(json["tests"][2]["outcome"], "failed");
+        assert_eq!(json["tests"][0]["message"], serde_json::Value::Null);
+        let back: Report = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(back, report);
+    }
+
+    #[test]
+    fn verbose_text_adds_a_line_per_test() {
+        let text = sample().to_verbose_text();
+        assert!(text.ends_with(
+            "\n\napp::smoke::A::a ... passed (1.500000ms)\napp::smoke::A::b ... failed (1.500000ms)\n\
+             app::smoke::B::c ... failed (1.500000ms)\napp::smoke::B::z ... errored (1.500000ms)\n"
+        ));
+    }
+}

@@ -1,10 +1,411 @@
-//! The runner (stub, being written).
-#![allow(missing_docs)]
-#[derive(Default)]
-pub struct Runner {}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tier { Fast, Slow }
+//! The runner: selects tests, runs them concurrently within their time limits, builds the report.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use futures_util::lock::Mutex as AsyncMutex;
+use futures_util::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+
+use crate::State;
+use crate::execute::{self, SuiteRun};
+use crate::outcome::{Failure, Outcome};
+use crate::registry::{self, TestCase};
+use crate::report::{Report, TestReport};
+
+/// Which tests a run includes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Tests not marked `slow`: cheap enough for monitoring to run every few minutes.
+    #[default]
+    Fast,
+    /// All tests, `slow` ones included: for after a deploy.
+    Slow,
+}
+
+impl Tier {
+    /// `"fast"` or `"slow"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Fast => "fast",
+            Tier::Slow => "slow",
+        }
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Default time limit of one test, unless the runner or the test sets another.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default number of tests running at once. Smoke tests mostly wait on I/O, so running them
+/// together makes a run cost about what its slowest test costs.
+pub const DEFAULT_CONCURRENCY: usize = 64;
+
+/// Runs smoke tests: which ones (tier, apps, filters), with what state, under which limits.
+///
+/// ```
+/// use std::time::Duration;
+/// use smoketest::{Runner, Tier};
+///
+/// struct Config { region: &'static str }
+///
+/// let report = Runner::new()
+///     .with_state(Config { region: "eu-west-1" })
+///     .apps(["my_app"])                       // only tests under the `my_app` crate
+///     .default_timeout(Duration::from_secs(5))
+///     .run(Tier::Fast);
+/// println!("{}", report.to_text());
+/// ```
+///
+/// From `main`, [`run_cli`](Runner::run_cli) does the same with flags read from the command line.
+#[derive(Clone)]
+pub struct Runner {
+    tests: Arc<[TestCase]>,
+    state: Arc<State>,
+    apps: Vec<String>,
+    skip_apps: Vec<String>,
+    filters: Vec<String>,
+    failfast: bool,
+    timeout: Duration,
+    concurrency: usize,
+}
+
+impl Default for Runner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Runner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runner")
+            .field("tests", &self.tests.len())
+            .field("state", &self.state)
+            .field("apps", &self.apps)
+            .field("skip_apps", &self.skip_apps)
+            .field("filters", &self.filters)
+            .field("failfast", &self.failfast)
+            .field("timeout", &self.timeout)
+            .field("concurrency", &self.concurrency)
+            .finish()
+    }
+}
+
+/// Splits a comma-separated list of crate or module paths, as `--apps` and `SMOKETEST_APPS` take.
+pub(crate) fn split_apps(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|app| !app.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `name` lies under the crate or module path `prefix`, segment-wise: `app` selects
+/// `app::smoke::x` but not `application::x`. Cargo package names work too: `my-app` is `my_app`.
+fn under_path(name: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches("::");
+    let prefix = prefix.replace('-', "_");
+    name == prefix
+        || name
+            .strip_prefix(prefix.as_str())
+            .is_some_and(|rest| rest.starts_with("::"))
+}
+
 impl Runner {
-    pub fn new() -> Self { Runner {} }
-    pub fn with_state<T: std::any::Any + Send + Sync>(self, _value: T) -> Self { self }
+    /// A runner over every test linked into the program, with default options: a 10 s timeout
+    /// per test, up to 64 tests at once, and the app selection of the `SMOKETEST_APPS` /
+    /// `SMOKETEST_SKIP_APPS` environment variables (comma-separated crate or module paths).
+    pub fn new() -> Self {
+        let from_env = |name: &str| std::env::var(name).map(|value| split_apps(&value)).unwrap_or_default();
+        Runner {
+            tests: registry::linked(),
+            state: Arc::new(State::new()),
+            apps: from_env("SMOKETEST_APPS"),
+            skip_apps: from_env("SMOKETEST_SKIP_APPS"),
+            filters: Vec::new(),
+            failfast: false,
+            timeout: DEFAULT_TIMEOUT,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+
+    /// Registers a value that tests take as a `&T` parameter (a pool, a config, a client) and
+    /// suite hooks find in their [`State`]. A second value of the same type replaces the first.
+    pub fn with_state<T: Any + Send + Sync>(mut self, value: T) -> Self {
+        Arc::make_mut(&mut self.state).insert(value);
+        self
+    }
+
+    /// Runs only tests under these crate or module paths (replacing `SMOKETEST_APPS`).
+    pub fn apps<I, S>(mut self, apps: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.apps = apps.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Skips tests under these crate or module paths (replacing `SMOKETEST_SKIP_APPS`).
+    pub fn skip_apps<I, S>(mut self, apps: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.skip_apps = apps.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Runs only tests whose name contains `text`. Called several times, a test matching any
+    /// of the texts runs.
+    pub fn filter(mut self, text: impl Into<String>) -> Self {
+        self.filters.push(text.into());
+        self
+    }
+
+    /// Stops starting tests after the first failure or error; tests already running finish,
+    /// tests not started are not reported.
+    pub fn failfast(mut self, failfast: bool) -> Self {
+        self.failfast = failfast;
+        self
+    }
+
+    /// Time limit for tests that don't set their own with `timeout = "…"`. Default 10 s.
+    /// A zero duration is taken as the default.
+    pub fn default_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = if timeout.is_zero() { DEFAULT_TIMEOUT } else { timeout };
+        self
+    }
+
+    /// How many tests may run at once; 1 runs them one after another. Default 64; 0 is taken as 1.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// The names of the tests a run of `tier` would include, sorted.
+    pub fn test_names(&self, tier: Tier) -> Vec<&str> {
+        self.selected(tier).map(|case| case.name.as_str()).collect()
+    }
+
+    fn selected(&self, tier: Tier) -> impl Iterator<Item = &TestCase> {
+        self.tests.iter().filter(move |case| {
+            let name = case.name.as_str();
+            let module = case.test.module_path;
+            let under = |prefix: &String| under_path(name, prefix) || under_path(module, prefix);
+            (tier == Tier::Slow || !case.test.slow)
+                && (self.apps.is_empty() || self.apps.iter().any(under))
+                && !self.skip_apps.iter().any(under)
+                && (self.filters.is_empty() || self.filters.iter().any(|text| name.contains(text.as_str())))
+        })
+    }
+
+    /// Runs a tier and waits for the report, driving async tests on the current thread.
+    ///
+    /// With the `tokio` feature, the run happens inside a tokio runtime made for it. Inside an
+    /// async context, use [`run_async`](Runner::run_async) instead.
+    pub fn run(&self, tier: Tier) -> Report {
+        block_on(self.run_async(tier))
+    }
+
+    /// Runs a tier on the caller's executor (the app's runtime), so async tests can use it.
+    ///
+    /// Synchronous tests and hooks run on the runner's worker threads; async ones are polled by
+    /// this future. The future is `Send`, so it can be spawned or awaited in a web handler.
+    pub async fn run_async(&self, tier: Tier) -> Report {
+        crate::panic::install_hook();
+        let started = Instant::now();
+        let cases: Vec<&TestCase> = self.selected(tier).collect();
+        let suites = SuiteSlots::new(&cases);
+        let mut results = Vec::with_capacity(cases.len());
+        let mut pending = cases.iter();
+        let mut running = FuturesUnordered::new();
+        let mut stop = false;
+        loop {
+            while !stop && running.len() < self.concurrency {
+                let Some(case) = pending.next() else { break };
+                running.push(self.run_case(case, &suites));
+            }
+            let Some(report) = running.next().await else { break };
+            if self.failfast && report.outcome != Outcome::Passed {
+                stop = true;
+            }
+            results.push(report);
+        }
+        drop(running);
+        results.extend(suites.tear_down_all(self.timeout).await);
+        Report::new(tier, results, started.elapsed())
+    }
+
+    fn run_case<'a>(
+        &'a self,
+        case: &'a TestCase,
+        suites: &'a SuiteSlots,
+    ) -> Pin<Box<dyn Future<Output = TestReport> + Send + 'a>> {
+        Box::pin(async move {
+            let suite = match &case.suite {
+                Some(_) if case.collection_error.is_some() => None,
+                Some(vtable) => Some(suites.get(*vtable, &case.suite_name, &self.state, self.timeout).await),
+                None => None,
+            };
+            let limit = case.test.timeout.unwrap_or(self.timeout);
+            execute::run_test(case, self.state.clone(), suite, limit).await
+        })
+    }
+
+    /// Parses `std::env::args()`, runs, prints the report to stdout and returns the exit code:
+    /// 0 PASS, 1 FAIL, 2 usage error (one line on stderr saying which).
+    ///
+    /// Flags: `--slow`, `--json`, `--verbose`, `--failfast`, `--apps a,b`, `--skip-apps a,b`,
+    /// `--filter TEXT`, `--timeout 5s`, `--concurrency N`, `--list`, `--help`.
+    ///
+    /// ```no_run
+    /// fn main() -> std::process::ExitCode {
+    ///     smoketest::Runner::new().run_cli()
+    /// }
+    /// ```
+    pub fn run_cli(self) -> std::process::ExitCode {
+        self.run_cli_from(std::env::args().skip(1))
+    }
+
+    /// [`run_cli`](Runner::run_cli) with the flags given (without the program name), for apps
+    /// that have their own arguments in front, like `myapp check --slow`.
+    pub fn run_cli_from<I, S>(self, args: I) -> std::process::ExitCode
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        block_on(self.run_cli_async_from(args))
+    }
+
+    /// The async twin of [`run_cli`](Runner::run_cli), for an async `main` whose tests need the
+    /// app's runtime:
+    ///
+    /// ```no_run
+    /// # mod tokio { pub use std::prelude::rust_2021 as main; }
+    /// #[tokio::main]
+    /// async fn main() -> std::process::ExitCode {
+    ///     smoketest::Runner::new().run_cli_async().await
+    /// }
+    /// ```
+    pub async fn run_cli_async(self) -> std::process::ExitCode {
+        self.run_cli_async_from(std::env::args().skip(1)).await
+    }
+
+    /// [`run_cli_async`](Runner::run_cli_async) with the flags given (without the program name).
+    pub async fn run_cli_async_from<I, S>(self, args: I) -> std::process::ExitCode
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        crate::cli::run(self, args.into_iter().map(Into::into).collect()).await
+    }
+}
+
+/// Blocks on a future: in a tokio runtime with the `tokio` feature, else on this thread.
+fn block_on<F: Future>(future: F) -> F::Output {
+    #[cfg(feature = "tokio")]
+    {
+        match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(runtime) => return runtime.block_on(future),
+            Err(error) => eprintln!("smoketest: could not start a tokio runtime ({error}); running without one"),
+        }
+    }
+    futures_executor::block_on(future)
+}
+
+/// Per-run state of each suite: set up by its first test, shared by the rest, torn down at the end.
+struct SuiteSlots {
+    slots: HashMap<String, AsyncMutex<Option<Result<SuiteRun, Failure>>>>,
+}
+
+impl SuiteSlots {
+    fn new(cases: &[&TestCase]) -> Self {
+        let slots = cases
+            .iter()
+            .filter(|case| case.suite.is_some())
+            .map(|case| (case.suite_name.clone(), AsyncMutex::new(None)))
+            .collect();
+        SuiteSlots { slots }
+    }
+
+    /// The suite set up for this run; the first caller runs `set_up_suite`, the others wait for it.
+    async fn get(
+        &self,
+        vtable: crate::suite::SuiteVTable,
+        name: &str,
+        state: &Arc<State>,
+        limit: Duration,
+    ) -> Result<SuiteRun, Failure> {
+        let Some(slot) = self.slots.get(name) else {
+            return Err(Failure::errored("suite was not selected (runner bug)"));
+        };
+        let mut slot = slot.lock().await;
+        if slot.is_none() {
+            let result = execute::set_up_suite(vtable, state.clone(), limit)
+                .await
+                .map(|instance| SuiteRun { vtable, instance });
+            *slot = Some(result);
+        }
+        slot.clone().expect("set just above")
+    }
+
+    /// Runs `tear_down_suite` of every suite that was set up; a failure becomes an errored entry
+    /// named `<suite>::tear_down_suite`, so it is counted and visible like a test.
+    async fn tear_down_all(self, limit: Duration) -> Vec<TestReport> {
+        let mut reports = Vec::new();
+        let mut names: Vec<String> = self.slots.keys().cloned().collect();
+        names.sort_unstable();
+        let mut slots = self.slots;
+        for name in names {
+            let Some(slot) = slots.remove(&name) else { continue };
+            let Some(Ok(suite)) = slot.into_inner() else { continue };
+            let started = Instant::now();
+            if let Err(failure) = execute::tear_down_suite(&suite, limit).await {
+                reports.push(TestReport {
+                    name: format!("{name}::tear_down_suite"),
+                    suite: name.clone(),
+                    outcome: Outcome::Errored,
+                    time: started.elapsed().as_secs_f64() * 1000.0,
+                    message: Some(format!("tear_down_suite failed: {}", failure.message)),
+                    location: failure.location,
+                    slow: false,
+                    rolled_back: false,
+                    backtrace: failure.backtrace,
+                });
+            }
+        }
+        reports
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_prefixes_match_whole_path_segments() {
+        assert!(under_path("app::smoke::x", "app"));
+        assert!(under_path("app::smoke::x", "app::smoke"));
+        assert!(under_path("app::smoke::x", "app::smoke::"));
+        assert!(!under_path("application::smoke::x", "app"));
+        assert!(under_path("my_app::smoke::x", "my-app"));
+    }
+
+    #[test]
+    fn app_lists_are_comma_separated_and_trimmed() {
+        assert_eq!(split_apps(" a, b::c ,,"), vec!["a".to_owned(), "b::c".to_owned()]);
+    }
 }

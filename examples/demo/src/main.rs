@@ -1,0 +1,258 @@
+//! `smoketest-demo check [--db PATH] [runner flags...]`: runs the bookshop's smoke tests.
+//!
+//! Opens the database the way the bookshop does (creating and seeding it on first start),
+//! registers the [`Store`] and the [`Config`] as the runner's state, and hands every other flag
+//! to the runner, which prints the report and chooses the exit code: 0 PASS, 1 FAIL, 2 usage.
+
+use std::ffi::OsString;
+use std::fmt::Display;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use smoketest::Runner;
+use smoketest_demo::{Config, Store};
+
+const USAGE: &str = "\
+usage: smoketest-demo check [--db PATH] [runner flags...]
+
+Runs the bookshop's smoke tests against its database, creating and seeding it on first start.
+Prints the report on stdout; exits 0 on PASS, 1 on FAIL, 2 on a usage error.
+
+options:
+  --db PATH   the SQLite database; default: $SMOKETEST_DEMO_DB, else
+              smoketest-demo.sqlite3 in the system's temporary directory
+
+runner flags (see `smoketest-demo check --help`):
+  --slow, --json, --verbose, --failfast, --apps A,B, --skip-apps A,B, --filter TEXT,
+  --timeout DURATION, --concurrency N, --list
+
+environment:
+  SMOKETEST_DEMO_DB         the database, when --db is not given
+  SMOKETEST_DEMO_CURRENCY   ISO 4217 code prices are shown in (default EUR)
+";
+
+/// Runner flags that take a value, so that value is never mistaken for `--db`.
+const RUNNER_FLAGS_WITH_VALUE: &[&str] = &[
+    "--apps",
+    "--skip-apps",
+    "--filter",
+    "--timeout",
+    "--concurrency",
+];
+
+/// Runner flags that print something other than a report, and so need no database.
+const RUNNER_FLAGS_WITHOUT_RUN: &[&str] = &["--help", "-h", "--list"];
+
+fn main() -> ExitCode {
+    match parse(std::env::args_os().skip(1)) {
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Check(check_args)) => check(check_args),
+        Err(message) => usage_error(message),
+    }
+}
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Help,
+    Check(CheckArgs),
+}
+
+/// The arguments of `check`.
+#[derive(Debug, PartialEq, Eq)]
+struct CheckArgs {
+    db: Option<PathBuf>,
+    /// Everything but `--db`, for the runner.
+    runner_args: Vec<String>,
+    /// A runner flag asks for help or the test list, not a run: no database is needed.
+    prints_only: bool,
+}
+
+fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    let mut args = args.into_iter();
+    let Some(subcommand) = args.next() else {
+        return Err(
+            "missing subcommand; usage: smoketest-demo check [--db PATH] [runner flags...]"
+                .to_owned(),
+        );
+    };
+    match subcommand.to_str() {
+        Some("--help" | "-h" | "help") => return Ok(Command::Help),
+        Some("check") => {}
+        _ => {
+            return Err(format!(
+                "unknown subcommand `{}`; try `smoketest-demo --help`",
+                subcommand.to_string_lossy()
+            ));
+        }
+    }
+    let mut db = None;
+    let mut runner_args = Vec::new();
+    let mut prints_only = false;
+    while let Some(arg) = args.next() {
+        // A path needs not be UTF-8, so `--db`'s value stays an `OsString`.
+        let value = if arg == "--db" {
+            Some(args.next())
+        } else {
+            arg.to_str()
+                .and_then(|arg| arg.strip_prefix("--db="))
+                .map(|value| Some(OsString::from(value)))
+        };
+        if let Some(value) = value {
+            let path = value
+                .filter(|path| !path.is_empty() && !path.to_string_lossy().starts_with('-'))
+                .ok_or("`--db` needs a path")?;
+            if db.replace(PathBuf::from(path)).is_some() {
+                return Err("`--db` given twice".to_owned());
+            }
+            continue;
+        }
+        let arg = utf8(arg)?;
+        let takes_value = RUNNER_FLAGS_WITH_VALUE.contains(&arg.as_str());
+        prints_only |= RUNNER_FLAGS_WITHOUT_RUN.contains(&arg.as_str());
+        runner_args.push(arg);
+        if takes_value {
+            if let Some(value) = args.next() {
+                runner_args.push(utf8(value)?);
+            }
+        }
+    }
+    Ok(Command::Check(CheckArgs {
+        db,
+        runner_args,
+        prints_only,
+    }))
+}
+
+fn utf8(arg: OsString) -> Result<String, String> {
+    arg.into_string()
+        .map_err(|arg| format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()))
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    if args.prints_only {
+        // Opening (and maybe creating) a database just to show help or list test names would be
+        // a surprise; the runner needs no state for either.
+        if args
+            .runner_args
+            .iter()
+            .any(|arg| arg == "--help" || arg == "-h")
+        {
+            print!("usage: smoketest-demo check [--db PATH] [runner flags...]\n\n");
+        }
+        return Runner::new().run_cli_from(args.runner_args);
+    }
+    let mut config = Config::from_env();
+    if let Some(db) = args.db {
+        config.db_path = db;
+    }
+    let store = match Store::open(&config.db_path) {
+        Ok(store) => store,
+        Err(error) => {
+            let path = config.db_path.display();
+            let reason = error.to_string();
+            // rusqlite ends some open errors with the path, which this message names already.
+            let reason = reason.strip_suffix(&format!(": {path}")).unwrap_or(&reason);
+            return usage_error(format!("cannot open the database {path}: {reason}"));
+        }
+    };
+    Runner::new()
+        .with_state(store)
+        .with_state(config)
+        .run_cli_from(args.runner_args)
+}
+
+fn usage_error(message: impl Display) -> ExitCode {
+    eprintln!("smoketest-demo: {message}");
+    ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(args: &[&str]) -> Result<Command, String> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn check_args(db: Option<&str>, runner_args: &[&str]) -> Command {
+        Command::Check(CheckArgs {
+            db: db.map(PathBuf::from),
+            runner_args: runner_args.iter().map(|arg| (*arg).to_owned()).collect(),
+            prints_only: runner_args
+                .iter()
+                .any(|arg| RUNNER_FLAGS_WITHOUT_RUN.contains(arg)),
+        })
+    }
+
+    #[test]
+    fn db_may_appear_anywhere_after_check() {
+        assert_eq!(
+            parse_strs(&["check", "--slow", "--db", "/srv/books.sqlite3", "--json"]),
+            Ok(check_args(
+                Some("/srv/books.sqlite3"),
+                &["--slow", "--json"]
+            ))
+        );
+        assert_eq!(
+            parse_strs(&["check", "--db=/srv/books.sqlite3"]),
+            Ok(check_args(Some("/srv/books.sqlite3"), &[]))
+        );
+        assert_eq!(parse_strs(&["check"]), Ok(check_args(None, &[])));
+    }
+
+    #[test]
+    fn a_runner_flag_value_is_not_taken_for_db() {
+        assert_eq!(
+            parse_strs(&["check", "--filter", "--db", "--db", "x.sqlite3"]),
+            Ok(check_args(Some("x.sqlite3"), &["--filter", "--db"]))
+        );
+    }
+
+    #[test]
+    fn help_and_list_need_no_database_but_a_filter_value_does_not_count() {
+        let prints_only = |args: &[&str]| match parse_strs(args) {
+            Ok(Command::Check(check_args)) => check_args.prints_only,
+            other => panic!("{other:?}"),
+        };
+        assert!(prints_only(&["check", "--list"]));
+        assert!(prints_only(&["check", "--slow", "-h"]));
+        assert!(!prints_only(&["check", "--filter", "--help"]));
+    }
+
+    #[test]
+    fn db_without_a_path_is_a_usage_error() {
+        for args in [
+            &["check", "--db"][..],
+            &["check", "--db", "--slow"],
+            &["check", "--db="],
+        ] {
+            assert_eq!(
+                parse_strs(args),
+                Err("`--db` needs a path".to_owned()),
+                "{args:?}"
+            );
+        }
+        assert_eq!(
+            parse_strs(&["check", "--db", "a", "--db", "b"]),
+            Err("`--db` given twice".to_owned())
+        );
+    }
+
+    #[test]
+    fn help_missing_and_unknown_subcommands() {
+        assert_eq!(parse_strs(&["--help"]), Ok(Command::Help));
+        assert!(
+            parse_strs(&[])
+                .unwrap_err()
+                .starts_with("missing subcommand")
+        );
+        assert_eq!(
+            parse_strs(&["serve"]),
+            Err("unknown subcommand `serve`; try `smoketest-demo --help`".to_owned())
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! The arguments of `#[smoke_test(...)]`: `slow`, `rolled_back` and `timeout = "2s"`.
+
+use std::time::Duration;
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::parse::{ParseStream, Parser};
+use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
+
+use crate::errors::Errors;
+
+const EXPECTED: &str = "expected `slow`, `rolled_back` or `timeout = \"2s\"`";
+
+/// The parsed arguments. Spans are kept where a later check needs to point at the argument.
+#[derive(Default)]
+pub(crate) struct Args {
+    /// `slow`: only in the slow tier.
+    pub(crate) slow: Option<Span>,
+    /// `rolled_back`: the test writes through a transaction that is rolled back.
+    pub(crate) rolled_back: Option<Span>,
+    /// `timeout = "..."`, parsed.
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// Parses the arguments, recording every bad one in `errors` and keeping the good ones, so that
+/// one typo does not hide the problems the signature check would find.
+pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
+    let mut args = Args::default();
+    let parser = syn::meta::parser(|meta| {
+        if let Err(error) = args.parse_one(&meta) {
+            errors.push(error);
+            skip_to_next_argument(meta.input)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = parser.parse2(tokens) {
+        errors.push(error);
+    }
+    args
+}
+
+impl Args {
+    fn parse_one(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if meta.path.is_ident("slow") {
+            flag(&mut self.slow, meta)
+        } else if meta.path.is_ident("rolled_back") {
+            flag(&mut self.rolled_back, meta)
+        } else if meta.path.is_ident("timeout") {
+            self.parse_timeout(meta)
+        } else {
+            Err(meta.error(format_args!(
+                "unknown argument `{}`; {EXPECTED}",
+                path_to_string(&meta.path)
+            )))
+        }
+    }
+
+    fn parse_timeout(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if !meta.input.peek(Token![=]) {
+            return Err(meta.error("`timeout` needs a value, e.g. `timeout = \"2s\"`"));
+        }
+        let value: Expr = meta.value()?.parse()?;
+        if self.timeout.is_some() {
+            return Err(duplicate(&meta.path));
+        }
+        let literal = match &value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(literal),
+                ..
+            }) => literal,
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(int), ..
+            }) => {
+                return Err(number(int, int.base10_digits(), int.suffix()));
+            }
+            Expr::Lit(ExprLit {
+                lit: Lit::Float(float),
+                ..
+            }) => {
+                return Err(number(float, float.base10_digits(), float.suffix()));
+            }
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    value,
+                    "the timeout is a string literal, e.g. `timeout = \"2s\"`",
+                ));
+            }
+        };
+        self.timeout = Some(parse_timeout(literal)?);
+        Ok(())
+    }
+}
+
+/// `slow` and `rolled_back`: a bare word, at most once.
+fn flag(slot: &mut Option<Span>, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
+        skip_to_next_argument(meta.input)?;
+        let name = path_to_string(&meta.path);
+        return Err(meta.error(format_args!("`{name}` takes no value; write just `{name}`")));
+    }
+    if slot.is_some() {
+        return Err(duplicate(&meta.path));
+    }
+    *slot = Some(syn::spanned::Spanned::span(&meta.path));
+    Ok(())
+}
+
+/// `timeout = 2` or `timeout = 2s`: suggests the string, in seconds if the number has no unit.
+fn number(literal: impl ToTokens, digits: &str, unit: &str) -> syn::Error {
+    let unit = if unit.is_empty() { "s" } else { unit };
+    syn::Error::new_spanned(
+        literal,
+        format_args!("the timeout is a string: write `timeout = \"{digits}{unit}\"`"),
+    )
+}
+
+fn duplicate(path: &Path) -> syn::Error {
+    syn::Error::new_spanned(
+        path,
+        format_args!("duplicate argument `{}`", path_to_string(path)),
+    )
+}
+
+/// Parses a human duration (`"500ms"`, `"2s"`, `"1m"`); zero is refused because it would make
+/// every run of the test time out.
+fn parse_timeout(literal: &LitStr) -> syn::Result<Duration> {
+    let text = literal.value();
+    match humantime::parse_duration(&text) {
+        Ok(duration) if duration.is_zero() => Err(syn::Error::new(
+            literal.span(),
+            "timeout must be greater than zero",
+        )),
+        Ok(duration) => Ok(duration),
+        Err(error) => Err(syn::Error::new(
+            literal.span(),
+            format_args!(
+                "invalid timeout {text:?}: {error}; write e.g. \"500ms\", \"2s\" or \"1m\""
+            ),
+        )),
+    }
+}
+
+/// Consumes the rest of a bad argument (up to the next top-level comma) so parsing can go on
+/// with the next one.
+fn skip_to_next_argument(input: ParseStream<'_>) -> syn::Result<()> {
+    input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((token, next)) = rest.token_tree() {
+            if matches!(&token, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ',') {
+                break;
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    })
+}
+
+fn path_to_string(path: &Path) -> String {
+    quote::quote!(#path).to_string().replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn parse_ok(tokens: TokenStream) -> Args {
+        let mut errors = Errors::default();
+        let args = parse(tokens, &mut errors);
+        if let Err(error) = errors.into_result() {
+            panic!("unexpected error: {error}");
+        }
+        args
+    }
+
+    fn messages(tokens: TokenStream) -> Vec<String> {
+        let mut errors = Errors::default();
+        parse(tokens, &mut errors);
+        match errors.into_result() {
+            Ok(()) => Vec::new(),
+            Err(error) => error.into_iter().map(|error| error.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn no_arguments_mean_a_fast_test_with_the_default_timeout() {
+        let args = parse_ok(quote!());
+        assert!(args.slow.is_none());
+        assert!(args.rolled_back.is_none());
+        assert_eq!(args.timeout, None);
+    }
+
+    #[test]
+    fn arguments_combine_in_any_order() {
+        for tokens in [
+            quote!(slow, rolled_back, timeout = "2s"),
+            quote!(timeout = "2s", rolled_back, slow),
+            quote!(rolled_back, timeout = "2s", slow,),
+        ] {
+            let args = parse_ok(tokens);
+            assert!(args.slow.is_some());
+            assert!(args.rolled_back.is_some());
+            assert_eq!(args.timeout, Some(Duration::from_secs(2)));
+        }
+    }
+
+    #[test]
+    fn timeouts_are_human_durations() {
+        let timeout = |text: &str| parse_ok(quote!(timeout = #text)).timeout;
+        assert_eq!(timeout("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(timeout("2s"), Some(Duration::from_secs(2)));
+        assert_eq!(timeout("1m"), Some(Duration::from_secs(60)));
+        assert_eq!(timeout("1m 30s"), Some(Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn an_unknown_argument_lists_the_allowed_ones() {
+        assert_eq!(
+            messages(quote!(fast)),
+            ["unknown argument `fast`; expected `slow`, `rolled_back` or `timeout = \"2s\"`"]
+        );
+    }
+
+    #[test]
+    fn every_bad_argument_is_reported_and_good_ones_are_kept() {
+        let mut errors = Errors::default();
+        let args = parse(
+            quote!(fast = 3, slow, timeout = 2, slow, retries(3), rolled_back),
+            &mut errors,
+        );
+        let messages: Vec<String> = errors
+            .into_result()
+            .unwrap_err()
+            .into_iter()
+            .map(|error| error.to_string())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown argument `fast`; expected `slow`, `rolled_back` or `timeout = \"2s\"`",
+                "the timeout is a string: write `timeout = \"2s\"`",
+                "duplicate argument `slow`",
+                "unknown argument `retries`; expected `slow`, `rolled_back` or `timeout = \"2s\"`",
+            ]
+        );
+        assert!(args.slow.is_some());
+        assert!(args.rolled_back.is_some());
+    }
+
+    #[test]
+    fn duplicates_are_errors() {
+        assert_eq!(
+            messages(quote!(rolled_back, rolled_back)),
+            ["duplicate argument `rolled_back`"]
+        );
+        assert_eq!(
+            messages(quote!(timeout = "1s", timeout = "2s")),
+            ["duplicate argument `timeout`"]
+        );
+    }
+
+    #[test]
+    fn malformed_and_zero_durations_are_errors() {
+        // The middle is humantime's own message, which names the units it supports.
+        let [message] = &messages(quote!(timeout = "2 parsecs"))[..] else {
+            panic!("one error expected");
+        };
+        assert!(
+            message.starts_with("invalid timeout \"2 parsecs\": unknown time unit \"parsecs\""),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("; write e.g. \"500ms\", \"2s\" or \"1m\""),
+            "{message}"
+        );
+        assert_eq!(
+            messages(quote!(timeout = "0s")),
+            ["timeout must be greater than zero"]
+        );
+    }
+
+    #[test]
+    fn the_timeout_must_be_a_string() {
+        assert_eq!(
+            messages(quote!(timeout = 2s)),
+            ["the timeout is a string: write `timeout = \"2s\"`"]
+        );
+        assert_eq!(
+            messages(quote!(timeout = SECONDS)),
+            ["the timeout is a string literal, e.g. `timeout = \"2s\"`"]
+        );
+        assert_eq!(
+            messages(quote!(timeout)),
+            ["`timeout` needs a value, e.g. `timeout = \"2s\"`"]
+        );
+    }
+
+    #[test]
+    fn flags_take_no_value() {
+        assert_eq!(
+            messages(quote!(slow = true)),
+            ["`slow` takes no value; write just `slow`"]
+        );
+    }
+}

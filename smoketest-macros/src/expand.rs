@@ -1,0 +1,212 @@
+//! The code `#[smoke_test]` generates: the user's function unchanged, then a `const _` block
+//! registering it in the runtime's link-time registry.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Item;
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+
+use crate::args::{self, Args};
+use crate::errors::Errors;
+use crate::signature::{self, Returns, TestFn};
+
+/// Expands `#[smoke_test(args)] item`. On any error the item is still emitted unchanged next to
+/// the errors, so the rest of the crate (and the IDE) keep seeing the function.
+pub(crate) fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let args = args::parse(args, &mut errors);
+    let function = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(function)) => Some(function),
+        Ok(other) => {
+            errors.push(syn::Error::new_spanned(
+                other,
+                "`#[smoke_test]` goes on a free `fn` or `async fn`",
+            ));
+            None
+        }
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
+    let test = function
+        .as_ref()
+        .and_then(|function| signature::analyse(function, &args, &mut errors));
+    match (errors.into_result(), test) {
+        (Ok(()), Some(test)) => {
+            let registration = registration(&args, &test);
+            quote!(#item #registration)
+        }
+        (result, ..) => {
+            let errors = result.err().map(|error| error.into_compile_error());
+            quote!(#item #errors)
+        }
+    }
+}
+
+/// The `const _` block: a `SmokeTest` record in the registry, a function listing the parameters
+/// and a function calling the test with them. Everything is named by absolute path through
+/// `::smoketest::__private`; the block keeps the names from clashing with other tests in the
+/// module.
+fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
+    let ident = test.ident;
+    let name = ident.unraw().to_string();
+    let line = quote_spanned!(ident.span()=> ::core::line!());
+    let slow = args.slow.is_some();
+    let rolled_back = args.rolled_back.is_some();
+    let timeout = match args.timeout {
+        Some(timeout) => {
+            let (secs, nanos) = (timeout.as_secs(), timeout.subsec_nanos());
+            quote!(::core::option::Option::Some(::core::time::Duration::new(#secs, #nanos)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let params = params(test);
+    let body = body(test);
+    let body_kind = if test.is_async {
+        quote!(Async)
+    } else {
+        quote!(Sync)
+    };
+    quote! {
+        const _: () = {
+            #[::smoketest::__private::linkme::distributed_slice(::smoketest::__private::SMOKE_TESTS_V0)]
+            #[linkme(crate = ::smoketest::__private::linkme)]
+            static __SMOKETEST: ::smoketest::__private::SmokeTest = ::smoketest::__private::SmokeTest {
+                module_path: ::core::module_path!(),
+                function: #name,
+                file: ::core::file!(),
+                line: #line,
+                slow: #slow,
+                rolled_back: #rolled_back,
+                timeout: #timeout,
+                params: __smoketest_params,
+                body: ::smoketest::__private::Body::#body_kind(__smoketest_body),
+            };
+            #params
+            #body
+        };
+    }
+}
+
+/// `fn __smoketest_params() -> Vec<Param>`: what the runner must provide, and which parameter
+/// (if any) is a suite, found by the runtime's autoref probe.
+fn params(test: &TestFn<'_>) -> TokenStream {
+    let params = test.params.iter().map(|param| {
+        let ty = param.ty;
+        if param.exclusive {
+            quote!(::smoketest::__private::Param::exclusive::<#ty>())
+        } else {
+            quote! {
+                ::smoketest::__private::Param::shared::<#ty>(
+                    (&&&::smoketest::__private::probe::Probe::<#ty>::new()).suite_vtable()
+                )
+            }
+        }
+    });
+    let probe_traits = test.params.iter().any(|param| !param.exclusive).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use ::smoketest::__private::probe::{ViaAsyncSuite as _, ViaSuite as _, ViaState as _};
+        }
+    });
+    quote! {
+        fn __smoketest_params() -> ::std::vec::Vec<::smoketest::__private::Param> {
+            #probe_traits
+            ::std::vec![#(#params),*]
+        }
+    }
+}
+
+/// `fn __smoketest_body`: resolves the parameters from the runner's `Context`, calls the test and
+/// turns its result into the runner's.
+fn body(test: &TestFn<'_>) -> TokenStream {
+    let ident = test.ident;
+    let vars: Vec<_> = (0..test.params.len())
+        .map(|index| format_ident!("__p{index}"))
+        .collect();
+    let any_shared = test.params.iter().any(|param| !param.exclusive);
+    let any_exclusive = test.params.iter().any(|param| param.exclusive);
+    let shared = if any_shared {
+        quote!(__shared)
+    } else {
+        quote!(_)
+    };
+    let exclusive = if any_exclusive {
+        quote!(__exclusive)
+    } else {
+        quote!(_)
+    };
+    let ctx = if test.params.is_empty() {
+        quote!(_)
+    } else {
+        quote!(__ctx)
+    };
+    let split =
+        (!test.params.is_empty()).then(|| quote!(let (#shared, #exclusive) = __ctx.split();));
+    let resolve = test.params.iter().zip(&vars).map(|(param, var)| {
+        let ty = param.ty;
+        if param.exclusive {
+            quote!(let #var = __exclusive.get_mut::<#ty>()?;)
+        } else {
+            quote!(let #var = __shared.get::<#ty>()?;)
+        }
+    });
+    let dot_await = test.is_async.then(|| quote!(.await));
+    let call = quote!(#ident(#(#vars),*) #dot_await);
+    let finish = match test.returns {
+        Returns::Unit => quote! {
+            #call;
+            ::core::result::Result::Ok(())
+        },
+        Returns::Result(ty) => {
+            // Located at the return type (but still part of the expansion, so lints treat it as
+            // generated code): a `Result` that is not `Result<(), E: Display>` is reported there.
+            let at_return = Span::call_site().located_at(ty.span());
+            let result = quote_spanned!(at_return=> __result);
+            let into_test_result = quote_spanned! {at_return=>
+                ::smoketest::__private::IntoTestResult::into_test_result(#result)
+            };
+            let describe = quote_spanned! {at_return=>
+                (&&&&&::smoketest::__private::describe::ErrorProbe(&__error)).describe()
+            };
+            quote! {
+                let #result = #call;
+                match #into_test_result {
+                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(()),
+                    ::core::result::Result::Err(__error) => ::core::result::Result::Err({
+                        #[allow(unused_imports)]
+                        use ::smoketest::__private::describe::{
+                            ViaOwnError as _, ViaStdError as _, ViaSendSyncDynError as _,
+                            ViaDynError as _, ViaDisplay as _,
+                        };
+                        #describe
+                    }),
+                }
+            }
+        }
+    };
+    let statements = quote! {
+        #split
+        #(#resolve)*
+        #finish
+    };
+    if test.is_async {
+        quote! {
+            fn __smoketest_body(#ctx: &mut ::smoketest::__private::Context)
+                -> ::smoketest::__private::BoxFuture<'_, ::smoketest::__private::BodyResult>
+            {
+                ::std::boxed::Box::pin(async move { #statements })
+            }
+        }
+    } else {
+        quote! {
+            fn __smoketest_body(#ctx: &mut ::smoketest::__private::Context)
+                -> ::smoketest::__private::BodyResult
+            {
+                #statements
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+use smoketest::smoke_test;
+
+struct Config;
+
+#[smoke_test]
+fn checks_config(_config: Config) {}
+
+fn main() {}

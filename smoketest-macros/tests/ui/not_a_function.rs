@@ -1,0 +1,6 @@
+use smoketest::smoke_test;
+
+#[smoke_test]
+struct Checks;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use smoketest::smoke_test;
+
+#[smoke_test(fast)]
+fn checks_something() {}
+
+fn main() {}
