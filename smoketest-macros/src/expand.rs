@@ -95,17 +95,19 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
 fn params(test: &TestFn<'_>) -> TokenStream {
     let params = test.params.iter().map(|param| {
         let ty = param.ty;
-        if param.exclusive {
-            quote!(::smoketest::__private::Param::exclusive::<#ty>())
+        // `&mut` parameters are probed too, so a suite taken by `&mut` is reported as such.
+        let constructor = if param.exclusive {
+            quote!(exclusive)
         } else {
-            quote! {
-                ::smoketest::__private::Param::shared::<#ty>(
-                    (&&&::smoketest::__private::probe::Probe::<#ty>::new()).suite_vtable()
-                )
-            }
+            quote!(shared)
+        };
+        quote! {
+            ::smoketest::__private::Param::#constructor::<#ty>(
+                (&&&::smoketest::__private::probe::Probe::<#ty>::new()).suite_vtable()
+            )
         }
     });
-    let probe_traits = test.params.iter().any(|param| !param.exclusive).then(|| {
+    let probe_traits = (!test.params.is_empty()).then(|| {
         quote! {
             #[allow(unused_imports)]
             use ::smoketest::__private::probe::{ViaAsyncSuite as _, ViaSuite as _, ViaState as _};

@@ -35,8 +35,9 @@
 //! | `assertMultiLineEqual(a, b)` | [`assert_multi_line_equal!(a, b)`](crate::assert_multi_line_equal) |
 //!
 //! The macros are thin: each expands to one call of a `#[track_caller]` function in [`support`],
-//! so they add little code per call and report the caller's location. The custom message is
-//! passed as `format_args!` and only formatted when the assertion fails.
+//! so they add little code per call and report the caller's location. Each operand is evaluated
+//! exactly once. The custom message is passed as `format_args!`: its arguments are evaluated on
+//! every call, like any function argument, but formatted only when the assertion fails.
 
 use std::fmt;
 

@@ -78,21 +78,34 @@ pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
             "--failfast" => options.failfast = no_value()?,
             "--list" => options.list = no_value()?,
             "--help" | "-h" => options.help = no_value()?,
-            "--apps" => options.apps = Some(app_list(flag, &value("a comma-separated list of crate or module paths")?)?),
+            "--apps" => {
+                options.apps = Some(app_list(
+                    flag,
+                    &value("a comma-separated list of crate or module paths")?,
+                )?)
+            }
             "--skip-apps" => {
-                options.skip_apps = Some(app_list(flag, &value("a comma-separated list of crate or module paths")?)?)
+                options.skip_apps = Some(app_list(
+                    flag,
+                    &value("a comma-separated list of crate or module paths")?,
+                )?)
             }
             "--filter" => {
                 let text = value("a part of a test name")?;
                 if text.is_empty() {
-                    return Err(UsageError("--filter needs a non-empty part of a test name".into()));
+                    return Err(UsageError(
+                        "--filter needs a non-empty part of a test name".into(),
+                    ));
                 }
                 options.filters.push(text);
             }
             "--timeout" => {
                 let text = value("a duration such as 500ms, 5s or 1m")?;
-                let timeout = humantime::parse_duration(&text)
-                    .map_err(|error| UsageError(format!("--timeout {text:?} is not a duration ({error}); write e.g. 500ms, 5s or 1m")))?;
+                let timeout = humantime::parse_duration(&text).map_err(|error| {
+                    UsageError(format!(
+                        "--timeout {text:?} is not a duration ({error}); write e.g. 500ms, 5s or 1m"
+                    ))
+                })?;
                 if timeout.is_zero() {
                     return Err(UsageError("--timeout must be greater than zero".into()));
                 }
@@ -102,7 +115,11 @@ pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
                 let text = value("a number of tests, 1 or more")?;
                 match text.parse::<usize>() {
                     Ok(n) if n >= 1 => options.concurrency = Some(n),
-                    _ => return Err(UsageError(format!("--concurrency {text:?} is not a number of tests, 1 or more"))),
+                    _ => {
+                        return Err(UsageError(format!(
+                            "--concurrency {text:?} is not a number of tests, 1 or more"
+                        )));
+                    }
                 }
             }
             _ if flag.starts_with('-') => return Err(UsageError(format!("unknown flag `{flag}`"))),
@@ -115,7 +132,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
 fn app_list(flag: &str, text: &str) -> Result<Vec<String>, UsageError> {
     let apps = split_apps(text);
     if apps.is_empty() {
-        return Err(UsageError(format!("{flag} needs at least one crate or module path")));
+        return Err(UsageError(format!(
+            "{flag} needs at least one crate or module path"
+        )));
     }
     Ok(apps)
 }
@@ -175,7 +194,11 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
     };
     // A closed stdout (`| head`) must not turn a passing run into a panic or a failure.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 #[cfg(test)]
@@ -214,19 +237,36 @@ mod tests {
     #[test]
     fn usage_errors_name_the_flag() {
         let error = |line: &str| parse(&args(line)).unwrap_err().to_string();
-        assert_eq!(error("--bogus"), "error: unknown flag `--bogus` (see --help)");
-        assert_eq!(error("stray"), "error: unexpected argument `stray` (see --help)");
+        assert_eq!(
+            error("--bogus"),
+            "error: unknown flag `--bogus` (see --help)"
+        );
+        assert_eq!(
+            error("stray"),
+            "error: unexpected argument `stray` (see --help)"
+        );
         assert_eq!(
             error("--apps"),
             "error: --apps needs a value: a comma-separated list of crate or module paths (see --help)"
         );
-        assert_eq!(error("--apps ,"), "error: --apps needs at least one crate or module path (see --help)");
+        assert_eq!(
+            error("--apps ,"),
+            "error: --apps needs at least one crate or module path (see --help)"
+        );
         assert_eq!(
             error("--concurrency 0"),
             "error: --concurrency \"0\" is not a number of tests, 1 or more (see --help)"
         );
-        assert_eq!(error("--timeout 0s"), "error: --timeout must be greater than zero (see --help)");
-        assert_eq!(error("--json=yes"), "error: --json takes no value (see --help)");
-        assert!(error("--timeout soon").starts_with("error: --timeout \"soon\" is not a duration ("));
+        assert_eq!(
+            error("--timeout 0s"),
+            "error: --timeout must be greater than zero (see --help)"
+        );
+        assert_eq!(
+            error("--json=yes"),
+            "error: --json takes no value (see --help)"
+        );
+        assert!(
+            error("--timeout soon").starts_with("error: --timeout \"soon\" is not a duration (")
+        );
     }
 }

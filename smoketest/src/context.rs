@@ -47,7 +47,11 @@ impl Context {
 impl Shared {
     /// The suite value if it is a `T`, else the state value of type `T`.
     pub fn get<T: Any>(&self) -> Result<&T, Failure> {
-        if let Some(suite) = self.suite.as_deref().and_then(|suite| suite.downcast_ref::<T>()) {
+        if let Some(suite) = self
+            .suite
+            .as_deref()
+            .and_then(|suite| suite.downcast_ref::<T>())
+        {
             return Ok(suite);
         }
         self.state

@@ -106,7 +106,13 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at {}:{})", self.message, self.location.file(), self.location.line())
+        write!(
+            f,
+            "{} (at {}:{})",
+            self.message,
+            self.location.file(),
+            self.location.line()
+        )
     }
 }
 
@@ -127,6 +133,7 @@ mod tests {
         }
     }
 
+    const QUESTION_MARK_LINE: u32 = line!() + 2;
     fn fails() -> Result {
         Err(Outer(std::io::Error::other("disk on fire")))?;
         Ok(())
@@ -137,7 +144,7 @@ mod tests {
         let error = fails().unwrap_err();
         assert_eq!(error.message(), "could not open the store: disk on fire");
         assert_eq!(error.location().file(), file!());
-        assert_eq!(error.location().line(), 94);
+        assert_eq!(error.location().line(), QUESTION_MARK_LINE);
     }
 
     #[test]

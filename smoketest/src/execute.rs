@@ -47,7 +47,9 @@ where
     let job = blocking::run(move || catch(|| work().map_err(Failure::from)));
     match within(limit, job).await? {
         Ok(result) => Ok(result),
-        Err(_canceled) => Ok(Err(Failure::errored("the worker thread running it was lost"))),
+        Err(_canceled) => Ok(Err(Failure::errored(
+            "the worker thread running it was lost",
+        ))),
     }
 }
 
@@ -62,14 +64,15 @@ pub(crate) async fn set_up_suite(
             let job = blocking::run(move || catch(|| set_up_suite(&state).map_err(Failure::from)));
             match within(limit, job).await {
                 Ok(Ok(result)) => result,
-                Ok(Err(_canceled)) => Err(Failure::errored("the worker thread running it was lost")),
+                Ok(Err(_canceled)) => {
+                    Err(Failure::errored("the worker thread running it was lost"))
+                }
                 Err(TimedOut) => Err(Failure::errored(timed_out_message(limit))),
             }
         }
         Hooks::Async { set_up_suite, .. } => {
-            let future = CatchUnwind::new(async move {
-                set_up_suite(&state).await.map_err(Failure::from)
-            });
+            let future =
+                CatchUnwind::new(async move { set_up_suite(&state).await.map_err(Failure::from) });
             within(limit, future)
                 .await
                 .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))))
@@ -149,7 +152,12 @@ pub(crate) async fn run_test(
         Ok(()) => (Outcome::Passed, None, None, None),
         Err(failure) => {
             let failure = failure.or_at_file_line(case.test.file, case.test.line);
-            (failure.outcome, Some(failure.message), failure.location, failure.backtrace)
+            (
+                failure.outcome,
+                Some(failure.message),
+                failure.location,
+                failure.backtrace,
+            )
         }
     };
     TestReport {
@@ -198,7 +206,10 @@ async fn run_steps(
         (Ok(()), Err(failure)) => Err(failure.prefixed("tear_down failed: ")),
         (Err(failure), Ok(())) => Err(failure),
         (Err(mut failure), Err(tear_down)) => {
-            failure.message = format!("{}; tear_down also failed: {}", failure.message, tear_down.message);
+            failure.message = format!(
+                "{}; tear_down also failed: {}",
+                failure.message, tear_down.message
+            );
             Err(failure)
         }
     }

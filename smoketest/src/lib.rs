@@ -39,6 +39,9 @@
 //! time: 0.412345ms
 //! ```
 //!
+//! Assertions are unittest's, as macros at the crate root (`assert_equal!`, `assert_in!`,
+//! `assert_raises!`, …): see [`assertions`] for the whole list.
+//!
 //! # Features
 //! - `tokio`: [`Runner::run_cli`] drives the run inside a multi-threaded tokio runtime, so async
 //!   tests can use tokio-based clients (sqlx, reqwest) without an async `main`.
@@ -48,7 +51,7 @@
 #[allow(unused_extern_crates)]
 extern crate self as smoketest;
 
-mod assertions;
+pub mod assertions;
 mod blocking;
 mod cli;
 mod context;

@@ -69,11 +69,17 @@ pub(crate) fn install_hook() {
 
 fn record(info: &PanicHookInfo<'_>) {
     let backtrace = Backtrace::capture();
-    let backtrace = (backtrace.status() == BacktraceStatus::Captured).then(|| backtrace.to_string());
+    let backtrace =
+        (backtrace.status() == BacktraceStatus::Captured).then(|| backtrace.to_string());
     let location = info
         .location()
         .map(|location| crate::outcome::format_location(location.file(), location.line()));
-    LAST_PANIC.with(|last| *last.borrow_mut() = Some(PanicRecord { location, backtrace }));
+    LAST_PANIC.with(|last| {
+        *last.borrow_mut() = Some(PanicRecord {
+            location,
+            backtrace,
+        })
+    });
 }
 
 /// Runs `f` with panics recorded instead of printed; restores the flag even when `f` unwinds.
@@ -103,7 +109,9 @@ pub(crate) struct CatchUnwind<F> {
 
 impl<F> CatchUnwind<F> {
     pub(crate) fn new(future: F) -> Self {
-        CatchUnwind { inner: Box::pin(future) }
+        CatchUnwind {
+            inner: Box::pin(future),
+        }
     }
 }
 
@@ -142,7 +150,11 @@ fn classify(payload: Box<dyn Any + Send>) -> Failure {
     };
     let message = payload_message(payload.as_ref());
     let mut failure = match &message {
-        Some(message) if STD_ASSERTION_PREFIXES.iter().any(|prefix| message.starts_with(prefix)) => {
+        Some(message)
+            if STD_ASSERTION_PREFIXES
+                .iter()
+                .any(|prefix| message.starts_with(prefix)) =>
+        {
             Failure::failed(message.clone())
         }
         Some(message) => Failure::errored(format!("panicked: {message}")),
@@ -175,18 +187,26 @@ mod tests {
 
     #[test]
     fn an_assertion_failure_is_failed_at_its_call_site() {
+        let line = line!() + 1;
         let failure = caught(|| assertion_failed("nope".into()));
         assert_eq!(failure.outcome, crate::Outcome::Failed);
         assert_eq!(failure.message, "nope");
-        assert_eq!(failure.location, Some(format!("{}:{}", file!(), line!() - 3)));
+        assert_eq!(failure.location, Some(format!("{}:{line}", file!())));
     }
 
     #[test]
     fn std_assert_eq_is_failed() {
+        let line = line!() + 1;
         let failure = caught(|| assert_eq!(1 + 1, 3));
         assert_eq!(failure.outcome, crate::Outcome::Failed);
-        assert!(failure.message.starts_with("assertion `left == right` failed"), "{}", failure.message);
-        assert_eq!(failure.location, Some(format!("{}:{}", file!(), line!() - 3)));
+        assert!(
+            failure
+                .message
+                .starts_with("assertion `left == right` failed"),
+            "{}",
+            failure.message
+        );
+        assert_eq!(failure.location, Some(format!("{}:{line}", file!())));
     }
 
     #[test]

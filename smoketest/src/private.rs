@@ -3,17 +3,21 @@
 
 pub use linkme;
 
+pub use crate::assertions::support as assert;
 pub use crate::context::{Context, Exclusive, Shared};
 pub use crate::outcome::Failure;
 pub use crate::panic::{AssertionFailure, assertion_failed};
-pub use crate::assertions::support as assert;
 pub use crate::registry::{Body, BodyResult, Param, SMOKE_TESTS_V0, SmokeTest};
 pub use crate::suite::probe;
 pub use crate::suite::{BoxFuture, SuiteInstance, SuiteVTable};
 
 use std::convert::Infallible;
 
-/// The return types a smoke test may have: `()` and `Result<(), E>`.
+/// The return types a smoke test may have: `()` and `Result<(), E>` with `E: Display`.
+#[diagnostic::on_unimplemented(
+    message = "a smoke test returns `()` or `Result<(), E>` where `E: Display`, not `{Self}`",
+    label = "unsupported return type"
+)]
 pub trait IntoTestResult {
     /// The error type; `Infallible` for `()`.
     type Error;
@@ -28,7 +32,7 @@ impl IntoTestResult for () {
     }
 }
 
-impl<E> IntoTestResult for Result<(), E> {
+impl<E: std::fmt::Display> IntoTestResult for Result<(), E> {
     type Error = E;
     fn into_test_result(self) -> Result<(), E> {
         self

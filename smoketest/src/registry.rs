@@ -50,13 +50,13 @@ impl Param {
         }
     }
 
-    /// A `&mut T` parameter.
-    pub fn exclusive<T: Any>() -> Self {
+    /// A `&mut T` parameter; `suite` comes from the probe too, to report a suite taken by `&mut`.
+    pub fn exclusive<T: Any>(suite: Option<SuiteVTable>) -> Self {
         Param {
             type_name: type_name::<T>,
             type_id: TypeId::of::<T>,
             exclusive: true,
-            suite: None,
+            suite,
         }
     }
 }
@@ -112,7 +112,9 @@ impl TestCase {
 /// Resolves one registered test. `None` suite means a free test whose suite is its module.
 fn resolve(test: &'static SmokeTest) -> TestCase {
     let params = (test.params)();
-    let mut suites = params.iter().filter_map(|param| param.suite.map(|suite| (param, suite)));
+    let mut suites = params
+        .iter()
+        .filter_map(|param| param.suite.map(|suite| (param, suite)));
     let first = suites.next();
     let second = suites.next();
     let mut collection_error = None;
@@ -149,16 +151,27 @@ fn resolve(test: &'static SmokeTest) -> TestCase {
 /// Resolves and sorts tests by name; duplicate names are marked, not dropped.
 pub(crate) fn collect(tests: impl IntoIterator<Item = &'static SmokeTest>) -> Vec<TestCase> {
     let mut cases: Vec<TestCase> = tests.into_iter().map(resolve).collect();
-    cases.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.location().cmp(&b.location())));
+    cases.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| a.location().cmp(&b.location()))
+    });
     let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
     for case in &cases {
-        by_name.entry(case.name.clone()).or_default().push(case.location());
+        by_name
+            .entry(case.name.clone())
+            .or_default()
+            .push(case.location());
     }
     for case in &mut cases {
         let locations = &by_name[&case.name];
         if locations.len() > 1 {
             let own = case.location();
-            let others: Vec<&str> = locations.iter().filter(|l| **l != own).map(String::as_str).collect();
+            let others: Vec<&str> = locations
+                .iter()
+                .filter(|l| **l != own)
+                .map(String::as_str)
+                .collect();
             case.collection_error = Some(format!(
                 "duplicate smoke test name: also defined at {}",
                 others.join(", ")
@@ -171,10 +184,14 @@ pub(crate) fn collect(tests: impl IntoIterator<Item = &'static SmokeTest>) -> Ve
 /// The linked tests, resolved once per process.
 pub(crate) fn linked() -> Arc<[TestCase]> {
     static LINKED: OnceLock<Arc<[TestCase]>> = OnceLock::new();
-    LINKED.get_or_init(|| collect(SMOKE_TESTS_V0.iter()).into()).clone()
+    LINKED
+        .get_or_init(|| collect(SMOKE_TESTS_V0.iter()).into())
+        .clone()
 }
 
 #[cfg(test)]
+// The probe needs its exact number of `&`s: method resolution picks the impl by them.
+#[allow(clippy::needless_borrow)]
 mod tests {
     use super::*;
     use crate::suite::probe::{Probe, ViaState as _, ViaSuite as _};
@@ -201,7 +218,10 @@ mod tests {
         Vec::new()
     }
     fn db_param() -> Vec<Param> {
-        vec![Param::shared::<u32>((&&&Probe::<u32>::new()).suite_vtable()), Param::shared::<Db>((&&&Probe::<Db>::new()).suite_vtable())]
+        vec![
+            Param::shared::<u32>((&&&Probe::<u32>::new()).suite_vtable()),
+            Param::shared::<Db>((&&&Probe::<Db>::new()).suite_vtable()),
+        ]
     }
     fn mut_db_param() -> Vec<Param> {
         let mut param = Param::shared::<Db>((&&&Probe::<Db>::new()).suite_vtable());
@@ -241,7 +261,10 @@ mod tests {
         let cases = collect([&IN_SUITE, &FREE]);
         let names: Vec<&str> = cases.iter().map(|case| case.name.as_str()).collect();
         let suite = std::any::type_name::<Db>();
-        assert_eq!(names, ["app::smoke::free".to_owned(), format!("{suite}::in_suite")]);
+        assert_eq!(
+            names,
+            ["app::smoke::free".to_owned(), format!("{suite}::in_suite")]
+        );
         assert_eq!(cases[0].suite_name, "app::smoke");
         assert_eq!(cases[1].suite_name, suite);
         assert!(cases.iter().all(|case| case.collection_error.is_none()));
@@ -250,7 +273,10 @@ mod tests {
     #[test]
     fn duplicate_names_are_reported_on_each_copy_not_a_panic() {
         let cases = collect([&DUPLICATE_B, &FREE, &DUPLICATE_A]);
-        let errors: Vec<Option<&str>> = cases.iter().map(|case| case.collection_error.as_deref()).collect();
+        let errors: Vec<Option<&str>> = cases
+            .iter()
+            .map(|case| case.collection_error.as_deref())
+            .collect();
         assert_eq!(
             errors,
             [
@@ -267,7 +293,10 @@ mod tests {
         let db = std::any::type_name::<Db>();
         let cache = std::any::type_name::<Cache>();
         assert_eq!(
-            cases.iter().map(|case| case.collection_error.clone().unwrap()).collect::<Vec<_>>(),
+            cases
+                .iter()
+                .map(|case| case.collection_error.clone().unwrap())
+                .collect::<Vec<_>>(),
             [
                 format!("takes `&mut {db}`, but suites are shared by their tests: take `&{db}`"),
                 format!("takes two suites, `{db}` and `{cache}`; a test belongs to one suite"),

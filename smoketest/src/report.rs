@@ -179,7 +179,11 @@ impl Report {
         }
         for test in &self.tests {
             // Writing to a String cannot fail.
-            let _ = writeln!(text, "{} ... {} ({:.6}ms)", test.name, test.outcome, test.time);
+            let _ = writeln!(
+                text,
+                "{} ... {} ({:.6}ms)",
+                test.name, test.outcome, test.time
+            );
         }
         text
     }
@@ -263,10 +267,25 @@ mod tests {
         Report::new(
             Tier::Fast,
             vec![
-                test("app::smoke::B::z", "app::smoke::B", Outcome::Errored, Some("panicked: x\ny")),
-                test("app::smoke::A::b", "app::smoke::A", Outcome::Failed, Some("1 != 2")),
+                test(
+                    "app::smoke::B::z",
+                    "app::smoke::B",
+                    Outcome::Errored,
+                    Some("panicked: x\ny"),
+                ),
+                test(
+                    "app::smoke::A::b",
+                    "app::smoke::A",
+                    Outcome::Failed,
+                    Some("1 != 2"),
+                ),
                 test("app::smoke::A::a", "app::smoke::A", Outcome::Passed, None),
-                test("app::smoke::B::c", "app::smoke::B", Outcome::Failed, Some("no")),
+                test(
+                    "app::smoke::B::c",
+                    "app::smoke::B",
+                    Outcome::Failed,
+                    Some("no"),
+                ),
             ],
             Duration::from_micros(1_200_307),
         )
@@ -304,13 +323,29 @@ mod tests {
         assert_eq!(json["tests_passed"], 1);
         assert_eq!(json["tests_failed"], 2);
         assert_eq!(json["tests_errored"], 1);
-        assert_eq!(json["failed_tests"], serde_json::json!(["app::smoke::A::b", "app::smoke::B::c"]));
-        assert_eq!(json["errored_tests"], serde_json::json!(["app::smoke::B::z"]));
+        assert_eq!(
+            json["failed_tests"],
+            serde_json::json!(["app::smoke::A::b", "app::smoke::B::c"])
+        );
+        assert_eq!(
+            json["errored_tests"],
+            serde_json::json!(["app::smoke::B::z"])
+        );
         assert_eq!(json["time"], 1200.307);
         assert_eq!(json["tests"][2]["outcome"], "failed");
         assert_eq!(json["tests"][0]["message"], serde_json::Value::Null);
         let back: Report = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(back, report);
+    }
+
+    #[test]
+    fn a_panic_abort_build_says_so_after_the_report() {
+        let mut report = Report::new(Tier::Fast, vec![], Duration::ZERO);
+        report.panics_caught = false;
+        assert!(report.to_text().ends_with(
+            "time: 0.000000ms\n\nnote: built with panic = \"abort\": a panicking test aborts the \
+             process instead of being reported\n"
+        ));
     }
 
     #[test]

@@ -128,7 +128,11 @@ impl Runner {
     /// per test, up to 64 tests at once, and the app selection of the `SMOKETEST_APPS` /
     /// `SMOKETEST_SKIP_APPS` environment variables (comma-separated crate or module paths).
     pub fn new() -> Self {
-        let from_env = |name: &str| std::env::var(name).map(|value| split_apps(&value)).unwrap_or_default();
+        let from_env = |name: &str| {
+            std::env::var(name)
+                .map(|value| split_apps(&value))
+                .unwrap_or_default()
+        };
         Runner {
             tests: registry::linked(),
             state: Arc::new(State::new()),
@@ -185,7 +189,11 @@ impl Runner {
     /// Time limit for tests that don't set their own with `timeout = "…"`. Default 10 s.
     /// A zero duration is taken as the default.
     pub fn default_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = if timeout.is_zero() { DEFAULT_TIMEOUT } else { timeout };
+        self.timeout = if timeout.is_zero() {
+            DEFAULT_TIMEOUT
+        } else {
+            timeout
+        };
         self
     }
 
@@ -208,7 +216,8 @@ impl Runner {
             (tier == Tier::Slow || !case.test.slow)
                 && (self.apps.is_empty() || self.apps.iter().any(under))
                 && !self.skip_apps.iter().any(under)
-                && (self.filters.is_empty() || self.filters.iter().any(|text| name.contains(text.as_str())))
+                && (self.filters.is_empty()
+                    || self.filters.iter().any(|text| name.contains(text.as_str())))
         })
     }
 
@@ -238,7 +247,9 @@ impl Runner {
                 let Some(case) = pending.next() else { break };
                 running.push(self.run_case(case, &suites));
             }
-            let Some(report) = running.next().await else { break };
+            let Some(report) = running.next().await else {
+                break;
+            };
             if self.failfast && report.outcome != Outcome::Passed {
                 stop = true;
             }
@@ -257,7 +268,11 @@ impl Runner {
         Box::pin(async move {
             let suite = match &case.suite {
                 Some(_) if case.collection_error.is_some() => None,
-                Some(vtable) => Some(suites.get(*vtable, &case.suite_name, &self.state, self.timeout).await),
+                Some(vtable) => Some(
+                    suites
+                        .get(*vtable, &case.suite_name, &self.state, self.timeout)
+                        .await,
+                ),
                 None => None,
             };
             let limit = case.test.timeout.unwrap_or(self.timeout);
@@ -291,12 +306,10 @@ impl Runner {
     }
 
     /// The async twin of [`run_cli`](Runner::run_cli), for an async `main` whose tests need the
-    /// app's runtime:
+    /// app's runtime (with tokio: `#[tokio::main] async fn main() -> ExitCode { … }`):
     ///
     /// ```no_run
-    /// # mod tokio { pub use std::prelude::rust_2021 as main; }
-    /// #[tokio::main]
-    /// async fn main() -> std::process::ExitCode {
+    /// async fn check() -> std::process::ExitCode {
     ///     smoketest::Runner::new().run_cli_async().await
     /// }
     /// ```
@@ -318,9 +331,14 @@ impl Runner {
 fn block_on<F: Future>(future: F) -> F::Output {
     #[cfg(feature = "tokio")]
     {
-        match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(runtime) => return runtime.block_on(future),
-            Err(error) => eprintln!("smoketest: could not start a tokio runtime ({error}); running without one"),
+            Err(error) => eprintln!(
+                "smoketest: could not start a tokio runtime ({error}); running without one"
+            ),
         }
     }
     futures_executor::block_on(future)
@@ -370,8 +388,12 @@ impl SuiteSlots {
         names.sort_unstable();
         let mut slots = self.slots;
         for name in names {
-            let Some(slot) = slots.remove(&name) else { continue };
-            let Some(Ok(suite)) = slot.into_inner() else { continue };
+            let Some(slot) = slots.remove(&name) else {
+                continue;
+            };
+            let Some(Ok(suite)) = slot.into_inner() else {
+                continue;
+            };
             let started = Instant::now();
             if let Err(failure) = execute::tear_down_suite(&suite, limit).await {
                 reports.push(TestReport {
@@ -392,8 +414,61 @@ impl SuiteSlots {
 }
 
 #[cfg(test)]
+// linkme's `link_section` counts as unsafe code when its macro is expanded inside this crate
+// (in user crates it comes from an external macro and the lint stays quiet).
+#[allow(unsafe_code)]
 mod tests {
     use super::*;
+    use crate::{Result, Suite, smoke_test};
+
+    /// A suite that a test wrongly takes by `&mut`.
+    struct Shared;
+    impl Suite for Shared {
+        fn set_up_suite(_: &State) -> Result<Self> {
+            Ok(Shared)
+        }
+    }
+
+    #[smoke_test(rolled_back)]
+    fn takes_a_suite_by_mut(_suite: &mut Shared) {}
+
+    /// A transaction type no rollback provider is registered for.
+    struct Transaction;
+
+    #[smoke_test(rolled_back)]
+    fn writes_without_a_provider(_tx: &mut Transaction) {}
+
+    fn report_of(test: &str) -> TestReport {
+        let report = Runner::new().filter(test).run(Tier::Fast);
+        assert_eq!(report.tests.len(), 1, "{test}");
+        report.tests.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn an_error_found_while_collecting_a_test_makes_it_errored() {
+        let test = report_of("takes_a_suite_by_mut");
+        let suite = std::any::type_name::<Shared>();
+        assert_eq!(test.outcome, Outcome::Errored);
+        assert_eq!(
+            test.message.unwrap(),
+            format!("takes `&mut {suite}`, but suites are shared by their tests: take `&{suite}`")
+        );
+        assert!(test.rolled_back);
+    }
+
+    #[test]
+    fn a_rolled_back_test_without_a_provider_is_errored_with_what_to_do() {
+        let test = report_of("writes_without_a_provider");
+        assert_eq!(test.outcome, Outcome::Errored);
+        assert_eq!(
+            test.message.unwrap(),
+            format!(
+                "no rollback provider registered for `{}`; `&mut` parameters receive the \
+                 transaction of a rolled-back test, which a rollback provider begins",
+                std::any::type_name::<Transaction>()
+            )
+        );
+    }
 
     #[test]
     fn app_prefixes_match_whole_path_segments() {
@@ -406,6 +481,9 @@ mod tests {
 
     #[test]
     fn app_lists_are_comma_separated_and_trimmed() {
-        assert_eq!(split_apps(" a, b::c ,,"), vec!["a".to_owned(), "b::c".to_owned()]);
+        assert_eq!(
+            split_apps(" a, b::c ,,"),
+            vec!["a".to_owned(), "b::c".to_owned()]
+        );
     }
 }

@@ -75,7 +75,8 @@ impl State {
     /// ```
     #[track_caller]
     pub fn require<T: Any>(&self) -> Result<&T, Error> {
-        self.get::<T>().ok_or_else(|| Error::msg(missing_state_message::<T>()))
+        self.get::<T>()
+            .ok_or_else(|| Error::msg(missing_state_message::<T>()))
     }
 
     /// Whether a value of type `T` is registered.

@@ -173,7 +173,9 @@ impl SuiteVTable {
             type_id: TypeId::of::<T>,
             name: type_name::<T>,
             hooks: Hooks::Sync {
-                set_up_suite: |state| T::set_up_suite(state).map(|suite| Arc::new(suite) as SuiteInstance),
+                set_up_suite: |state| {
+                    T::set_up_suite(state).map(|suite| Arc::new(suite) as SuiteInstance)
+                },
                 set_up: |instance| downcast::<T>(instance).set_up(),
                 tear_down: |instance| downcast::<T>(instance).tear_down(),
                 tear_down_suite: |instance| downcast::<T>(instance).tear_down_suite(),
@@ -188,7 +190,11 @@ impl SuiteVTable {
             name: type_name::<T>,
             hooks: Hooks::Async {
                 set_up_suite: |state| {
-                    Box::pin(async move { T::set_up_suite(state).await.map(|suite| Arc::new(suite) as SuiteInstance) })
+                    Box::pin(async move {
+                        T::set_up_suite(state)
+                            .await
+                            .map(|suite| Arc::new(suite) as SuiteInstance)
+                    })
                 },
                 set_up: |instance| Box::pin(downcast::<T>(instance).set_up()),
                 tear_down: |instance| Box::pin(downcast::<T>(instance).tear_down()),
@@ -254,6 +260,8 @@ pub mod probe {
 }
 
 #[cfg(test)]
+// The probe needs its exact number of `&`s: method resolution picks the impl by them.
+#[allow(clippy::needless_borrow)]
 mod tests {
     use super::probe::{Probe, ViaAsyncSuite as _, ViaState as _, ViaSuite as _};
     use super::*;

@@ -4,7 +4,10 @@ use std::process::{Command, Output};
 
 fn run(binary: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(binary);
-    command.args(args).env_remove("SMOKETEST_APPS").env_remove("SMOKETEST_SKIP_APPS");
+    command
+        .args(args)
+        .env_remove("SMOKETEST_APPS")
+        .env_remove("SMOKETEST_SKIP_APPS");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -40,8 +43,14 @@ fn a_failing_run_exits_1() {
     let output = run(FAIL, &["--filter", "assert_default_message"], &[]);
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
-    assert!(text.starts_with("FAIL\ntest classes: 1\ntests run: 1\ntests passed: 0\ntests failed: 1\n"), "{text}");
-    assert!(text.contains("\n\nfixture_fail::smoke::assert_default_message failed: 2 != 3 (at "), "{text}");
+    assert!(
+        text.starts_with("FAIL\ntest classes: 1\ntests run: 1\ntests passed: 0\ntests failed: 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n\nfixture_fail::smoke::assert_default_message failed: 2 != 3 (at "),
+        "{text}"
+    );
     // Assertion panics are reported, not printed by the panic hook.
     assert_eq!(stderr(&output), "");
 }
@@ -49,9 +58,18 @@ fn a_failing_run_exits_1() {
 #[test]
 fn usage_errors_exit_2_with_one_line_on_stderr() {
     for (args, line) in [
-        (&["--bogus"][..], "error: unknown flag `--bogus` (see --help)\n"),
-        (&["--apps"][..], "error: --apps needs a value: a comma-separated list of crate or module paths (see --help)\n"),
-        (&["--concurrency", "many"][..], "error: --concurrency \"many\" is not a number of tests, 1 or more (see --help)\n"),
+        (
+            &["--bogus"][..],
+            "error: unknown flag `--bogus` (see --help)\n",
+        ),
+        (
+            &["--apps"][..],
+            "error: --apps needs a value: a comma-separated list of crate or module paths (see --help)\n",
+        ),
+        (
+            &["--concurrency", "many"][..],
+            "error: --concurrency \"many\" is not a number of tests, 1 or more (see --help)\n",
+        ),
     ] {
         let output = run(PASS, args, &[]);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -64,14 +82,22 @@ fn usage_errors_exit_2_with_one_line_on_stderr() {
 fn help_prints_usage_and_exits_0() {
     let output = run(PASS, &["--help"], &[]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).contains("--skip-apps A,B"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("--skip-apps A,B"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
 fn slow_includes_slow_tests() {
     let output = run(PASS, &["--slow"], &[]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).starts_with("PASS\ntest classes: 4\ntests run: 6\n"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("PASS\ntest classes: 4\ntests run: 6\n"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -80,32 +106,55 @@ fn json_prints_the_json_report() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     // `passes` and `passes_before_broken_tear_down` (whose tear_down fails).
     assert_eq!(json["tests_run"], 2);
-    assert_eq!(json["errored_tests"], serde_json::json!(["fixture_fail::smoke::BrokenTearDown::passes_before_broken_tear_down"]));
+    assert_eq!(
+        json["errored_tests"],
+        serde_json::json!(["fixture_fail::smoke::BrokenTearDown::passes_before_broken_tear_down"])
+    );
     assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]
 fn apps_come_from_the_environment_and_flags_win() {
-    let list = |args: &[&str], env: &[(&str, &str)]| stdout(&run(PASS, &[&["--list"], args].concat(), env));
-    assert_eq!(list(&[], &[("SMOKETEST_APPS", "fixture_linked")]), "fixture_linked::smoke::linked_crate_is_collected\n");
+    let list = |args: &[&str], env: &[(&str, &str)]| {
+        stdout(&run(PASS, &[&["--list"], args].concat(), env))
+    };
     assert_eq!(
-        list(&["--apps", "fixture_pass::smoke::Remote"], &[("SMOKETEST_APPS", "fixture_linked")]),
+        list(&[], &[("SMOKETEST_APPS", "fixture_linked")]),
+        "fixture_linked::smoke::linked_crate_is_collected\n"
+    );
+    assert_eq!(
+        list(
+            &["--apps", "fixture_pass::smoke::Remote"],
+            &[("SMOKETEST_APPS", "fixture_linked")]
+        ),
         "fixture_pass::smoke::Remote::remote_answers\n"
     );
     assert_eq!(
         list(&[], &[("SMOKETEST_SKIP_APPS", "fixture_pass")]),
         "fixture_linked::smoke::linked_crate_is_collected\n"
     );
-    assert_eq!(list(&["--skip-apps", "fixture_linked,fixture_pass::smoke::Catalog"], &[("SMOKETEST_SKIP_APPS", "fixture_pass")]),
-        "fixture_pass::smoke::Remote::remote_answers\nfixture_pass::smoke::config_is_set\n");
+    assert_eq!(
+        list(
+            &["--skip-apps", "fixture_linked,fixture_pass::smoke::Catalog"],
+            &[("SMOKETEST_SKIP_APPS", "fixture_pass")]
+        ),
+        "fixture_pass::smoke::Remote::remote_answers\nfixture_pass::smoke::config_is_set\n"
+    );
 }
 
 #[test]
 fn failfast_stops_starting_tests_after_the_first_failure() {
-    let output = run(FAIL, &["--failfast", "--concurrency", "1", "--filter", "assert_"], &[]);
+    let output = run(
+        FAIL,
+        &["--failfast", "--concurrency", "1", "--filter", "assert_"],
+        &[],
+    );
     assert_eq!(output.status.code(), Some(1));
     // Sorted: assert_custom_message runs first, fails, and assert_default_message never starts.
-    assert!(stdout(&output).starts_with("FAIL\ntest classes: 1\ntests run: 1\ntests passed: 0\ntests failed: 1\n"));
+    assert!(
+        stdout(&output)
+            .starts_with("FAIL\ntest classes: 1\ntests run: 1\ntests passed: 0\ntests failed: 1\n")
+    );
 }
 
 #[test]
@@ -113,7 +162,10 @@ fn verbose_adds_a_line_per_test() {
     let output = run(PASS, &["--verbose", "--filter", "config_is_set"], &[]);
     let text = stdout(&output);
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("fixture_pass::smoke::config_is_set ... passed ("), "{text}");
+    assert!(
+        last.starts_with("fixture_pass::smoke::config_is_set ... passed ("),
+        "{text}"
+    );
     assert!(last.ends_with("ms)"), "{text}");
 }
 
@@ -122,5 +174,22 @@ fn a_library_crate_the_binary_never_names_is_not_linked() {
     // unlinked-cli depends on fixture-linked but has no `use fixture_linked as _;`.
     assert_eq!(stdout(&run(UNLINKED, &["--list"], &[])), "");
     // pass-cli has the line, and finds it.
-    assert!(stdout(&run(PASS, &["--list"], &[])).contains("fixture_linked::smoke::linked_crate_is_collected\n"));
+    assert!(
+        stdout(&run(PASS, &["--list"], &[]))
+            .contains("fixture_linked::smoke::linked_crate_is_collected\n")
+    );
+}
+
+#[test]
+fn rust_backtrace_adds_a_backtrace_to_a_panicking_test_in_json() {
+    let details = |env: &[(&str, &str)]| {
+        let output = run(FAIL, &["--json", "--filter", "smoke::panics"], env);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        json["tests"][0].clone()
+    };
+    let with = details(&[("RUST_BACKTRACE", "1")]);
+    assert_eq!(with["message"], "panicked: payment gateway client not initialised");
+    assert!(with["backtrace"].as_str().unwrap().contains("fixture_fail::smoke::panics"), "{with}");
+    let without = details(&[("RUST_BACKTRACE", "0")]);
+    assert_eq!(without.get("backtrace"), None);
 }

@@ -7,7 +7,10 @@ use smoketest::{Runner, Tier};
 fn the_concurrency_cap_bounds_tests_in_flight() {
     for (cap, expected) in [(1, 1), (3, 3), (smoketest::DEFAULT_CONCURRENCY, 8)] {
         fixture_concurrency::reset();
-        let report = Runner::new().apps(["fixture_concurrency"]).concurrency(cap).run(Tier::Fast);
+        let report = Runner::new()
+            .apps(["fixture_concurrency"])
+            .concurrency(cap)
+            .run(Tier::Fast);
         assert_eq!(report.tests_passed, 8, "cap {cap}");
         assert_eq!(fixture_concurrency::max_in_flight(), expected, "cap {cap}");
     }

@@ -6,15 +6,24 @@ use smoketest::{Outcome, Runner, Tier};
 
 #[test]
 fn hooks_run_in_unittest_order_and_tear_down_follows_every_set_up() {
-    let report = Runner::new().apps(["fixture_lifecycle"]).concurrency(1).run(Tier::Fast);
+    let report = Runner::new()
+        .apps(["fixture_lifecycle"])
+        .concurrency(1)
+        .run(Tier::Fast);
     // The timed-out sync test keeps sleeping on its abandoned thread; its tear_down runs when it ends.
     std::thread::sleep(Duration::from_millis(800));
     let mut events = fixture_lifecycle::take_events();
     // Whatever the machine's speed, the timed-out test's tear_down comes after its body ended.
-    let finished = events.iter().position(|e| e == "sync e_times_out finished").expect("body ended");
+    let finished = events
+        .iter()
+        .position(|e| e == "sync e_times_out finished")
+        .expect("body ended");
     events.remove(finished);
     let its_tear_down = finished
-        + events[finished..].iter().position(|e| e == "sync tear_down").expect("tear_down after the body");
+        + events[finished..]
+            .iter()
+            .position(|e| e == "sync tear_down")
+            .expect("tear_down after the body");
     events.remove(its_tear_down);
     let expected_run = [
         "sync set_up_suite",
@@ -47,8 +56,11 @@ fn hooks_run_in_unittest_order_and_tear_down_follows_every_set_up() {
     ];
     assert_eq!(events, expected_run);
 
-    let outcomes: Vec<(&str, Outcome)> =
-        report.tests.iter().map(|t| (t.name.rsplit("::").next().unwrap(), t.outcome)).collect();
+    let outcomes: Vec<(&str, Outcome)> = report
+        .tests
+        .iter()
+        .map(|t| (t.name.rsplit("::").next().unwrap(), t.outcome))
+        .collect();
     assert_eq!(
         outcomes,
         [

@@ -32,7 +32,10 @@ fn the_text_report_lists_failures_then_errors_each_sorted_by_name() {
             "fixture_fail::smoke::assert_custom_message failed: expected 3 users, found 2 {}",
             at(FILE, fx::CUSTOM_MESSAGE_LINE)
         ),
-        format!("fixture_fail::smoke::assert_default_message failed: 2 != 3 {}", at(FILE, fx::DEFAULT_MESSAGE_LINE)),
+        format!(
+            "fixture_fail::smoke::assert_default_message failed: 2 != 3 {}",
+            at(FILE, fx::DEFAULT_MESSAGE_LINE)
+        ),
         format!(
             "fixture_fail::smoke::std_assert failed: assertion failed: free_disk_gb > 2 {}",
             at(FILE, fx::STD_ASSERT_LINE)
@@ -62,8 +65,14 @@ fn the_text_report_lists_failures_then_errors_each_sorted_by_name() {
              unreachable {}",
             at(FILE, fx::SET_UP_SUITE_LINE)
         ),
-        format!("fixture_fail::smoke::hangs_async errored: timed out after 200ms {}", at(FILE, fx::ASYNC_TIMEOUT_LINE)),
-        format!("fixture_fail::smoke::hangs_sync errored: timed out after 200ms {}", at(FILE, fx::SYNC_TIMEOUT_LINE)),
+        format!(
+            "fixture_fail::smoke::hangs_async errored: timed out after 200ms {}",
+            at(FILE, fx::ASYNC_TIMEOUT_LINE)
+        ),
+        format!(
+            "fixture_fail::smoke::hangs_sync errored: timed out after 200ms {}",
+            at(FILE, fx::SYNC_TIMEOUT_LINE)
+        ),
         format!(
             "fixture_fail::smoke::needs_unregistered_state errored: no state of type \
              `fixture_fail::smoke::Unregistered` is registered; register it with \
@@ -83,7 +92,10 @@ fn the_text_report_lists_failures_then_errors_each_sorted_by_name() {
             "fixture_fail::smoke::returns_error_chain errored: reading /etc/app.toml: permission denied {}",
             at(FILE, fx::QUESTION_MARK_LINE)
         ),
-        format!("fixture_fail::smoke::returns_io_error errored: no such mount: /mnt/data {}", at(FILE, fx::IO_ERROR_LINE)),
+        format!(
+            "fixture_fail::smoke::returns_io_error errored: no such mount: /mnt/data {}",
+            at(FILE, fx::IO_ERROR_LINE)
+        ),
         String::new(),
     ];
     assert_eq!(with_time_masked(&report().to_text()), expected.join("\n"));
@@ -116,7 +128,10 @@ fn json_names_failed_and_errored_tests_and_details_each() {
         .unwrap();
     assert_eq!(panics["outcome"], "errored");
     assert_eq!(panics["suite"], "fixture_fail::smoke");
-    assert_eq!(panics["message"], "panicked: payment gateway client not initialised");
+    assert_eq!(
+        panics["message"],
+        "panicked: payment gateway client not initialised"
+    );
     assert_eq!(panics["location"], format!("{FILE}:{}", fx::PANIC_LINE));
 }
 
@@ -125,7 +140,10 @@ fn failures_and_errors_are_counted_separately_and_each_test_once() {
     let report = report();
     assert_eq!(report.status, Status::Fail);
     assert_eq!(report.tests_run, report.tests.len());
-    assert_eq!(report.tests_passed + report.tests_failed + report.tests_errored, report.tests_run);
+    assert_eq!(
+        report.tests_passed + report.tests_failed + report.tests_errored,
+        report.tests_run
+    );
     let mut names: Vec<&str> = report.tests.iter().map(|t| t.name.as_str()).collect();
     names.dedup();
     assert_eq!(names.len(), report.tests_run);
@@ -134,15 +152,25 @@ fn failures_and_errors_are_counted_separately_and_each_test_once() {
 #[test]
 fn hung_tests_do_not_hold_the_report_back() {
     let started = std::time::Instant::now();
-    let report = Runner::new().apps(["fixture_fail"]).filter("hangs_").run(Tier::Fast);
+    let report = Runner::new()
+        .apps(["fixture_fail"])
+        .filter("hangs_")
+        .run(Tier::Fast);
     assert_eq!(report.tests_errored, 2);
     // The sync one sleeps for 30 s; the run ends when its 200 ms limit is up.
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn the_slow_tier_adds_the_slow_failure_with_the_default_message() {
-    let report = Runner::new().apps(["fixture_fail"]).filter("slow_and_failing").run(Tier::Slow);
+    let report = Runner::new()
+        .apps(["fixture_fail"])
+        .filter("slow_and_failing")
+        .run(Tier::Slow);
     let test = &report.tests[0];
     assert_eq!(test.outcome, Outcome::Failed);
     assert_eq!(test.message.as_deref(), Some("`true` is not false"));

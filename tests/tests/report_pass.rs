@@ -8,7 +8,9 @@ use support::with_time_masked;
 
 fn runner() -> Runner {
     Runner::new()
-        .with_state(fixture_pass::Config { api_url: "https://api.example".into() })
+        .with_state(fixture_pass::Config {
+            api_url: "https://api.example".into(),
+        })
         .apps(["fixture_pass", "fixture_linked"])
 }
 
@@ -45,7 +47,12 @@ fn the_slow_tier_runs_every_test() {
         "PASS\ntest classes: 4\ntests run: 6\ntests passed: 6\ntests failed: 0\ntests errored: 0\n\
          time: <ms>\n"
     );
-    let slow: Vec<&str> = report.tests.iter().filter(|t| t.slow).map(|t| t.name.as_str()).collect();
+    let slow: Vec<&str> = report
+        .tests
+        .iter()
+        .filter(|t| t.slow)
+        .map(|t| t.name.as_str())
+        .collect();
     assert_eq!(slow, ["fixture_pass::smoke::Catalog::full_scan"]);
 }
 
@@ -64,13 +71,19 @@ fn json_has_the_contract_keys_and_per_test_details() {
     assert!(json["time"].as_f64().unwrap() > 0.0);
     assert_eq!(json["tier"], "fast");
     let remote = &json["tests"][3];
-    assert_eq!(remote["name"], "fixture_pass::smoke::Remote::remote_answers");
+    assert_eq!(
+        remote["name"],
+        "fixture_pass::smoke::Remote::remote_answers"
+    );
     assert_eq!(remote["suite"], "fixture_pass::smoke::Remote");
     assert_eq!(remote["outcome"], "passed");
     assert_eq!(remote["message"], serde_json::Value::Null);
     assert_eq!(remote["slow"], false);
     assert_eq!(remote["rolled_back"], false);
-    assert!(remote["time"].as_f64().unwrap() >= 5.0, "waited on a 5 ms timer: {remote}");
+    assert!(
+        remote["time"].as_f64().unwrap() >= 5.0,
+        "waited on a 5 ms timer: {remote}"
+    );
     let back: smoketest::Report = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(back, report);
 }
@@ -88,9 +101,14 @@ fn zero_selected_tests_is_a_pass_with_all_counts_zero() {
 
 #[test]
 fn apps_skip_apps_and_filters_select_by_path_and_name() {
-    assert_eq!(runner().apps(["fixture_linked"]).test_names(Tier::Fast), ["fixture_linked::smoke::linked_crate_is_collected"]);
     assert_eq!(
-        runner().apps(["fixture_pass::smoke::Remote"]).test_names(Tier::Fast),
+        runner().apps(["fixture_linked"]).test_names(Tier::Fast),
+        ["fixture_linked::smoke::linked_crate_is_collected"]
+    );
+    assert_eq!(
+        runner()
+            .apps(["fixture_pass::smoke::Remote"])
+            .test_names(Tier::Fast),
         ["fixture_pass::smoke::Remote::remote_answers"]
     );
     assert_eq!(
@@ -98,19 +116,28 @@ fn apps_skip_apps_and_filters_select_by_path_and_name() {
         ["fixture_linked::smoke::linked_crate_is_collected"]
     );
     assert_eq!(
-        runner().filter("catalog_").filter("config").test_names(Tier::Fast),
+        runner()
+            .filter("catalog_")
+            .filter("config")
+            .test_names(Tier::Fast),
         [
             "fixture_pass::smoke::Catalog::catalog_has_items",
             "fixture_pass::smoke::Catalog::catalog_lists_apple",
             "fixture_pass::smoke::config_is_set",
         ]
     );
-    assert_eq!(runner().apps(["fixture"]).test_names(Tier::Fast), Vec::<&str>::new());
+    assert_eq!(
+        runner().apps(["fixture"]).test_names(Tier::Fast),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
 fn test_classes_counts_only_suites_with_a_selected_test() {
-    let report = runner().filter("catalog_has_items").filter("config_is_set").run(Tier::Fast);
+    let report = runner()
+        .filter("catalog_has_items")
+        .filter("config_is_set")
+        .run(Tier::Fast);
     assert_eq!(report.test_classes, 2);
     assert_eq!(report.tests_run, 2);
 }

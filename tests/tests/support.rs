@@ -10,10 +10,18 @@ pub fn with_time_masked(text: &str) -> String {
         .strip_prefix("time: ")
         .and_then(|rest| rest.strip_suffix("ms"))
         .unwrap_or_else(|| panic!("bad time line {time:?}"));
-    let (whole, decimals) = number.split_once('.').unwrap_or_else(|| panic!("bad time {number:?}"));
-    assert!(whole.chars().all(|c| c.is_ascii_digit()) && !whole.is_empty(), "bad time {number:?}");
+    let (whole, decimals) = number
+        .split_once('.')
+        .unwrap_or_else(|| panic!("bad time {number:?}"));
+    assert!(
+        whole.chars().all(|c| c.is_ascii_digit()) && !whole.is_empty(),
+        "bad time {number:?}"
+    );
     assert_eq!(decimals.len(), 6, "six decimals in {number:?}");
-    assert!(decimals.chars().all(|c| c.is_ascii_digit()), "bad time {number:?}");
+    assert!(
+        decimals.chars().all(|c| c.is_ascii_digit()),
+        "bad time {number:?}"
+    );
     lines[6] = "time: <ms>".into();
     lines.join("\n")
 }

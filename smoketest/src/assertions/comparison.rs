@@ -3,6 +3,7 @@
 use std::cmp::Ordering::{Equal, Greater, Less};
 use std::fmt::{Arguments, Debug};
 use std::mem;
+use std::ops::Deref;
 use std::ptr;
 
 use super::fail;
@@ -111,11 +112,12 @@ macro_rules! assert_false {
 /// Asserts that two references or smart pointers point to the same object in memory, like
 /// unittest's `assertIs`.
 ///
-/// Both operands must dereference to the same type: `&T`, `&mut T`, `Box<T>`, `Rc<T>`, `Arc<T>`,
-/// `String` (its buffer), `Vec<T>` (its slice). They are the same object when they point to the
-/// same address and the pointees have the same size (so two slices must also have the same
-/// length); the pointers themselves are not compared. Equal values at different addresses are not
-/// identical. Default message: `{first:?} is not {second:?}` (the pointees).
+/// Both operands are pointers (`Deref`) to the same type, borrowed, not moved: `&T`, `&mut T`,
+/// `Box<T>`, `Rc<T>`, `Arc<T>`, `String` (its buffer), `Vec<T>` (its slice), in any mix. They are
+/// the same object when they point to the same address and the pointees have the same size (so
+/// two slices must also have the same length); the pointers themselves are not compared. Equal
+/// values at different addresses are not identical. Default message: `{first:?} is not
+/// {second:?}` (the pointees).
 ///
 /// ```
 /// use std::sync::Arc;
@@ -128,12 +130,12 @@ macro_rules! assert_false {
 #[macro_export]
 macro_rules! assert_is {
     ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::identical(&*$first, &*$second, ::core::option::Option::None)
+        $crate::__private::assert::identical(&$first, &$second, ::core::option::Option::None)
     };
     ($first:expr, $second:expr, $($message:tt)+) => {
         $crate::__private::assert::identical(
-            &*$first,
-            &*$second,
+            &$first,
+            &$second,
             ::core::option::Option::Some(::core::format_args!($($message)+)),
         )
     };
@@ -153,12 +155,12 @@ macro_rules! assert_is {
 #[macro_export]
 macro_rules! assert_is_not {
     ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::not_identical(&*$first, &*$second, ::core::option::Option::None)
+        $crate::__private::assert::not_identical(&$first, &$second, ::core::option::Option::None)
     };
     ($first:expr, $second:expr, $($message:tt)+) => {
         $crate::__private::assert::not_identical(
-            &*$first,
-            &*$second,
+            &$first,
+            &$second,
             ::core::option::Option::Some(::core::format_args!($($message)+)),
         )
     };
@@ -192,9 +194,9 @@ macro_rules! assert_is_none {
 /// The option is borrowed, not moved. Default message: `unexpectedly None`.
 ///
 /// ```
-/// let home = std::env::var_os("PATH");
-/// smoketest::assert_is_not_none!(home);
-/// smoketest::assert_is_not_none!(home, "{} is not set", "PATH");
+/// let api_key = Some("k-1234");
+/// smoketest::assert_is_not_none!(api_key);
+/// smoketest::assert_is_not_none!(api_key, "{} is not set", "API_KEY");
 /// ```
 #[macro_export]
 macro_rules! assert_is_not_none {
@@ -370,7 +372,13 @@ fn same_object<T: ?Sized>(first: &T, second: &T) -> bool {
 
 /// `assert_is!`.
 #[track_caller]
-pub fn identical<T: Debug + ?Sized>(first: &T, second: &T, message: Option<Arguments<'_>>) {
+pub fn identical<P, Q>(first: &P, second: &Q, message: Option<Arguments<'_>>)
+where
+    P: Deref + ?Sized,
+    Q: Deref<Target = P::Target> + ?Sized,
+    P::Target: Debug,
+{
+    let (first, second) = (first.deref(), second.deref());
     if !same_object(first, second) {
         fail(message, format_args!("{first:?} is not {second:?}"));
     }
@@ -378,7 +386,13 @@ pub fn identical<T: Debug + ?Sized>(first: &T, second: &T, message: Option<Argum
 
 /// `assert_is_not!`.
 #[track_caller]
-pub fn not_identical<T: Debug + ?Sized>(first: &T, second: &T, message: Option<Arguments<'_>>) {
+pub fn not_identical<P, Q>(first: &P, second: &Q, message: Option<Arguments<'_>>)
+where
+    P: Deref + ?Sized,
+    Q: Deref<Target = P::Target> + ?Sized,
+    P::Target: Debug,
+{
+    let (first, second) = (first.deref(), second.deref());
     if same_object(first, second) {
         fail(message, format_args!("unexpectedly identical: {first:?}"));
     }

@@ -10,7 +10,7 @@ use super::fail;
 /// - `assert_almost_equal!(a, b, places = 3)`: the difference rounded to 3 places is zero.
 /// - `assert_almost_equal!(a, b, delta = 0.01)`: the difference is at most `0.01`.
 ///
-/// `places` and `delta` cannot be combined (the macro does not accept it). Equal values always
+/// `places` and `delta` cannot be combined: that does not compile. Equal values always
 /// pass, infinities included; NaN never does. The operands are anything `Into<f64>` (`f64`, `f32`,
 /// and the integers that convert losslessly), compared as `f64`. Default messages, as unittest's:
 /// `1.0 != 1.1 within 7 places (0.10000000000000009 difference)`,
@@ -23,10 +23,25 @@ use super::fail;
 /// smoketest::assert_almost_equal!(total, 0.3, places = 3, "the till adds up wrong");
 /// smoketest::assert_almost_equal!(9.81_f32, 10.0, delta = 0.5);
 /// ```
+///
+/// ```compile_fail
+/// smoketest::assert_almost_equal!(1.0, 1.001, places = 2, delta = 0.01);
+/// ```
 #[macro_export]
 macro_rules! assert_almost_equal {
+    ($first:expr, $second:expr, places = $places:expr, delta $($rest:tt)*) => {
+        ::core::compile_error!("give `places` or `delta`, not both")
+    };
+    ($first:expr, $second:expr, delta = $delta:expr, places $($rest:tt)*) => {
+        ::core::compile_error!("give `places` or `delta`, not both")
+    };
     ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::almost_equal_places($first, $second, 7, ::core::option::Option::None)
+        $crate::__private::assert::almost_equal_places(
+            $first,
+            $second,
+            7,
+            ::core::option::Option::None,
+        )
     };
     ($first:expr, $second:expr, places = $places:expr $(,)?) => {
         $crate::__private::assert::almost_equal_places(
@@ -85,6 +100,12 @@ macro_rules! assert_almost_equal {
 /// ```
 #[macro_export]
 macro_rules! assert_not_almost_equal {
+    ($first:expr, $second:expr, places = $places:expr, delta $($rest:tt)*) => {
+        ::core::compile_error!("give `places` or `delta`, not both")
+    };
+    ($first:expr, $second:expr, delta = $delta:expr, places $($rest:tt)*) => {
+        ::core::compile_error!("give `places` or `delta`, not both")
+    };
     ($first:expr, $second:expr $(,)?) => {
         $crate::__private::assert::not_almost_equal_places(
             $first,

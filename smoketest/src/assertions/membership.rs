@@ -79,7 +79,7 @@ macro_rules! assert_not_in {
 /// ```
 /// let granted = vec!["read", "write"];
 /// smoketest::assert_count_equal!(&granted, &["write", "read"]);
-/// smoketest::assert_count_equal!(granted, ["write", "read"], "role {} has other grants", "editor");
+/// smoketest::assert_count_equal!(granted, ["write", "read"], "role {} has other grants", 7);
 /// ```
 #[macro_export]
 macro_rules! assert_count_equal {
@@ -134,6 +134,13 @@ macro_rules! assert_map_subset {
 }
 
 /// Containers `assert_in!` can look into for a `M`.
+#[diagnostic::on_unimplemented(
+    message = "`assert_in!` cannot look for a `{M}` in a `{Self}`",
+    label = "not a container of `{M}`",
+    note = "`assert_in!` looks for a `&str`, `String` or `char` in a `str` or `String`, an element \
+            in a slice, array, `Vec`, `VecDeque`, `HashSet` or `BTreeSet`, and a key in a \
+            `HashMap` or `BTreeMap`; elements and keys are compared with `==`"
+)]
 pub trait Contains<M: ?Sized> {
     /// Whether `member` is in `self`.
     fn contains_member(&self, member: &M) -> bool;
@@ -322,42 +329,47 @@ fn count_and_mark<T, U: PartialEq<T>>(items: &[T], counted: &mut [bool], item: &
 }
 
 /// Maps `assert_map_subset!` compares.
+#[diagnostic::on_unimplemented(
+    message = "`assert_map_subset!` compares maps, and `{Self}` is not one",
+    label = "not a map",
+    note = "`assert_map_subset!` takes `HashMap`s and `BTreeMap`s, or references to them"
+)]
 pub trait Map {
     /// The key type.
     type Key;
     /// The value type.
     type Value;
+    /// Whether the iteration order means nothing, so messages list entries sorted instead.
+    const UNORDERED: bool;
     /// Every entry.
     fn entries(&self) -> impl Iterator<Item = (&Self::Key, &Self::Value)>;
-    /// Whether iteration order says nothing (so messages list entries sorted instead).
-    const UNORDERED: bool;
 }
 
 impl<M: Map + ?Sized> Map for &M {
     type Key = M::Key;
     type Value = M::Value;
+    const UNORDERED: bool = M::UNORDERED;
     fn entries(&self) -> impl Iterator<Item = (&Self::Key, &Self::Value)> {
         (**self).entries()
     }
-    const UNORDERED: bool = M::UNORDERED;
 }
 
 impl<K, V, S> Map for HashMap<K, V, S> {
     type Key = K;
     type Value = V;
+    const UNORDERED: bool = true;
     fn entries(&self) -> impl Iterator<Item = (&K, &V)> {
         self.iter()
     }
-    const UNORDERED: bool = true;
 }
 
 impl<K, V> Map for BTreeMap<K, V> {
     type Key = K;
     type Value = V;
+    const UNORDERED: bool = false;
     fn entries(&self) -> impl Iterator<Item = (&K, &V)> {
         self.iter()
     }
-    const UNORDERED: bool = false;
 }
 
 /// `assert_map_subset!`: unittest's `assertDictContainsSubset`.
@@ -519,7 +531,10 @@ mod tests {
     fn assert_map_subset_names_missing_keys_and_mismatched_values() {
         let subset = HashMap::from([("d", 4), ("a", 9), ("c", 3), ("b", 8)]);
         let map = BTreeMap::from([("a", 1), ("b", 2)]);
-        let message = r#"Missing: "c", "d"; Mismatched values: "a", expected: 9, actual: 1; "b", expected: 8, actual: 2"#;
+        let message = concat!(
+            r#"Missing: "c", "d"; "#,
+            r#"Mismatched values: "a", expected: 9, actual: 1; "b", expected: 8, actual: 2"#,
+        );
         check(fails! { crate::assert_map_subset!(subset, map) }, message);
         let message = "Mismatched values: 2, expected: 'x', actual: 'y'";
         check(
@@ -534,9 +549,9 @@ mod tests {
 
     #[test]
     fn assert_map_subset_custom_message_replaces_the_default() {
-        let subset = BTreeMap::from([("a", 1)]);
+        let (subset, empty) = (BTreeMap::from([("a", 1)]), BTreeMap::<&str, i32>::new());
         check(
-            fails! { crate::assert_map_subset!(subset, BTreeMap::<&str, i32>::new(), "health {}", 1) },
+            fails! { crate::assert_map_subset!(subset, empty, "health {}", 1) },
             "health 1",
         );
     }

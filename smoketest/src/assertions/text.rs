@@ -224,7 +224,8 @@ mod tests {
     fn assert_multi_line_equal_shows_a_unified_diff() {
         let first = "[server]\nhost = a\nport = 80\n";
         let second = "[server]\nhost = a\nport = 8080\n";
-        let message = "first != second:\n--- first\n+++ second\n@@ -1,3 +1,3 @@\n [server]\n host = a\n-port = 80\n+port = 8080";
+        let message = "first != second:\n--- first\n+++ second\n@@ -1,3 +1,3 @@\n\
+            \x20[server]\n host = a\n-port = 80\n+port = 8080";
         check(
             fails! { crate::assert_multi_line_equal!(first, second) },
             message,

@@ -19,7 +19,8 @@ use super::fail;
 ///   which is not moved).
 ///
 /// The value is borrowed, not moved. As Rust has no subtyping of structs, "instance of" means
-/// "exactly of type". Default message: `` `payload` is not an instance of `alloc::string::String` ``.
+/// "exactly of type". Default message:
+/// `` `payload` is not an instance of `alloc::string::String` ``.
 ///
 /// ```
 /// use std::any::Any;

@@ -5,6 +5,8 @@ use fixture_linked as _;
 
 fn main() -> std::process::ExitCode {
     smoketest::Runner::new()
-        .with_state(fixture_pass::Config { api_url: "https://api.example".into() })
+        .with_state(fixture_pass::Config {
+            api_url: "https://api.example".into(),
+        })
         .run_cli()
 }

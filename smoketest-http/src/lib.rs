@@ -1,0 +1,21 @@
+//! Serve [smoketest](https://docs.rs/smoketest)'s smoke tests over HTTP, so monitoring, load
+//! balancers and deploy scripts can poll them.
+//!
+//! The core, [`SmokeEndpoint`], speaks [`http`] types and names no framework. Glue for each
+//! framework lives in its own module behind a feature named with the framework's version:
+//!
+//! | feature | module | mount |
+//! | --- | --- | --- |
+//! | `axum-08` | `axum` | `Router::new().nest_service("/smoketest", smoketest_http::axum::service(runner))` |
+//! | `actix-web-4` | `actix_web` | `App::new().service(smoketest_http::actix_web::scope("/smoketest", runner))` |
+//! | `warp-04` | `warp` | `smoketest_http::warp::filter("smoketest", runner)` |
+//!
+//! `GET /smoketest/` runs the fast tier, `GET /smoketest/slow/` every test; see
+//! [`SmokeEndpoint`] for the whole behaviour.
+
+mod endpoint;
+mod negotiate;
+mod query;
+
+pub use crate::endpoint::SmokeEndpoint;
+pub use crate::negotiate::{Format, negotiate};
