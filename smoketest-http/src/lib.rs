@@ -19,3 +19,6 @@ mod query;
 
 pub use crate::endpoint::SmokeEndpoint;
 pub use crate::negotiate::{Format, negotiate};
+
+#[cfg(feature = "axum-08")]
+pub mod axum;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::State;
 use crate::outcome::Failure;
+use crate::rollback::{AnyHandle, missing_provider_message};
 use crate::state::missing_state_message;
 use crate::suite::SuiteInstance;
 
@@ -26,7 +27,7 @@ pub struct Shared {
 /// The test's own handle (a `&mut T` parameter): the rolled-back transaction.
 #[doc(hidden)]
 pub struct Exclusive {
-    handle: Option<Box<dyn Any + Send>>,
+    handle: Option<AnyHandle>,
 }
 
 impl Context {
@@ -35,6 +36,16 @@ impl Context {
             shared: Shared { state, suite },
             exclusive: Exclusive { handle: None },
         }
+    }
+
+    /// Gives the test its rolled-back handle.
+    pub(crate) fn put_handle(&mut self, handle: AnyHandle) {
+        self.exclusive.handle = Some(handle);
+    }
+
+    /// Takes the handle back after the test, to roll it back.
+    pub(crate) fn take_handle(&mut self) -> Option<AnyHandle> {
+        self.exclusive.handle.take()
     }
 
     /// Borrows the shared values and the exclusive handle at once, as a test with both `&T` and
@@ -68,11 +79,7 @@ impl Exclusive {
                 // Checked just above.
                 Ok(handle.downcast_mut::<T>().expect("type checked"))
             }
-            _ => Err(Failure::errored(format!(
-                "no rollback provider registered for `{}`; `&mut` parameters receive the \
-                 transaction of a rolled-back test, which a rollback provider begins",
-                type_name::<T>()
-            ))),
+            _ => Err(Failure::errored(missing_provider_message(type_name::<T>()))),
         }
     }
 }

@@ -12,6 +12,9 @@ use crate::outcome::{Failure, Outcome};
 use crate::panic::{CatchUnwind, catch};
 use crate::registry::{Body, TestCase};
 use crate::report::TestReport;
+use crate::rollback::{
+    AnyHandle, Provider, Rollbacks, missing_provider_message, redact_credentials,
+};
 use crate::suite::{Hooks, SuiteInstance, SuiteVTable};
 use crate::{Error, blocking};
 
@@ -129,13 +132,40 @@ pub(crate) async fn tear_down_suite(suite: &SuiteRun, limit: Duration) -> Result
     run_hook(suite, Hook::TearDownSuite, limit).await
 }
 
-/// How the body ended, and whether a synchronous tear-down already ran with it.
+/// How the body ended, with the clean-ups that already ran after it.
 struct BodyEnd {
     result: Result<(), Failure>,
+    /// `Some` when the test was rolled back (or its rollback failed).
+    rollback: Option<Result<(), Failure>>,
+    /// `Some` when a synchronous tear-down ran on the body's thread.
     tear_down: Option<Result<(), Failure>>,
     /// The body is still running on an abandoned worker thread, which will run a synchronous
-    /// tear-down itself when the body returns.
+    /// rollback and tear-down itself when the body returns.
     tear_down_pending: bool,
+}
+
+impl BodyEnd {
+    /// The body never ran (its transaction could not begin).
+    fn not_run(failure: Failure) -> Self {
+        BodyEnd {
+            result: Err(failure),
+            rollback: None,
+            tear_down: None,
+            tear_down_pending: false,
+        }
+    }
+}
+
+fn begin_failure(error: Error) -> Failure {
+    let failure = Failure::from(error);
+    let message = redact_credentials(&failure.message);
+    Failure { message, ..failure }.prefixed("rollback could not begin: ")
+}
+
+fn rollback_failure(error: Error) -> Failure {
+    let failure = Failure::from(error);
+    let message = redact_credentials(&failure.message);
+    Failure { message, ..failure }
 }
 
 /// Runs one test; `suite` is `Err` when its `set_up_suite` failed.
@@ -143,10 +173,11 @@ pub(crate) async fn run_test(
     case: &TestCase,
     state: Arc<State>,
     suite: Option<Result<SuiteRun, Failure>>,
+    rollbacks: &Rollbacks,
     limit: Duration,
 ) -> TestReport {
     let started = Instant::now();
-    let result = run_steps(case, state, suite, limit).await;
+    let result = run_steps(case, state, suite, rollbacks, limit).await;
     let elapsed = started.elapsed();
     let (outcome, message, location, backtrace) = match result {
         Ok(()) => (Outcome::Passed, None, None, None),
@@ -173,10 +204,23 @@ pub(crate) async fn run_test(
     }
 }
 
+/// The provider that rolls back `case`, if it is a rolled-back test.
+fn provider_for(case: &TestCase, rollbacks: &Rollbacks) -> Result<Option<Provider>, Failure> {
+    let (true, Some(handle)) = (case.test.rolled_back, case.handle) else {
+        return Ok(None);
+    };
+    rollbacks
+        .get(&(handle.type_id)())
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| Failure::errored(missing_provider_message((handle.type_name)())))
+}
+
 async fn run_steps(
     case: &TestCase,
     state: Arc<State>,
     suite: Option<Result<SuiteRun, Failure>>,
+    rollbacks: &Rollbacks,
     limit: Duration,
 ) -> Result<(), Failure> {
     if let Some(error) = &case.collection_error {
@@ -187,82 +231,151 @@ async fn run_steps(
         Some(Err(failure)) => return Err(failure.prefixed("set_up_suite failed: ")),
         None => None,
     };
+    let provider = provider_for(case, rollbacks)?;
     let deadline = Instant::now() + limit;
     if let Some(suite) = &suite {
         run_hook(suite, Hook::SetUp, limit)
             .await
             .map_err(|failure| failure.prefixed("set_up failed: "))?;
     }
-    let remaining = deadline.saturating_duration_since(Instant::now());
-    let end = run_body(case, state, suite.as_ref(), remaining, limit).await;
+    let end = run_body(case, state, suite.as_ref(), provider, deadline, limit).await;
     let tear_down = match (&suite, end.tear_down, end.tear_down_pending) {
         (Some(_), Some(done), _) => done,
         (Some(_), None, true) | (None, _, _) => Ok(()),
         // A fresh allowance: cleaning up must not be skipped because the body used up the time.
         (Some(suite), None, false) => run_hook(suite, Hook::TearDown, limit).await,
     };
-    match (end.result, tear_down) {
-        (Ok(()), Ok(())) => Ok(()),
-        (Ok(()), Err(failure)) => Err(failure.prefixed("tear_down failed: ")),
-        (Err(failure), Ok(())) => Err(failure),
-        (Err(mut failure), Err(tear_down)) => {
-            failure.message = format!(
-                "{}; tear_down also failed: {}",
-                failure.message, tear_down.message
-            );
-            Err(failure)
-        }
+    let mut result = end.result;
+    for (step, outcome) in [
+        ("rollback", end.rollback.unwrap_or(Ok(()))),
+        ("tear_down", tear_down),
+    ] {
+        let Err(cleanup) = outcome else { continue };
+        result = match result {
+            Ok(()) => Err(cleanup.prefixed(&format!("{step} failed: "))),
+            Err(mut failure) => {
+                failure.message = format!(
+                    "{}; {step} also failed: {}",
+                    failure.message, cleanup.message
+                );
+                Err(failure)
+            }
+        };
     }
+    result
+}
+
+/// Rolls back on the executor, with a fresh allowance: a transaction must never be left open
+/// because the body used up the time.
+async fn roll_back(provider: &Provider, handle: AnyHandle, limit: Duration) -> Result<(), Failure> {
+    within(limit, provider.rollback(handle))
+        .await
+        .unwrap_or_else(|TimedOut| Err(Error::msg(timed_out_message(limit))))
+        .map_err(rollback_failure)
 }
 
 async fn run_body(
     case: &TestCase,
     state: Arc<State>,
     suite: Option<&SuiteRun>,
-    remaining: Duration,
+    provider: Option<Provider>,
+    deadline: Instant,
     limit: Duration,
 ) -> BodyEnd {
     let mut context = Context::new(state, suite.map(|suite| suite.instance.clone()));
+    let remaining = || deadline.saturating_duration_since(Instant::now());
+    // An async provider begins here, on the executor; a sync one on the body's thread below.
+    let on_executor = provider.as_ref().filter(|provider| !provider.is_sync());
+    if let Some(provider) = on_executor {
+        match within(remaining(), provider.begin()).await {
+            Ok(Ok(handle)) => context.put_handle(handle),
+            Ok(Err(error)) => return BodyEnd::not_run(begin_failure(error)),
+            Err(TimedOut) => {
+                return BodyEnd::not_run(begin_failure(Error::msg(timed_out_message(limit))));
+            }
+        }
+    }
     match case.test.body {
         Body::Async(body) => {
+            if let Some(provider) = provider.as_ref().filter(|provider| provider.is_sync()) {
+                match provider.begin().await {
+                    Ok(handle) => context.put_handle(handle),
+                    Err(error) => return BodyEnd::not_run(begin_failure(error)),
+                }
+            }
             let future = CatchUnwind::new(body(&mut context));
-            let result = within(remaining, future)
+            let result = within(remaining(), future)
                 .await
                 .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))));
+            // The body's future is gone (finished or dropped at its timeout): the handle is free.
+            let rollback = match (&provider, context.take_handle()) {
+                (Some(provider), Some(handle)) => Some(roll_back(provider, handle, limit).await),
+                _ => None,
+            };
             BodyEnd {
                 result,
+                rollback,
                 tear_down: None,
                 tear_down_pending: false,
             }
         }
         Body::Sync(body) => {
-            // A synchronous suite's tear-down runs on the body's own thread, right after it: if the
-            // body outlives its timeout, tear_down still runs after it, never concurrently with it.
+            // A synchronous suite's tear-down and a synchronous provider's rollback run on the
+            // body's own thread, right after it: if the body outlives its timeout, they still run
+            // after it, never concurrently with it.
             let sync_tear_down = suite.and_then(|suite| match suite.vtable.hooks {
                 Hooks::Sync { tear_down, .. } => Some((tear_down, suite.instance.clone())),
                 Hooks::Async { .. } => None,
             });
             let has_sync_tear_down = sync_tear_down.is_some();
+            let on_thread = provider.clone().filter(Provider::is_sync);
             let job = blocking::run(move || {
-                let result = catch(|| body(&mut context));
+                let begun = match &on_thread {
+                    Some(provider) => catch(|| provider.begin_blocking().map_err(begin_failure))
+                        .map(|handle| context.put_handle(handle)),
+                    None => Ok(()),
+                };
+                let result = begun.and_then(|()| catch(|| body(&mut context)));
+                let rollback = match (&on_thread, context.take_handle()) {
+                    (Some(provider), Some(handle)) => Some(catch(|| {
+                        provider.rollback_blocking(handle).map_err(rollback_failure)
+                    })),
+                    // An async provider's handle goes back to the executor to be rolled back.
+                    (None, Some(handle)) => {
+                        context.put_handle(handle);
+                        None
+                    }
+                    (_, None) => None,
+                };
                 let tear_down = sync_tear_down.map(|(tear_down, instance)| {
                     catch(|| tear_down(&*instance).map_err(Failure::from))
                 });
-                (result, tear_down)
+                (result, rollback, tear_down, context.take_handle())
             });
-            match within(remaining, job).await {
-                Ok(Ok((result, tear_down))) => BodyEnd {
-                    result,
-                    tear_down,
-                    tear_down_pending: false,
-                },
+            match within(remaining(), job).await {
+                Ok(Ok((result, rollback, tear_down, handle))) => {
+                    let rollback = match (&provider, handle) {
+                        (Some(provider), Some(handle)) => {
+                            Some(roll_back(provider, handle, limit).await)
+                        }
+                        _ => rollback,
+                    };
+                    BodyEnd {
+                        result,
+                        rollback,
+                        tear_down,
+                        tear_down_pending: false,
+                    }
+                }
                 Ok(Err(_canceled)) => BodyEnd {
                     result: Err(Failure::errored("the worker thread running it was lost")),
+                    rollback: None,
                     tear_down: None,
                     tear_down_pending: has_sync_tear_down,
                 },
                 Err(TimedOut) => BodyEnd {
                     result: Err(Failure::errored(timed_out_message(limit))),
+                    rollback: None,
                     tear_down: None,
                     tear_down_pending: has_sync_tear_down,
                 },

@@ -98,6 +98,8 @@ pub(crate) struct TestCase {
     pub(crate) suite_name: String,
     pub(crate) suite: Option<SuiteVTable>,
     pub(crate) test: &'static SmokeTest,
+    /// The `&mut` parameter: the handle a rolled-back test writes through.
+    pub(crate) handle: Option<Param>,
     /// A problem found while collecting it (duplicate name, a `&mut` suite, two suites): the test
     /// is reported as errored with this message instead of being run.
     pub(crate) collection_error: Option<String>,
@@ -139,11 +141,13 @@ fn resolve(test: &'static SmokeTest) -> TestCase {
         ));
     }
     let suite_name = suite_name.unwrap_or_else(|| test.module_path.to_owned());
+    let handle = params.iter().find(|param| param.exclusive).copied();
     TestCase {
         name: format!("{suite_name}::{}", test.function),
         suite_name,
         suite,
         test,
+        handle,
         collection_error,
     }
 }

@@ -18,6 +18,7 @@ use crate::execute::{self, SuiteRun};
 use crate::outcome::{Failure, Outcome};
 use crate::registry::{self, TestCase};
 use crate::report::{Report, TestReport};
+use crate::rollback::{AsyncRollbackProvider, Provider, RollbackProvider, Rollbacks};
 
 /// Which tests a run includes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -74,6 +75,7 @@ pub const DEFAULT_CONCURRENCY: usize = 64;
 pub struct Runner {
     tests: Arc<[TestCase]>,
     state: Arc<State>,
+    rollbacks: Arc<Rollbacks>,
     apps: Vec<String>,
     skip_apps: Vec<String>,
     filters: Vec<String>,
@@ -93,6 +95,7 @@ impl fmt::Debug for Runner {
         f.debug_struct("Runner")
             .field("tests", &self.tests.len())
             .field("state", &self.state)
+            .field("rollback_providers", &self.rollbacks.len())
             .field("apps", &self.apps)
             .field("skip_apps", &self.skip_apps)
             .field("filters", &self.filters)
@@ -136,6 +139,7 @@ impl Runner {
         Runner {
             tests: registry::linked(),
             state: Arc::new(State::new()),
+            rollbacks: Arc::new(Rollbacks::new()),
             apps: from_env("SMOKETEST_APPS"),
             skip_apps: from_env("SMOKETEST_SKIP_APPS"),
             filters: Vec::new(),
@@ -149,6 +153,23 @@ impl Runner {
     /// suite hooks find in their [`State`]. A second value of the same type replaces the first.
     pub fn with_state<T: Any + Send + Sync>(mut self, value: T) -> Self {
         Arc::make_mut(&mut self.state).insert(value);
+        self
+    }
+
+    /// Registers a [`RollbackProvider`] (blocking clients: rusqlite, diesel): tests marked
+    /// `rolled_back` that take `&mut P::Handle` get a fresh transaction, rolled back after them.
+    /// A second provider for the same handle type replaces the first.
+    pub fn rollback<P: RollbackProvider>(mut self, provider: P) -> Self {
+        let (handle, provider) = Provider::of_sync(provider);
+        Arc::make_mut(&mut self.rollbacks).insert(handle, provider);
+        self
+    }
+
+    /// Registers an [`AsyncRollbackProvider`] (async clients: sqlx), like
+    /// [`rollback`](Runner::rollback).
+    pub fn rollback_async<P: AsyncRollbackProvider>(mut self, provider: P) -> Self {
+        let (handle, provider) = Provider::of_async(provider);
+        Arc::make_mut(&mut self.rollbacks).insert(handle, provider);
         self
     }
 
@@ -276,7 +297,7 @@ impl Runner {
                 None => None,
             };
             let limit = case.test.timeout.unwrap_or(self.timeout);
-            execute::run_test(case, self.state.clone(), suite, limit).await
+            execute::run_test(case, self.state.clone(), suite, &self.rollbacks, limit).await
         })
     }
 
@@ -463,8 +484,8 @@ mod tests {
         assert_eq!(
             test.message.unwrap(),
             format!(
-                "no rollback provider registered for `{}`; `&mut` parameters receive the \
-                 transaction of a rolled-back test, which a rollback provider begins",
+                "no rollback provider registered for `{}`; register one with \
+                 `Runner::rollback(provider)` (or `rollback_async` for async clients)",
                 std::any::type_name::<Transaction>()
             )
         );

@@ -1,0 +1,302 @@
+//! Rolled-back tests: a provider begins a transaction, the test writes through it, the runner
+//! rolls it back — whatever the test did.
+
+use std::any::{Any, TypeId};
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::Result;
+use crate::suite::BoxFuture;
+
+/// Begins a database transaction for a `#[smoke_test(rolled_back)]` test and rolls it back after
+/// it, with a blocking client (rusqlite, diesel). Its methods run on the runner's worker threads.
+///
+/// The test receives the handle as its one `&mut` parameter. The runner calls
+/// [`rollback`](RollbackProvider::rollback) after the test whatever happened — passed, failed,
+/// returned `Err`, panicked — and, for a synchronous test that outlived its timeout, as soon as
+/// its body returns. A provider must never commit.
+///
+/// ```
+/// use smoketest::{Error, Result, RollbackProvider};
+///
+/// /// Hands tests a `Vec` of pending writes that is thrown away afterwards.
+/// struct Scratch;
+///
+/// impl RollbackProvider for Scratch {
+///     type Handle = Vec<String>;
+///     fn begin(&self) -> Result<Vec<String>> {
+///         Ok(Vec::new())
+///     }
+///     fn rollback(&self, writes: Vec<String>) -> Result {
+///         drop(writes);
+///         Ok(())
+///     }
+/// }
+///
+/// #[smoketest::smoke_test(rolled_back)]
+/// fn can_write(writes: &mut Vec<String>) {
+///     writes.push("row".into());
+/// }
+///
+/// let runner = smoketest::Runner::new().rollback(Scratch);
+/// # let _ = runner;
+/// ```
+pub trait RollbackProvider: Send + Sync + 'static {
+    /// What the test takes as `&mut Handle`: a transaction or a connection inside one.
+    type Handle: Send + 'static;
+
+    /// Opens a transaction. An error makes the test errored with "rollback could not begin: …".
+    fn begin(&self) -> Result<Self::Handle>;
+
+    /// Rolls the transaction back and releases the handle. An error makes the test errored.
+    fn rollback(&self, handle: Self::Handle) -> Result;
+}
+
+/// A [`RollbackProvider`] for an async client (sqlx): `begin` and `rollback` are awaited on the
+/// runner's executor. When an async test times out, its future is dropped first, then the
+/// runner rolls back explicitly — a timed-out test can never commit.
+pub trait AsyncRollbackProvider: Send + Sync + 'static {
+    /// What the test takes as `&mut Handle`.
+    type Handle: Send + 'static;
+
+    /// Opens a transaction.
+    fn begin(&self) -> impl Future<Output = Result<Self::Handle>> + Send;
+
+    /// Rolls the transaction back and releases the handle.
+    fn rollback(&self, handle: Self::Handle) -> impl Future<Output = Result> + Send;
+}
+
+/// A handle with its type erased, as the test's [`Context`](crate::context::Context) holds it.
+pub(crate) type AnyHandle = Box<dyn Any + Send>;
+
+pub(crate) trait ErasedSync: Send + Sync {
+    fn begin(&self) -> Result<AnyHandle>;
+    fn rollback(&self, handle: AnyHandle) -> Result;
+}
+
+pub(crate) trait ErasedAsync: Send + Sync {
+    fn begin(&self) -> BoxFuture<'_, Result<AnyHandle>>;
+    fn rollback(&self, handle: AnyHandle) -> BoxFuture<'_, Result>;
+}
+
+/// The runner only hands a provider back the handle it began, so the type always matches.
+fn downcast<H: Any>(handle: AnyHandle) -> H {
+    *handle
+        .downcast::<H>()
+        .unwrap_or_else(|_| unreachable!("rollback handle of the wrong type (runner bug)"))
+}
+
+struct SyncProvider<P>(P);
+
+impl<P: RollbackProvider> ErasedSync for SyncProvider<P> {
+    fn begin(&self) -> Result<AnyHandle> {
+        self.0.begin().map(|handle| Box::new(handle) as AnyHandle)
+    }
+    fn rollback(&self, handle: AnyHandle) -> Result {
+        self.0.rollback(downcast::<P::Handle>(handle))
+    }
+}
+
+struct AsyncProvider<P>(P);
+
+impl<P: AsyncRollbackProvider> ErasedAsync for AsyncProvider<P> {
+    fn begin(&self) -> BoxFuture<'_, Result<AnyHandle>> {
+        Box::pin(async move {
+            self.0
+                .begin()
+                .await
+                .map(|handle| Box::new(handle) as AnyHandle)
+        })
+    }
+    fn rollback(&self, handle: AnyHandle) -> BoxFuture<'_, Result> {
+        Box::pin(self.0.rollback(downcast::<P::Handle>(handle)))
+    }
+}
+
+/// The registered providers, by the `TypeId` of their handle.
+pub(crate) type Rollbacks = std::collections::HashMap<TypeId, Provider>;
+
+/// A registered provider, sync or async.
+#[derive(Clone)]
+pub(crate) enum Provider {
+    Sync(Arc<dyn ErasedSync>),
+    Async(Arc<dyn ErasedAsync>),
+}
+
+impl Provider {
+    pub(crate) fn of_sync<P: RollbackProvider>(provider: P) -> (TypeId, Self) {
+        (
+            TypeId::of::<P::Handle>(),
+            Provider::Sync(Arc::new(SyncProvider(provider))),
+        )
+    }
+
+    pub(crate) fn of_async<P: AsyncRollbackProvider>(provider: P) -> (TypeId, Self) {
+        (
+            TypeId::of::<P::Handle>(),
+            Provider::Async(Arc::new(AsyncProvider(provider))),
+        )
+    }
+
+    /// Begins, blocking: only for a sync provider, on a worker thread.
+    pub(crate) fn begin_blocking(&self) -> Result<AnyHandle> {
+        match self {
+            Provider::Sync(provider) => provider.begin(),
+            Provider::Async(_) => Err(crate::Error::msg(
+                "an async provider can't begin on a worker thread (runner bug)",
+            )),
+        }
+    }
+
+    /// Rolls back, blocking: only for a sync provider, on a worker thread.
+    pub(crate) fn rollback_blocking(&self, handle: AnyHandle) -> Result {
+        match self {
+            Provider::Sync(provider) => provider.rollback(handle),
+            Provider::Async(_) => Err(crate::Error::msg(
+                "an async provider can't roll back on a worker thread (runner bug)",
+            )),
+        }
+    }
+
+    pub(crate) fn is_sync(&self) -> bool {
+        matches!(self, Provider::Sync(_))
+    }
+
+    /// Begins, on the executor (async providers) or a worker thread (sync ones).
+    pub(crate) async fn begin(&self) -> Result<AnyHandle> {
+        match self {
+            Provider::Sync(provider) => {
+                let provider = provider.clone();
+                crate::blocking::run(move || provider.begin())
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(crate::Error::msg("the worker thread running it was lost"))
+                    })
+            }
+            Provider::Async(provider) => provider.begin().await,
+        }
+    }
+
+    /// Rolls back, on the executor (async providers) or a worker thread (sync ones).
+    pub(crate) async fn rollback(&self, handle: AnyHandle) -> Result {
+        match self {
+            Provider::Sync(provider) => {
+                let provider = provider.clone();
+                crate::blocking::run(move || provider.rollback(handle))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(crate::Error::msg("the worker thread running it was lost"))
+                    })
+            }
+            Provider::Async(provider) => provider.rollback(handle).await,
+        }
+    }
+}
+
+/// The message of a rolled-back test whose handle type has no provider.
+pub(crate) fn missing_provider_message(handle: &str) -> String {
+    format!(
+        "no rollback provider registered for `{handle}`; register one with \
+         `Runner::rollback(provider)` (or `rollback_async` for async clients)"
+    )
+}
+
+/// Removes passwords from connection strings in `message` (`postgres://user:secret@host` becomes
+/// `postgres://user:***@host`; `password=secret` becomes `password=***`), so database errors can
+/// be shown in reports that leave the process.
+///
+/// ```
+/// assert_eq!(
+///     smoketest::redact_credentials("cannot connect to postgres://app:hunter2@db:5432/app"),
+///     "cannot connect to postgres://app:***@db:5432/app"
+/// );
+/// assert_eq!(smoketest::redact_credentials("host=db password=hunter2 user=app"), "host=db password=*** user=app");
+/// ```
+pub fn redact_credentials(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    // `scheme://user:password@` → keep user, hide password.
+    while let Some(start) = rest.find("://") {
+        let (before, after) = rest.split_at(start + 3);
+        out.push_str(before);
+        let authority_end = after
+            .find(['/', ' ', '\n', '?', '#', '"', '\''])
+            .unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority_end..];
+    }
+    out.push_str(rest);
+    redact_key_values(&out)
+}
+
+/// `password=…`, `pwd=…`, `token=…`, `secret=…` (any case) → `key=***`.
+fn redact_key_values(message: &str) -> String {
+    const KEYS: [&str; 5] = ["password", "passwd", "pwd", "token", "secret"];
+    let lower = message.to_ascii_lowercase();
+    let mut out = String::with_capacity(message.len());
+    let mut index = 0;
+    while index < message.len() {
+        let found = KEYS
+            .iter()
+            .filter_map(|key| {
+                let pattern = format!("{key}=");
+                lower[index..]
+                    .find(&pattern)
+                    .map(|at| (index + at, pattern.len()))
+            })
+            .min();
+        let Some((at, len)) = found else { break };
+        let value_start = at + len;
+        let value_end = message[value_start..]
+            .find([' ', '&', ';', '\n', ',', '"', '\''])
+            .map_or(message.len(), |end| value_start + end);
+        out.push_str(&message[index..value_start]);
+        out.push_str("***");
+        index = value_end;
+    }
+    out.push_str(&message[index.min(message.len())..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_and_key_value_pairs_are_hidden() {
+        assert_eq!(
+            redact_credentials("error connecting to mysql://root:pa:ss@10.0.0.1/db?x=1: refused"),
+            "error connecting to mysql://root:***@10.0.0.1/db?x=1: refused"
+        );
+        assert_eq!(
+            redact_credentials("postgres://app@db/app"),
+            "postgres://app@db/app"
+        );
+        assert_eq!(
+            redact_credentials("no credentials here"),
+            "no credentials here"
+        );
+        assert_eq!(
+            redact_credentials("dsn: host=db PASSWORD=s3cret;Token=abc"),
+            "dsn: host=db PASSWORD=***;Token=***"
+        );
+        assert_eq!(
+            redact_credentials("two: redis://:pw@a/ and https://u:p@b/x"),
+            "two: redis://:***@a/ and https://u:***@b/x"
+        );
+    }
+}
