@@ -22,3 +22,5 @@ pub use crate::negotiate::{Format, negotiate};
 
 #[cfg(feature = "axum-08")]
 pub mod axum;
+#[cfg(feature = "warp-04")]
+pub mod warp;

@@ -1,0 +1,30 @@
+//! The warp 0.4 server of the HTTP tests: `/smoketest` and `/failing` mounted with
+//! `smoketest_http::warp::filter`, next to an ordinary route `GET /static` answering `ok`.
+#![allow(dead_code, unreachable_pub)]
+
+use warp::{Filter, Rejection, Reply};
+
+/// Serves `routes` on an ephemeral port of 127.0.0.1 in the background of the current tokio
+/// runtime; returns its origin, `http://127.0.0.1:PORT`.
+pub async fn serve<F, R>(routes: F) -> String
+where
+    F: Filter<Extract = (R,), Error = Rejection> + Clone + Send + Sync + 'static,
+    R: Reply,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind an ephemeral port on 127.0.0.1");
+    let address = listener.local_addr().expect("the bound address");
+    // The listener is already listening: connections made from now on queue until accepted.
+    tokio::spawn(warp::serve(routes).incoming(listener).run());
+    format!("http://{address}")
+}
+
+/// Starts the server with `/smoketest` serving `passing`, `/failing` serving `failing` and
+/// `GET /static` answering `ok`; returns its origin once it accepts connections.
+pub async fn start(passing: smoketest::Runner, failing: smoketest::Runner) -> String {
+    let routes = smoketest_http::warp::filter("smoketest", passing)
+        .or(smoketest_http::warp::filter("failing", failing))
+        .or(warp::get().and(warp::path!("static")).map(|| "ok"));
+    serve(routes).await
+}
