@@ -24,3 +24,5 @@ pub use crate::negotiate::{Format, negotiate};
 pub mod axum;
 #[cfg(feature = "warp-04")]
 pub mod warp;
+#[cfg(feature = "actix-web-4")]
+pub mod actix_web;

@@ -1,0 +1,116 @@
+//! axum, actix-web and warp answer every request byte for byte the same (contract §5), apart
+//! from the `time` line of text reports and the `time` keys of JSON ones.
+
+#[path = "http/actix_web.rs"]
+mod actix_web_server;
+#[path = "http/axum.rs"]
+mod axum_server;
+#[path = "http/contract.rs"]
+mod contract;
+#[path = "http/warp.rs"]
+mod warp_server;
+
+use contract::{Reply, failing_runner, passing_runner, request, without_times};
+use reqwest::Method;
+
+/// The headers the endpoint sets; frameworks may add others (`date`), which are not compared.
+const COMPARED_HEADERS: [&str; 5] = [
+    "content-type",
+    "content-length",
+    "cache-control",
+    "allow",
+    "vary",
+];
+
+fn comparable(reply: &Reply) -> (u16, Vec<(String, Option<String>)>, String) {
+    let headers = COMPARED_HEADERS
+        .iter()
+        .map(|name| {
+            let value = reply
+                .headers
+                .get(*name)
+                .map(|v| v.to_str().unwrap().to_owned());
+            // A report's length varies with its `time` line: compare lengths of 4xx answers only.
+            let is_report = matches!(reply.status.as_u16(), 200 | 500);
+            let value = if *name == "content-length" && is_report {
+                None
+            } else {
+                value
+            };
+            ((*name).to_owned(), value)
+        })
+        .collect();
+    (reply.status.as_u16(), headers, without_times(&reply.body))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_three_frameworks_answer_identically() {
+    let origins = [
+        (
+            "axum",
+            axum_server::start(passing_runner(), failing_runner()).await,
+        ),
+        (
+            "actix-web",
+            actix_web_server::start(passing_runner(), failing_runner()).await,
+        ),
+        (
+            "warp",
+            warp_server::start(passing_runner(), failing_runner()).await,
+        ),
+    ];
+    let client = reqwest::Client::new();
+    let cases: Vec<(Method, &str, &[(&str, &[u8])])> = vec![
+        (Method::GET, "/smoketest/", &[]),
+        (Method::GET, "/smoketest", &[]),
+        (Method::GET, "/smoketest/slow/", &[]),
+        (Method::GET, "/smoketest/slow", &[]),
+        (Method::HEAD, "/smoketest/", &[]),
+        (
+            Method::GET,
+            "/smoketest/",
+            &[("accept", b"application/json")],
+        ),
+        (
+            Method::GET,
+            "/smoketest/",
+            &[("accept", b"application/json;q=0, */*")],
+        ),
+        (
+            Method::GET,
+            "/smoketest/",
+            &[("accept", b"application/\xffjson")],
+        ),
+        (Method::GET, "/smoketest/?format=json", &[]),
+        (
+            Method::GET,
+            "/smoketest/slow/?format=text",
+            &[("accept", b"application/json")],
+        ),
+        (Method::POST, "/smoketest/", &[]),
+        (Method::DELETE, "/smoketest/slow/", &[]),
+        (Method::from_bytes(b"BREW").unwrap(), "/smoketest/", &[]),
+        (Method::GET, "/smoketest/nope", &[]),
+        (Method::GET, "/smoketest//", &[]),
+        (Method::GET, "/smoketest/?bogus=1", &[]),
+        (Method::GET, "/smoketest/?format=%ZZ", &[]),
+        (Method::GET, "/smoketest/?format=json&format=json", &[]),
+        (Method::GET, "/failing/", &[]),
+        (Method::GET, "/failing/?format=json", &[]),
+        (Method::HEAD, "/failing/slow/", &[]),
+    ];
+    for (method, path, headers) in cases {
+        let mut answers = Vec::new();
+        for (framework, origin) in &origins {
+            let reply = request(&client, method.clone(), &format!("{origin}{path}"), headers).await;
+            answers.push((framework, comparable(&reply)));
+        }
+        let (first, expected) = &answers[0];
+        for (framework, answer) in &answers[1..] {
+            assert_eq!(
+                answer, expected,
+                "{method} {path} {headers:?}: {framework} differs from {first}"
+            );
+        }
+    }
+}
