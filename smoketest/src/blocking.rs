@@ -50,6 +50,11 @@ where
     receiver
 }
 
+/// Runs `job` on a worker thread, without waiting for it.
+pub(crate) fn spawn(job: impl FnOnce() + Send + 'static) {
+    submit(Box::new(job));
+}
+
 fn submit(job: Job) {
     let mut pool = lock();
     pool.queue.push_back(job);

@@ -178,17 +178,16 @@ pub(crate) async fn run_test(
 ) -> TestReport {
     let started = Instant::now();
     let result = run_steps(case, state, suite, rollbacks, limit).await;
-    let elapsed = started.elapsed();
+    test_report(case, result, started.elapsed())
+}
+
+/// The report entry of a test that ended with `result` after `elapsed`.
+pub(crate) fn test_report(case: &TestCase, result: Result<(), Failure>, elapsed: Duration) -> TestReport {
     let (outcome, message, location, backtrace) = match result {
         Ok(()) => (Outcome::Passed, None, None, None),
         Err(failure) => {
             let failure = failure.or_at_file_line(case.test.file, case.test.line);
-            (
-                failure.outcome,
-                Some(failure.message),
-                failure.location,
-                failure.backtrace,
-            )
+            (failure.outcome, Some(failure.message), failure.location, failure.backtrace)
         }
     };
     TestReport {

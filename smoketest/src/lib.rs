@@ -57,6 +57,7 @@ mod cli;
 mod context;
 mod error;
 mod execute;
+mod lane;
 mod outcome;
 mod panic;
 mod registry;

@@ -349,6 +349,18 @@ mod tests {
     }
 
     #[test]
+    fn times_round_trip_exactly_through_json() {
+        // Floats whose shortest representation serde_json's default parser would misread.
+        let report = Report::new(Tier::Fast, vec![], Duration::from_nanos(10_948_443));
+        let mut report = report;
+        for time in [10.948443, 0.1 + 0.2, 1e-7, 123_456.789_012_345] {
+            report.time = time;
+            let back: Report = serde_json::from_str(&report.to_json()).unwrap();
+            assert_eq!(back.time.to_bits(), time.to_bits(), "{time}");
+        }
+    }
+
+    #[test]
     fn verbose_text_adds_a_line_per_test() {
         let text = sample().to_verbose_text();
         assert!(text.ends_with(

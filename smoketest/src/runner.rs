@@ -8,13 +8,18 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
+use std::future::poll_fn;
+use std::task::Poll;
+
+use futures_timer::Delay;
+use futures_util::{FutureExt as _, StreamExt as _};
 use futures_util::lock::Mutex as AsyncMutex;
 use futures_util::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 
 use crate::State;
 use crate::execute::{self, SuiteRun};
+use crate::lane::{self, Lane};
 use crate::outcome::{Failure, Outcome};
 use crate::registry::{self, TestCase};
 use crate::report::{Report, TestReport};
@@ -230,15 +235,20 @@ impl Runner {
     }
 
     fn selected(&self, tier: Tier) -> impl Iterator<Item = &TestCase> {
-        self.tests.iter().filter(move |case| {
+        self.selected_indices(tier).map(|index| &self.tests[index])
+    }
+
+    fn selected_indices(&self, tier: Tier) -> impl Iterator<Item = usize> + '_ {
+        self.tests.iter().enumerate().filter_map(move |(index, case)| {
             let name = case.name.as_str();
             let module = case.test.module_path;
             let under = |prefix: &String| under_path(name, prefix) || under_path(module, prefix);
-            (tier == Tier::Slow || !case.test.slow)
+            let selected = (tier == Tier::Slow || !case.test.slow)
                 && (self.apps.is_empty() || self.apps.iter().any(under))
                 && !self.skip_apps.iter().any(under)
                 && (self.filters.is_empty()
-                    || self.filters.iter().any(|text| name.contains(text.as_str())))
+                    || self.filters.iter().any(|text| name.contains(text.as_str())));
+            selected.then_some(index)
         })
     }
 
@@ -257,26 +267,88 @@ impl Runner {
     pub async fn run_async(&self, tier: Tier) -> Report {
         crate::panic::install_hook();
         let started = Instant::now();
-        let cases: Vec<&TestCase> = self.selected(tier).collect();
-        let suites = SuiteSlots::new(&cases);
-        let mut results = Vec::with_capacity(cases.len());
-        let mut pending = cases.iter();
+        let selected: Vec<usize> = self.selected_indices(tier).collect();
+        // Free synchronous tests take the lane (see `lane`), unless tests must run one by one in
+        // name order; everything else runs as a future of its own.
+        let (lane_order, others): (Vec<usize>, Vec<usize>) = selected
+            .into_iter()
+            .partition(|&index| self.concurrency > 1 && lane::eligible(&self.tests[index]));
+        let others: Vec<&TestCase> = others.iter().map(|&index| &self.tests[index]).collect();
+        let suites = SuiteSlots::new(&others);
+        let lane = (!lane_order.is_empty()).then(|| {
+            Lane::new(self.tests.clone(), lane_order, self.state.clone(), self.timeout, self.failfast)
+        });
+        let mut tick = None;
+        if let Some(lane) = &lane {
+            lane.start_worker();
+            tick = Some(Delay::new(lane::GROWTH_DELAY));
+        }
+        let mut results = Vec::with_capacity(others.len());
+        let mut pending = others.iter();
         let mut running = FuturesUnordered::new();
         let mut stop = false;
         loop {
-            while !stop && running.len() < self.concurrency {
+            let lane_workers = lane.as_ref().map_or(0, |lane| lane.workers());
+            while !stop && running.len() + lane_workers < self.concurrency {
                 let Some(case) = pending.next() else { break };
                 running.push(self.run_case(case, &suites));
             }
-            let Some(report) = running.next().await else {
-                break;
-            };
-            if self.failfast && report.outcome != Outcome::Passed {
-                stop = true;
+            let event = poll_fn(|cx| {
+                if let Poll::Ready(Some(report)) = running.poll_next_unpin(cx) {
+                    return Poll::Ready(Some(report));
+                }
+                if let Some(lane) = &lane {
+                    let ticked = tick.as_mut().is_some_and(|tick| tick.poll_unpin(cx).is_ready());
+                    if ticked {
+                        tick = None;
+                    }
+                    if lane.poll_news(cx).is_ready() || ticked {
+                        return Poll::Ready(None);
+                    }
+                }
+                let lane_done = lane.as_ref().is_none_or(|lane| lane.is_done());
+                let nothing_to_start = stop || pending.len() == 0;
+                if running.is_empty() && lane_done && nothing_to_start {
+                    return Poll::Ready(None);
+                }
+                Poll::Pending
+            })
+            .await;
+            match event {
+                Some(report) => {
+                    if self.failfast && report.outcome != Outcome::Passed {
+                        stop = true;
+                        if let Some(lane) = &lane {
+                            lane.stop();
+                        }
+                    }
+                    results.push(report);
+                }
+                None => {
+                    let Some(lane) = &lane else { break };
+                    let now = Instant::now();
+                    let (wanted, next_check) = lane.check(now);
+                    let room = self.concurrency.saturating_sub(running.len() + lane.workers());
+                    // Keep the lane moving even when its only worker just timed out or exited.
+                    let floor = usize::from(lane.workers() == 0);
+                    for _ in 0..wanted.max(floor).min(room) {
+                        lane.start_worker();
+                    }
+                    tick = next_check.map(|at| Delay::new(at.saturating_duration_since(now)));
+                    if lane.stopped_by_failure() {
+                        stop = true;
+                    }
+                    let lane_done = lane.is_done();
+                    if running.is_empty() && lane_done && (stop || pending.len() == 0) {
+                        break;
+                    }
+                }
             }
-            results.push(report);
         }
         drop(running);
+        if let Some(lane) = &lane {
+            results.extend(lane.take_results());
+        }
         results.extend(suites.tear_down_all(self.timeout).await);
         Report::new(tier, results, started.elapsed())
     }

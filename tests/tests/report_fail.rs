@@ -176,3 +176,14 @@ fn the_slow_tier_adds_the_slow_failure_with_the_default_message() {
     assert_eq!(test.message.as_deref(), Some("`true` is not false"));
     assert!(test.slow);
 }
+
+#[test]
+fn failfast_stops_starting_tests_when_tests_run_concurrently() {
+    let report = Runner::new()
+        .apps(["fixture_fail"])
+        .failfast(true)
+        .run(Tier::Fast);
+    assert!(report.tests_failed + report.tests_errored >= 1);
+    // The 10 free sync tests run back to back on the lane, which stops at its first failure.
+    assert!(report.tests_run < 17, "ran {} of 17", report.tests_run);
+}
