@@ -3,11 +3,14 @@
 
 #[path = "http/contract.rs"]
 mod contract;
+#[path = "http/in_flight.rs"]
+mod in_flight;
 #[path = "http/actix_web.rs"]
 mod server;
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
+use std::time::Duration;
 
 use actix_web::{App, test, web};
 use reqwest::{Client, Method};
@@ -20,34 +23,18 @@ async fn actix_web_serves_contract_section_5() {
     contract::check_contract(&origin).await;
 }
 
-/// Two tests of the failing fixture that hang until their 200 ms time limit.
-fn hanging_runner() -> smoketest::Runner {
-    smoketest::Runner::new()
-        .apps(["fixture_fail"])
-        .filter("hangs_")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_in_flight_does_not_block_other_routes() {
     // One worker: were the run to hold its thread, nothing else could be answered.
-    let origin = server::start_with_workers(1, hanging_runner(), contract::failing_runner()).await;
-    let client = Client::new();
-    let slow = tokio::spawn({
-        let client = client.clone();
-        let url = format!("{origin}/smoketest/");
-        async move { get(&client, &url).await }
-    });
-    // Give the run time to start; what is checked is the order of the replies, not their times.
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-
-    let fast = get(&client, &format!("{origin}/static")).await;
-    assert_eq!((fast.status.as_u16(), fast.body.as_str()), (200, "ok"));
-    assert!(!slow.is_finished(), "the static reply came after the run's");
-
-    let slow = slow.await.expect("the slow request completes");
-    assert_eq!(slow.status, 500, "{slow:?}");
-    assert!(slow.body.contains("tests errored: 2\n"), "{}", slow.body);
-    assert!(slow.body.contains("timed out after 200ms"), "{}", slow.body);
+    let origin =
+        server::start_with_workers(1, in_flight::hanging_runner(), contract::failing_runner())
+            .await;
+    let load = in_flight::Load {
+        runs: 1,
+        head_start: Duration::from_millis(50),
+        ordinary_requests: 1,
+    };
+    in_flight::check(&origin, load).await;
 }
 
 /// Sends `request` as raw bytes and returns the raw response, so nothing between the test and

@@ -2,6 +2,8 @@
 
 #[path = "http/contract.rs"]
 mod contract;
+#[path = "http/in_flight.rs"]
+mod in_flight;
 #[path = "http/axum.rs"]
 mod server;
 
@@ -16,51 +18,17 @@ async fn axum_serves_contract_section_5() {
     contract::check_contract(&origin).await;
 }
 
-/// Two tests that hang until their 200 ms timeout.
-fn hanging_runner() -> smoketest::Runner {
-    smoketest::Runner::new()
-        .apps(["fixture_fail"])
-        .filter("hangs_")
-}
-
 // One thread for the server and the client: a glue that blocked it while tests run would hold
 // back the static reply.
 #[tokio::test(flavor = "current_thread")]
 async fn a_run_in_flight_does_not_block_other_routes() {
-    let origin = server::start(hanging_runner(), contract::failing_runner()).await;
-    let client = Client::new();
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
-
-    let slow = {
-        let (client, url, done) = (
-            client.clone(),
-            format!("{origin}/smoketest/"),
-            done_tx.clone(),
-        );
-        tokio::spawn(async move {
-            let reply = contract::get(&client, &url).await;
-            done.send("smoketest").unwrap();
-            reply
-        })
+    let origin = server::start(in_flight::hanging_runner(), contract::failing_runner()).await;
+    let load = in_flight::Load {
+        runs: 1,
+        head_start: Duration::from_millis(50),
+        ordinary_requests: 1,
     };
-    // Let the run start before asking for the ordinary route.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let fast = {
-        let (client, url, done) = (client.clone(), format!("{origin}/static"), done_tx);
-        tokio::spawn(async move {
-            let reply = contract::get(&client, &url).await;
-            done.send("static").unwrap();
-            reply
-        })
-    };
-
-    assert_eq!(done_rx.recv().await, Some("static"));
-    assert_eq!(done_rx.recv().await, Some("smoketest"));
-    let fast = fast.await.unwrap();
-    assert_eq!((fast.status.as_u16(), fast.body.as_str()), (200, "ok"));
-    let slow = slow.await.unwrap();
-    assert_eq!(slow.status, 500, "{slow:?}");
-    assert!(slow.body.contains("tests errored: 2\n"), "{}", slow.body);
+    in_flight::check(&origin, load).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -43,6 +43,13 @@ fn comparable(reply: &Reply) -> (u16, Vec<(String, Option<String>)>, String) {
     (reply.status.as_u16(), headers, without_times(&reply.body))
 }
 
+/// A request to send to every server: method, path, headers.
+type Case = (
+    Method,
+    &'static str,
+    &'static [(&'static str, &'static [u8])],
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_three_frameworks_answer_identically() {
     let origins = [
@@ -60,7 +67,7 @@ async fn the_three_frameworks_answer_identically() {
         ),
     ];
     let client = reqwest::Client::new();
-    let cases: Vec<(Method, &str, &[(&str, &[u8])])> = vec![
+    let cases: Vec<Case> = vec![
         (Method::GET, "/smoketest/", &[]),
         (Method::GET, "/smoketest", &[]),
         (Method::GET, "/smoketest/slow/", &[]),

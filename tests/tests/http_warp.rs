@@ -2,6 +2,8 @@
 
 #[path = "http/contract.rs"]
 mod contract;
+#[path = "http/in_flight.rs"]
+mod in_flight;
 #[path = "http/warp.rs"]
 mod server;
 
@@ -17,60 +19,18 @@ async fn warp_serves_contract_section_5() {
     contract::check_contract(&origin).await;
 }
 
-/// Two tests that hang until their 200 ms timeout.
-fn hanging_runner() -> smoketest::Runner {
-    smoketest::Runner::new()
-        .apps(["fixture_fail"])
-        .filter("hangs_")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_in_flight_does_not_block_other_routes() {
-    let origin = server::start(hanging_runner(), contract::failing_runner()).await;
-    let client = Client::new();
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
-
-    // As many hanging runs as the runtime has workers: a glue that blocked a worker would stall it.
-    let mut slow_runs = Vec::new();
-    for _ in 0..2 {
-        let (client, url, done) = (
-            client.clone(),
-            format!("{origin}/smoketest/"),
-            done_tx.clone(),
-        );
-        slow_runs.push(tokio::spawn(async move {
-            let reply = contract::get(&client, &url).await;
-            done.send("smoketest").unwrap();
-            reply
-        }));
-    }
-    // Let the runs reach the server; they then take at least 200 ms, during which a series of
-    // ordinary requests must all be answered (one could slip through as the runs end).
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    for _ in 0..5 {
-        let ordinary = contract::get(&client, &format!("{origin}/static")).await;
-        assert_eq!(
-            (ordinary.status.as_u16(), ordinary.body.as_str()),
-            (200, "ok")
-        );
-    }
-    done_tx.send("static").unwrap();
-
-    for slow in slow_runs {
-        let reply = slow.await.unwrap();
-        assert_eq!(reply.status, 500, "{reply:?}");
-        assert!(reply.body.contains("tests errored: 2\n"), "{}", reply.body);
-        assert!(
-            reply.body.contains("timed out after 200ms"),
-            "{}",
-            reply.body
-        );
-    }
-    let mut order = Vec::new();
-    while let Ok(route) = done_rx.try_recv() {
-        order.push(route);
-    }
-    assert_eq!(order, ["static", "smoketest", "smoketest"]);
+    // As many hanging runs as the runtime has workers: a glue that blocked a worker would stall
+    // it. The runs take at least 200 ms, during which a series of ordinary requests must all be
+    // answered (one could slip through as the runs end).
+    let origin = server::start(in_flight::hanging_runner(), contract::failing_runner()).await;
+    let load = in_flight::Load {
+        runs: 2,
+        head_start: Duration::from_millis(20),
+        ordinary_requests: 5,
+    };
+    in_flight::check(&origin, load).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

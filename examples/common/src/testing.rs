@@ -1,0 +1,342 @@
+//! Starts an example's built binary from its `tests/server.rs` and talks to it, with nothing but
+//! `std`: one HTTP/1.1 request per connection, signals through `kill`.
+//!
+//! ```no_run
+//! use example_common::testing::Server;
+//!
+//! // In a test: `env!("CARGO_BIN_EXE_example-axum")`.
+//! # fn check(binary: &str) {
+//! let mut server = Server::spawn(binary);
+//! assert_eq!(server.get("/"), (200, "bookshop is up\n".to_owned()));
+//! assert_eq!(server.terminate().code(), Some(0));
+//! # }
+//! ```
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How long a server gets to exit after a signal.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a response may take; the slow tier runs every smoke test first.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running example binary with a database of its own. Dropping it kills the process (if a
+/// test failed before stopping it) and removes the database.
+pub struct Server {
+    child: Child,
+    /// Kept open so that the server never writes to a closed pipe.
+    _stdout: BufReader<ChildStdout>,
+    name: String,
+    db: PathBuf,
+    addr: String,
+}
+
+impl Server {
+    /// Starts `binary` (`env!("CARGO_BIN_EXE_...")`) with `--addr 127.0.0.1:0` and
+    /// `SMOKETEST_DEMO_DB` set to a fresh file in the temporary directory, and returns once it
+    /// has printed `listening on http://ADDR`.
+    ///
+    /// # Panics
+    ///
+    /// If the binary does not start or its first line is not the `listening on` line.
+    pub fn spawn(binary: &str) -> Server {
+        // Unique within the process (several tests start servers at once) and across runs.
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let name = program(binary);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let db = std::env::temp_dir().join(format!(
+            "{name}-{}-{}-{nanos}.sqlite3",
+            std::process::id(),
+            STARTED.fetch_add(1, Ordering::Relaxed),
+        ));
+        let mut child = Command::new(binary)
+            .args(["--addr", "127.0.0.1:0"])
+            .env("SMOKETEST_DEMO_DB", &db)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .unwrap_or_else(|error| panic!("cannot read the first line of {name}: {error}"));
+        let Some(addr) = line.trim_end().strip_prefix("listening on http://") else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{name} printed {line:?} instead of \"listening on http://ADDR\"");
+        };
+        let addr = addr.to_owned();
+        Server {
+            child,
+            _stdout: stdout,
+            name,
+            db,
+            addr,
+        }
+    }
+
+    /// The address the server printed, `127.0.0.1:PORT`.
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// `GET path`: the status code and the body.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path)
+    }
+
+    /// `method path` over a fresh connection (`Connection: close`): the status code and the body
+    /// (decoded if chunked).
+    ///
+    /// # Panics
+    ///
+    /// If the server does not answer with a complete HTTP/1.1 response within 30 s.
+    pub fn request(&self, method: &str, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr)
+            .unwrap_or_else(|error| panic!("cannot connect to {}: {error}", self.addr));
+        stream
+            .set_read_timeout(Some(RESPONSE_TIMEOUT))
+            .expect("a non-zero timeout");
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        let mut response = String::new();
+        stream
+            .write_all(request.as_bytes())
+            .and_then(|()| stream.read_to_string(&mut response))
+            .unwrap_or_else(|error| panic!("{method} {path}: {error}"));
+        let (head, body) = response
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("{method} {path}: no end of head in {response:?}"));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|status| status.parse().ok())
+            .unwrap_or_else(|| panic!("{method} {path}: no status in {head:?}"));
+        let chunked = head
+            .lines()
+            .any(|line| line.eq_ignore_ascii_case("transfer-encoding: chunked"));
+        let body = if chunked {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        };
+        (status, body)
+    }
+
+    /// Sends SIGTERM and waits up to 5 s for the process to exit.
+    ///
+    /// # Panics
+    ///
+    /// If `kill` fails or the process is still running after 5 s.
+    pub fn terminate(&mut self) -> ExitStatus {
+        self.signal("-TERM")
+    }
+
+    /// Sends SIGINT (Ctrl-C) and waits up to 5 s for the process to exit.
+    ///
+    /// # Panics
+    ///
+    /// If `kill` fails or the process is still running after 5 s.
+    pub fn interrupt(&mut self) -> ExitStatus {
+        self.signal("-INT")
+    }
+
+    fn signal(&mut self, signal: &str) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap_or_else(|error| panic!("cannot run kill: {error}"));
+        assert!(killed.success(), "kill {signal} {pid}: {killed}");
+        let deadline = Instant::now() + EXIT_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child can be waited on") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} still running {EXIT_TIMEOUT:?} after kill {signal}",
+                self.name
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut path = self.db.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Declares, in an example's `tests/server.rs`, the tests of what its binary shares with every
+/// example (the command line, the signals), each calling one `check_` function of this module:
+/// `exits_0_on_sigterm_right_after_start`, `exits_0_on_ctrl_c`,
+/// `help_prints_the_usage_and_exits_0` and `a_bad_addr_is_a_usage_error`.
+///
+/// ```no_run
+/// // In tests/server.rs: `env!("CARGO_BIN_EXE_example-axum")`.
+/// example_common::shared_binary_tests!("target/debug/example-axum");
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! shared_binary_tests {
+    ($binary:expr) => {
+        #[test]
+        fn exits_0_on_sigterm_right_after_start() {
+            $crate::testing::check_exits_0_on_sigterm_right_after_start($binary);
+        }
+
+        #[test]
+        fn exits_0_on_ctrl_c() {
+            $crate::testing::check_exits_0_on_ctrl_c($binary);
+        }
+
+        #[test]
+        fn help_prints_the_usage_and_exits_0() {
+            $crate::testing::check_help($binary);
+        }
+
+        #[test]
+        fn a_bad_addr_is_a_usage_error() {
+            $crate::testing::check_usage_errors($binary);
+        }
+    };
+}
+
+/// Checks that `binary`, started with [`Server::spawn`], exits 0 on a SIGTERM sent as soon as it
+/// has announced its address: the signal handlers are installed before the announcement.
+///
+/// # Panics
+///
+/// If it does not.
+pub fn check_exits_0_on_sigterm_right_after_start(binary: &str) {
+    let status = Server::spawn(binary).terminate();
+    assert_eq!(status.code(), Some(0), "{status}");
+}
+
+/// Checks that `binary`, started with [`Server::spawn`], answers `GET /` with 200, then exits 0
+/// on Ctrl-C (SIGINT).
+///
+/// # Panics
+///
+/// If it does not.
+pub fn check_exits_0_on_ctrl_c(binary: &str) {
+    let mut server = Server::spawn(binary);
+    assert_eq!(server.get("/").0, 200);
+    let status = server.interrupt();
+    assert_eq!(status.code(), Some(0), "{status}");
+}
+
+/// Checks that `binary`, like every example through [`run`](crate::run), prints the usage naming
+/// the program on `--help` and `-h`, and exits 0.
+///
+/// # Panics
+///
+/// If it does not.
+pub fn check_help(binary: &str) {
+    let program = program(binary);
+    for help in ["--help", "-h"] {
+        let output = run(binary, &[help]);
+        assert_eq!(output.status.code(), Some(0), "{help}");
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8 usage");
+        let usage = format!("usage: {program} [--addr HOST:PORT]\n");
+        assert!(stdout.starts_with(&usage), "{help}: {stdout}");
+    }
+}
+
+/// Checks that `binary`, like every example through [`run`](crate::run), answers a missing, bad
+/// or unknown argument with one line on stderr (`PROGRAM: ... (see --help)`), nothing on stdout,
+/// and exit code 2.
+///
+/// # Panics
+///
+/// On the first argument list for which it does not.
+pub fn check_usage_errors(binary: &str) {
+    let program = program(binary);
+    for args in [
+        &["--addr"][..],
+        &["--addr", "nowhere"],
+        &["--addr", "not-an-address"],
+        &["--port", "80"],
+    ] {
+        let output = run(binary, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).expect("a UTF-8 error");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("{program}: ")), "{stderr}");
+        assert!(stderr.ends_with(" (see --help)\n"), "{stderr}");
+        assert!(stderr.contains(args[0]), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// The program name of `binary`, as its messages start with.
+fn program(binary: &str) -> String {
+    Path::new(binary).file_stem().map_or_else(
+        || binary.to_owned(),
+        |stem| stem.to_string_lossy().into_owned(),
+    )
+}
+
+fn run(binary: &str, args: &[&str]) -> std::process::Output {
+    Command::new(binary)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {binary}: {error}"))
+}
+
+/// The first `count` lines of `body`.
+///
+/// ```
+/// assert_eq!(example_common::testing::first_lines("PASS\ntests run: 8\n", 1), ["PASS"]);
+/// ```
+pub fn first_lines(body: &str, count: usize) -> Vec<&str> {
+    body.lines().take(count).collect()
+}
+
+/// A chunked body's content: each chunk is `SIZE-IN-HEX\r\nDATA\r\n`, the last one of size 0.
+fn dechunk(mut chunked: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, rest)) = chunked.split_once("\r\n") {
+        let size = size.split(';').next().unwrap_or_default().trim();
+        let size =
+            usize::from_str_radix(size, 16).unwrap_or_else(|_| panic!("bad chunk size {size:?}"));
+        if size == 0 {
+            break;
+        }
+        let data = rest
+            .get(..size)
+            .unwrap_or_else(|| panic!("a chunk of {size} bytes cut short: {rest:?}"));
+        body.push_str(data);
+        chunked = rest[size..].strip_prefix("\r\n").unwrap_or(&rest[size..]);
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunked_body_is_joined() {
+        assert_eq!(
+            dechunk("5\r\nhello\r\n7;x=1\r\n, world\r\n0\r\n\r\n"),
+            "hello, world"
+        );
+    }
+}
