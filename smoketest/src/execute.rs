@@ -182,12 +182,21 @@ pub(crate) async fn run_test(
 }
 
 /// The report entry of a test that ended with `result` after `elapsed`.
-pub(crate) fn test_report(case: &TestCase, result: Result<(), Failure>, elapsed: Duration) -> TestReport {
+pub(crate) fn test_report(
+    case: &TestCase,
+    result: Result<(), Failure>,
+    elapsed: Duration,
+) -> TestReport {
     let (outcome, message, location, backtrace) = match result {
         Ok(()) => (Outcome::Passed, None, None, None),
         Err(failure) => {
             let failure = failure.or_at_file_line(case.test.file, case.test.line);
-            (failure.outcome, Some(failure.message), failure.location, failure.backtrace)
+            (
+                failure.outcome,
+                Some(failure.message),
+                failure.location,
+                failure.backtrace,
+            )
         }
     };
     TestReport {
@@ -208,11 +217,21 @@ fn provider_for(case: &TestCase, rollbacks: &Rollbacks) -> Result<Option<Provide
     let (true, Some(handle)) = (case.test.rolled_back, case.handle) else {
         return Ok(None);
     };
-    rollbacks
+    let provider = rollbacks
         .get(&(handle.type_id)())
         .cloned()
-        .map(Some)
-        .ok_or_else(|| Failure::errored(missing_provider_message((handle.type_name)())))
+        .ok_or_else(|| Failure::errored(missing_provider_message((handle.type_name)())))?;
+    // A sync body that outlives its timeout keeps its handle on an abandoned thread, where an
+    // async client can't be rolled back (sqlx needs its runtime even to close the connection).
+    if !provider.is_sync() && matches!(case.test.body, Body::Sync(_)) {
+        return Err(Failure::errored(format!(
+            "takes `&mut {}`, the handle of an async rollback provider, which needs an async \
+             test: make `{}` an `async fn`",
+            (handle.type_name)(),
+            case.test.function
+        )));
+    }
+    Ok(Some(provider))
 }
 
 async fn run_steps(
@@ -264,9 +283,11 @@ async fn run_steps(
     result
 }
 
-/// Rolls back on the executor, with a fresh allowance: a transaction must never be left open
-/// because the body used up the time.
+/// Rolls back on the executor, with a fresh allowance of at least the default timeout: a
+/// transaction must never be left open because the body used up the time, and a rollback may
+/// have to wait for a query the timed-out test left running on the connection.
 async fn roll_back(provider: &Provider, handle: AnyHandle, limit: Duration) -> Result<(), Failure> {
+    let limit = limit.max(crate::runner::DEFAULT_TIMEOUT);
     within(limit, provider.rollback(handle))
         .await
         .unwrap_or_else(|TimedOut| Err(Error::msg(timed_out_message(limit))))
@@ -339,33 +360,20 @@ async fn run_body(
                     (Some(provider), Some(handle)) => Some(catch(|| {
                         provider.rollback_blocking(handle).map_err(rollback_failure)
                     })),
-                    // An async provider's handle goes back to the executor to be rolled back.
-                    (None, Some(handle)) => {
-                        context.put_handle(handle);
-                        None
-                    }
-                    (_, None) => None,
+                    _ => None,
                 };
                 let tear_down = sync_tear_down.map(|(tear_down, instance)| {
                     catch(|| tear_down(&*instance).map_err(Failure::from))
                 });
-                (result, rollback, tear_down, context.take_handle())
+                (result, rollback, tear_down)
             });
             match within(remaining(), job).await {
-                Ok(Ok((result, rollback, tear_down, handle))) => {
-                    let rollback = match (&provider, handle) {
-                        (Some(provider), Some(handle)) => {
-                            Some(roll_back(provider, handle, limit).await)
-                        }
-                        _ => rollback,
-                    };
-                    BodyEnd {
-                        result,
-                        rollback,
-                        tear_down,
-                        tear_down_pending: false,
-                    }
-                }
+                Ok(Ok((result, rollback, tear_down))) => BodyEnd {
+                    result,
+                    rollback,
+                    tear_down,
+                    tear_down_pending: false,
+                },
                 Ok(Err(_canceled)) => BodyEnd {
                     result: Err(Failure::errored("the worker thread running it was lost")),
                     rollback: None,

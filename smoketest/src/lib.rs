@@ -62,7 +62,7 @@ mod outcome;
 mod panic;
 mod registry;
 mod report;
-mod rollback;
+pub mod rollback;
 mod runner;
 mod state;
 mod suite;

@@ -1,5 +1,37 @@
 //! Rolled-back tests: a provider begins a transaction, the test writes through it, the runner
 //! rolls it back — whatever the test did.
+//!
+//! Providers for real databases live in this module, each behind a feature named with its
+//! library (default features stay empty):
+//!
+//! | module | feature | test parameter | register with |
+//! | --- | --- | --- | --- |
+//! | [`sqlx`] | `sqlx`, `sqlx-postgres`, `sqlx-sqlite`, `sqlx-mysql` | `&mut sqlx::Transaction<'static, DB>` | `Runner::rollback_async(SqlxRollback::new(pool))` |
+//! | [`rusqlite`] | `rusqlite` | `&mut rusqlite::Connection` | `Runner::rollback(RusqliteRollback::open(path))` |
+//! | [`diesel`] | `diesel-postgres`, `diesel-sqlite` | `&mut diesel::PgConnection`, `&mut diesel::SqliteConnection` | `Runner::rollback(DieselRollback::<PgConnection>::establish(url))` |
+//!
+//! # Should a smoke test ever commit?
+//!
+//! No. The seed left this open; smoketest answers it: a smoke test writes only through the
+//! `&mut` handle of a `#[smoke_test(rolled_back)]` test, and the runner always rolls that back —
+//! passed, failed, `Err`, panic or timeout. None of the providers ever commits, and the rusqlite
+//! one refuses a `COMMIT` the test runs itself. For the strict form,
+//! [`Runner::forbid_state::<Pool, Handle>()`](crate::Runner::forbid_state) makes every test that
+//! takes the pool (or any other committing handle) directly errored, pointing it at the
+//! rolled-back transaction it should take instead.
+//!
+//! Rollback undoes database writes on the handle only: not files, HTTP calls or messages sent,
+//! not sequences or auto-increment counters (PostgreSQL sequences advance even when rolled
+//! back), not DDL where the database commits it implicitly (MySQL), and not writes made through
+//! another connection or committed by the test itself.
+
+#[cfg(any(feature = "diesel-postgres", feature = "diesel-sqlite"))]
+pub mod diesel;
+pub(crate) mod forbid;
+#[cfg(feature = "rusqlite")]
+pub mod rusqlite;
+#[cfg(feature = "sqlx")]
+pub mod sqlx;
 
 use std::any::{Any, TypeId};
 use std::future::Future;

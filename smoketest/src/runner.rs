@@ -178,6 +178,29 @@ impl Runner {
         self
     }
 
+    /// Forbids tests to take `&T` — a pool or a connection that could commit — so that every
+    /// write goes through the rolled-back handle `H` instead: a test taking `&T` is errored
+    /// without being run, with a message naming `H`. The strict form of "a smoke test never
+    /// commits"; suite hooks still find `T` in their [`State`].
+    ///
+    /// ```
+    /// # struct Pool; struct Transaction;
+    /// #[smoketest::smoke_test]
+    /// fn writes_directly(_pool: &Pool) {}
+    ///
+    /// let report = smoketest::Runner::new()
+    ///     .with_state(Pool)
+    ///     .forbid_state::<Pool, Transaction>()
+    ///     .filter("writes_directly")
+    ///     .run(smoketest::Tier::Fast);
+    /// assert!(report.tests[0].message.as_deref().unwrap().starts_with("takes `&"));
+    /// ```
+    // Runner change for the rollback providers: the whole logic is in `rollback/forbid.rs`.
+    pub fn forbid_state<T: Any, H: Any>(mut self) -> Self {
+        self.tests = crate::rollback::forbid::forbid::<T, H>(&self.tests);
+        self
+    }
+
     /// Runs only tests under these crate or module paths (replacing `SMOKETEST_APPS`).
     pub fn apps<I, S>(mut self, apps: I) -> Self
     where
