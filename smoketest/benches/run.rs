@@ -5,7 +5,7 @@
 
 #![allow(missing_docs)]
 
-#[path = "trivial_tests.rs"]
+#[path = "support/trivial_tests.rs"]
 mod trivial_tests;
 
 use smoketest::{Runner, Tier};
