@@ -4,9 +4,10 @@
 //! use actix_web::{App, HttpServer};
 //!
 //! # async fn serve() -> std::io::Result<()> {
-//! let runner = smoketest::Runner::new();
+//! // Built once, outside the app factory, so every worker shares one run per tier.
+//! let endpoint = smoketest_http::SmokeEndpoint::new(smoketest::Runner::new());
 //! HttpServer::new(move || {
-//!     App::new().service(smoketest_http::actix_web::scope("/smoketest", runner.clone()))
+//!     App::new().service(smoketest_http::actix_web::scope("/smoketest", endpoint.clone()))
 //! })
 //! .bind("127.0.0.1:8000")?
 //! .run()
@@ -37,8 +38,9 @@ use crate::SmokeEndpoint;
 /// slash; any other path below `path` is the core's 404, any other method its 405.
 ///
 /// `endpoint` is a [`SmokeEndpoint`] or a [`smoketest::Runner`]. actix-web calls the app factory
-/// once per worker, so build the scope inside it from a clone of the runner (a few reference
-/// counts and the selection's strings):
+/// once per worker: build the endpoint once, outside it, and pass clones, so that concurrent
+/// requests on every worker share one run per tier (clones share the endpoint's in-flight runs,
+/// cache and schedule; a runner passed here makes a separate endpoint per worker):
 ///
 /// ```no_run
 /// use actix_web::{App, HttpResponse, HttpServer, web};

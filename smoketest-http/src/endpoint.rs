@@ -1,11 +1,14 @@
 //! The endpoint: a request below the mount point in, a report response out.
 
 use std::fmt;
+use std::future::Future;
+use std::time::Duration;
 
-use http::header::{ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, VARY};
+use http::header::{AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, VARY};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use smoketest::{Runner, Tier};
 
+use crate::coalesce::{Runs, Served};
 use crate::negotiate::{Format, negotiate};
 use crate::query;
 
@@ -26,6 +29,21 @@ use crate::query;
 /// `?format=json` overrides. Status 200 on PASS, 500 on FAIL ([configurable](Self::fail_status)),
 /// with `Cache-Control: no-store` ([configurable](Self::cache_control)).
 ///
+/// # Runs are shared
+///
+/// A poll storm runs the tests once: requests for a tier that arrive while a run of it is in
+/// flight wait for that run and are answered with its report ([single-flight](Self::single_flight),
+/// on by default). A request arriving after the run finished starts a new one. If every request
+/// waiting for a run goes away (clients hang up), the run is dropped, which cancels it. Clones
+/// of an endpoint share their runs, as frameworks clone it per worker or per request: build the
+/// endpoint once and clone it, rather than building one per worker from the runner.
+///
+/// Opt-in on top of that: a [result cache](Self::cache_for) answering from a report younger than
+/// a TTL, a [background schedule](Self::schedule) running a tier every so often so that requests
+/// are answered from its latest report, and a [bound](Self::max_runs) on the runs in flight at
+/// once, across tiers (default 2: one per tier). A report served from the cache or the schedule
+/// says how old it is, in an `Age` header and, in JSON, an `age` key (seconds).
+///
 /// ```
 /// use smoketest_http::SmokeEndpoint;
 ///
@@ -40,6 +58,7 @@ pub struct SmokeEndpoint {
     runner: Runner,
     fail_status: StatusCode,
     cache_control: Option<HeaderValue>,
+    runs: Runs,
 }
 
 impl fmt::Debug for SmokeEndpoint {
@@ -48,6 +67,7 @@ impl fmt::Debug for SmokeEndpoint {
             .field("runner", &self.runner)
             .field("fail_status", &self.fail_status)
             .field("cache_control", &self.cache_control)
+            .field("runs", &self.runs)
             .finish()
     }
 }
@@ -84,6 +104,7 @@ impl SmokeEndpoint {
             runner,
             fail_status: StatusCode::INTERNAL_SERVER_ERROR,
             cache_control: Some(HeaderValue::from_static("no-store")),
+            runs: Runs::default(),
         }
     }
 
@@ -99,6 +120,117 @@ impl SmokeEndpoint {
     pub fn cache_control(mut self, value: Option<HeaderValue>) -> Self {
         self.cache_control = value;
         self
+    }
+
+    /// Whether requests for a tier share the run in flight (single-flight). On by default: N
+    /// concurrent requests run the tests once, and each gets the report of that run, rendered in
+    /// its own format. Off, each request runs the tests itself (within [`max_runs`](Self::max_runs)).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// use smoketest_http::SmokeEndpoint;
+    ///
+    /// static RUNS: AtomicUsize = AtomicUsize::new(0);
+    ///
+    /// #[smoketest::smoke_test]
+    /// async fn counts_its_runs() {
+    ///     RUNS.fetch_add(1, Ordering::SeqCst);
+    ///     futures_timer::Delay::new(std::time::Duration::from_millis(50)).await;
+    /// }
+    ///
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new().filter("counts_its_runs"));
+    /// let request = http::Request::get("/").body(()).unwrap();
+    /// let (a, b) = futures_executor::block_on(futures_util::future::join(
+    ///     endpoint.handle(&request),
+    ///     endpoint.clone().handle(&request),
+    /// ));
+    /// assert_eq!(a.status(), 200);
+    /// assert_eq!(b.status(), 200);
+    /// assert_eq!(RUNS.load(Ordering::SeqCst), 1);
+    /// ```
+    pub fn single_flight(mut self, on: bool) -> Self {
+        self.runs.single_flight(on);
+        self
+    }
+
+    /// Answers requests from a report younger than `ttl` instead of running the tests again: the
+    /// same status and body (its `time` is that of the stored run). Off by default (a zero `ttl`
+    /// turns it off): a smoke test report should say how things are now.
+    ///
+    /// Report responses then carry `Cache-Control: max-age=<ttl in seconds>` and `Age: <seconds
+    /// since the run finished>` (a fresh run is `Age: 0`), so HTTP caches on the way keep them for
+    /// what is left of the TTL, as HTTP computes it (max-age minus Age); JSON reports get an `age`
+    /// key with the same number. This `Cache-Control` replaces [`cache_control`](Self::cache_control)'s
+    /// on reports; 400, 404 and 405 answers keep `cache_control`'s (`no-store` by default).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use smoketest_http::SmokeEndpoint;
+    ///
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new()).cache_for(Duration::from_secs(30));
+    /// let request = http::Request::get("/").body(()).unwrap();
+    /// let response = futures_executor::block_on(endpoint.handle(&request));
+    /// assert_eq!(response.headers()["cache-control"], "max-age=30");
+    /// assert_eq!(response.headers()["age"], "0");
+    /// ```
+    pub fn cache_for(mut self, ttl: Duration) -> Self {
+        self.runs.cache_for(ttl);
+        self
+    }
+
+    /// At most `max` runs in flight at once for this endpoint and its clones, whatever their
+    /// tiers; requests beyond it wait their turn (first come, first served). Default 2: with
+    /// single-flight there is at most one run per tier anyway, so the default never holds a
+    /// request back, while with single-flight off a storm queues instead of running the tests
+    /// once per request at the same time. `1` keeps the fast and the slow tier from running
+    /// together (the fast tier then waits behind a slow run: mind probe timeouts). 0 is taken as 1.
+    ///
+    /// ```
+    /// let endpoint = smoketest_http::SmokeEndpoint::new(smoketest::Runner::new()).max_runs(1);
+    /// # let _ = endpoint;
+    /// ```
+    pub fn max_runs(mut self, max: usize) -> Self {
+        self.runs.max_runs(max);
+        self
+    }
+
+    /// A future that runs `tier` every `every`, for as long as it is polled: spawn it on the app's
+    /// runtime (it needs no particular one). Requests for that tier are then answered with the
+    /// latest scheduled report, with its age (`Age` header, `age` key in JSON), without running
+    /// anything: polls cost nothing. Until the first scheduled run finishes, requests wait for
+    /// it (with single-flight on; otherwise they run the tests themselves).
+    ///
+    /// The next run starts `every` after the previous one started, or as soon as it finished if
+    /// it took longer; scheduled runs are shared with requests and count towards
+    /// [`max_runs`](Self::max_runs). Dropping the future (aborting its task) stops the schedule:
+    /// requests then run the tests again. The report keeps `cache_control`'s `Cache-Control`
+    /// (`no-store`), unless [`cache_for`](Self::cache_for) is set too.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use smoketest::Tier;
+    /// use smoketest_http::SmokeEndpoint;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new());
+    /// let schedule = tokio::spawn(endpoint.schedule(Tier::Fast, Duration::from_secs(60)));
+    /// // ... serve `endpoint` (or clones of it) as usual:
+    /// let request = http::Request::get("/").body(()).unwrap();
+    /// let response = endpoint.handle(&request).await;
+    /// assert!(response.headers().contains_key("age"));
+    /// schedule.abort();
+    /// # }
+    /// ```
+    pub fn schedule(
+        &self,
+        tier: Tier,
+        every: Duration,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        self.runs.schedule(self.runner.clone(), tier, every)
     }
 
     /// The runner whose tests are served.
@@ -180,31 +312,66 @@ impl SmokeEndpoint {
                 return self.finish(method, plain(StatusCode::BAD_REQUEST, bad.to_string()));
             }
         };
-        let report = self.runner.run_async(tier).await;
-        let status = if report.passed() {
+        let served = self.runs.report(&self.runner, tier).await;
+        self.report_response(method, format, &served)
+    }
+
+    /// The response carrying a report.
+    fn report_response(
+        &self,
+        method: &Method,
+        format: Format,
+        served: &Served,
+    ) -> Response<String> {
+        let status = if served.finished.report().passed() {
             StatusCode::OK
         } else {
             self.fail_status
         };
-        let body = match format {
-            Format::Text => report.to_text(),
-            Format::Json => report.to_json(),
-        };
+        let mut body = served.finished.body(format).to_owned();
+        let age = served.age.map(|age| age.as_secs());
+        if let (Some(age), Format::Json) = (age, format) {
+            // A JSON report is one object: the key goes before its closing brace.
+            if body.ends_with('}') {
+                body.pop();
+                body.push_str(&format!(",\"age\":{age}}}"));
+            }
+        }
         let mut response = Response::new(body);
         *response.status_mut() = status;
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             CONTENT_TYPE,
             HeaderValue::from_static(format.content_type()),
         );
-        response
-            .headers_mut()
-            .insert(VARY, HeaderValue::from_static("accept"));
-        self.finish(method, response)
+        headers.insert(VARY, HeaderValue::from_static("accept"));
+        if let Some(age) = age {
+            headers.insert(AGE, HeaderValue::from(age));
+        }
+        match self.runs.cache_ttl() {
+            Some(ttl) => {
+                let max_age = HeaderValue::from_str(&format!("max-age={}", ttl.as_secs()))
+                    // Cannot fail: ASCII letters, `-`, `=` and digits.
+                    .expect("max-age=N is a valid header value");
+                self.finish_with(method, response, Some(&max_age))
+            }
+            None => self.finish(method, response),
+        }
     }
 
     /// Adds the common headers, and for `HEAD` drops the body but keeps its length.
-    fn finish(&self, method: &Method, mut response: Response<String>) -> Response<String> {
-        if let Some(cache_control) = &self.cache_control {
+    fn finish(&self, method: &Method, response: Response<String>) -> Response<String> {
+        self.finish_with(method, response, self.cache_control.as_ref())
+    }
+
+    /// [`finish`](Self::finish) with this `Cache-Control`.
+    fn finish_with(
+        &self,
+        method: &Method,
+        mut response: Response<String>,
+        cache_control: Option<&HeaderValue>,
+    ) -> Response<String> {
+        if let Some(cache_control) = cache_control {
             response
                 .headers_mut()
                 .insert(CACHE_CONTROL, cache_control.clone());

@@ -12,7 +12,11 @@
 //!
 //! `GET /smoketest/` runs the fast tier, `GET /smoketest/slow/` every test; see
 //! [`SmokeEndpoint`] for the whole behaviour.
+//!
+//! Concurrent requests for a tier share one run, and runs in flight are bounded; a result cache
+//! and a background schedule are opt-in: see [`SmokeEndpoint`]'s "Runs are shared".
 
+mod coalesce;
 mod endpoint;
 mod negotiate;
 mod query;
@@ -20,9 +24,9 @@ mod query;
 pub use crate::endpoint::SmokeEndpoint;
 pub use crate::negotiate::{Format, negotiate};
 
+#[cfg(feature = "actix-web-4")]
+pub mod actix_web;
 #[cfg(feature = "axum-08")]
 pub mod axum;
 #[cfg(feature = "warp-04")]
 pub mod warp;
-#[cfg(feature = "actix-web-4")]
-pub mod actix_web;
