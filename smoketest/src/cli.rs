@@ -1,10 +1,14 @@
 //! The command-line entry point: flags in, report on stdout, exit code out.
 
 use std::fmt;
+use std::fs::File;
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use crate::nagios::{NagiosState, unknown_line};
+use crate::report::Report;
 use crate::runner::{Runner, Tier, split_apps};
 
 const USAGE: &str = "\
@@ -14,6 +18,8 @@ Options:
   --slow              run all tests, including those marked `slow` (default: the fast tier)
   --json              print the report as JSON instead of text
   --verbose, -v       add a line per test with its outcome and time (text only)
+  --nagios            print one Nagios plugin status line with performance data instead
+  --junit PATH        also write the report as JUnit XML to PATH
   --failfast          stop starting tests after the first failure or error
   --apps A,B          run only tests under these crate or module paths (env: SMOKETEST_APPS)
   --skip-apps A,B     skip tests under these crate or module paths (env: SMOKETEST_SKIP_APPS)
@@ -23,7 +29,9 @@ Options:
   --list              print the names of the selected tests and exit
   --help, -h          print this help and exit
 
-Exit status: 0 PASS, 1 FAIL, 2 usage error.
+Exit status: 0 PASS, 1 FAIL, 2 usage error or unwritable --junit file.
+With --nagios: 0 OK (PASS), 2 CRITICAL (FAIL), 3 UNKNOWN (usage error or unwritable --junit
+file, reported on stdout as `SMOKETEST UNKNOWN - <reason>`).
 ";
 
 /// What the command line asked for.
@@ -32,6 +40,8 @@ pub(crate) struct Options {
     pub(crate) tier: Tier,
     pub(crate) json: bool,
     pub(crate) verbose: bool,
+    pub(crate) nagios: bool,
+    pub(crate) junit: Option<PathBuf>,
     pub(crate) failfast: bool,
     pub(crate) apps: Option<Vec<String>>,
     pub(crate) skip_apps: Option<Vec<String>>,
@@ -53,7 +63,10 @@ impl fmt::Display for UsageError {
 }
 
 pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
-    let mut options = Options::default();
+    let mut options = Options {
+        nagios: nagios_requested(args),
+        ..Options::default()
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         // `--flag=value` and `--flag value` are both accepted.
@@ -75,6 +88,15 @@ pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
             "--slow" => options.tier = if no_value()? { Tier::Slow } else { Tier::Fast },
             "--json" => options.json = no_value()?,
             "--verbose" | "-v" => options.verbose = no_value()?,
+            // Set from the whole command line below.
+            "--nagios" => _ = no_value()?,
+            "--junit" => {
+                let path = value("a file path for the JUnit XML report")?;
+                if path.is_empty() {
+                    return Err(UsageError("--junit needs a non-empty file path".into()));
+                }
+                options.junit = Some(PathBuf::from(path));
+            }
             "--failfast" => options.failfast = no_value()?,
             "--list" => options.list = no_value()?,
             "--help" | "-h" => options.help = no_value()?,
@@ -126,7 +148,21 @@ pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
             _ => return Err(UsageError(format!("unexpected argument `{arg}`"))),
         }
     }
+    if options.nagios && options.json {
+        return Err(UsageError(
+            "--nagios and --json are two output formats: choose one".into(),
+        ));
+    }
     Ok(options)
+}
+
+/// Whether the command line asks for Nagios output: any argument that is `--nagios` or starts with
+/// `--nagios=`, wherever it stands. Decided by this scan rather than by the parse, so that a
+/// malformed command line still gets its error as an `UNKNOWN` status line, and a `--nagios`
+/// swallowed as another flag's value (`--apps --nagios`) still means Nagios output.
+fn nagios_requested(args: &[String]) -> bool {
+    args.iter()
+        .any(|arg| arg == "--nagios" || arg.starts_with("--nagios="))
 }
 
 fn app_list(flag: &str, text: &str) -> Result<Vec<String>, UsageError> {
@@ -164,6 +200,7 @@ impl Options {
 pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
     let options = match parse(&args) {
         Ok(options) => options,
+        Err(error) if nagios_requested(&args) => return unknown(&error.0),
         Err(error) => {
             eprintln!("{error}");
             return ExitCode::from(2);
@@ -182,8 +219,39 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     drop(stdout);
+    // Created before the run, so a path that can't be written costs no test run.
+    let junit = match &options.junit {
+        Some(path) => match File::create(path) {
+            Ok(file) => Some((path, file)),
+            Err(error) => return junit_failed(&options, path, &error),
+        },
+        None => None,
+    };
     let report = runner.run_async(options.tier).await;
-    let text = if options.json {
+    if let Some((path, mut file)) = junit {
+        if let Err(error) = file.write_all(report.to_junit_xml().as_bytes()) {
+            if !options.nagios {
+                print_report(&options, &report);
+            }
+            return junit_failed(&options, path, &error);
+        }
+    }
+    print_report(&options, &report);
+    if options.nagios {
+        ExitCode::from(report.nagios_state().exit_code())
+    } else if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_report(options: &Options, report: &Report) {
+    let text = if options.nagios {
+        let mut line = report.to_nagios();
+        line.push('\n');
+        line
+    } else if options.json {
         let mut json = report.to_json();
         json.push('\n');
         json
@@ -194,11 +262,27 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
     };
     // A closed stdout (`| head`) must not turn a passing run into a panic or a failure.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if report.passed() {
-        ExitCode::SUCCESS
+}
+
+/// The JUnit file is an output the command line asked for: not delivering it is an environment
+/// error (exit 2, or `UNKNOWN` with `--nagios`) whatever the tests did.
+fn junit_failed(options: &Options, path: &Path, error: &std::io::Error) -> ExitCode {
+    let reason = format!(
+        "cannot write the JUnit report to {}: {error}",
+        path.display()
+    );
+    if options.nagios {
+        unknown(&reason)
     } else {
-        ExitCode::from(1)
+        eprintln!("error: {reason}");
+        ExitCode::from(2)
     }
+}
+
+/// Prints `SMOKETEST UNKNOWN - <reason>` on stdout, where Nagios reads it, and exits 3.
+fn unknown(reason: &str) -> ExitCode {
+    let _ = writeln!(std::io::stdout().lock(), "{}", unknown_line(reason));
+    ExitCode::from(NagiosState::Unknown.exit_code())
 }
 
 #[cfg(test)]
@@ -213,7 +297,7 @@ mod tests {
     fn every_flag_parses() {
         let options = parse(&args(
             "--slow --json -v --failfast --apps a,b --skip-apps=c --filter x --filter y \
-             --timeout 2s --concurrency 3 --list",
+             --timeout 2s --concurrency 3 --list --junit=out/report.xml",
         ))
         .unwrap();
         assert_eq!(
@@ -222,6 +306,8 @@ mod tests {
                 tier: Tier::Slow,
                 json: true,
                 verbose: true,
+                nagios: false,
+                junit: Some(PathBuf::from("out/report.xml")),
                 failfast: true,
                 apps: Some(vec!["a".into(), "b".into()]),
                 skip_apps: Some(vec!["c".into()]),
@@ -268,5 +354,31 @@ mod tests {
         assert!(
             error("--timeout soon").starts_with("error: --timeout \"soon\" is not a duration (")
         );
+        assert_eq!(
+            error("--nagios=yes"),
+            "error: --nagios takes no value (see --help)"
+        );
+        assert_eq!(
+            error("--junit"),
+            "error: --junit needs a value: a file path for the JUnit XML report (see --help)"
+        );
+        assert_eq!(
+            error("--junit="),
+            "error: --junit needs a non-empty file path (see --help)"
+        );
+        assert_eq!(
+            error("--json --nagios"),
+            "error: --nagios and --json are two output formats: choose one (see --help)"
+        );
+    }
+
+    #[test]
+    fn nagios_mode_is_found_even_on_a_malformed_command_line() {
+        assert!(nagios_requested(&args("--bogus --nagios")));
+        assert!(nagios_requested(&args("--apps --nagios")));
+        assert!(nagios_requested(&args("--nagios=yes")));
+        assert!(!nagios_requested(&args("--bogus --nagiosx --json")));
+        assert!(parse(&args("--nagios")).unwrap().nagios);
+        assert!(parse(&args("--filter --nagios")).unwrap().nagios);
     }
 }

@@ -57,7 +57,9 @@ mod cli;
 mod context;
 mod error;
 mod execute;
+mod junit;
 mod lane;
+mod nagios;
 mod outcome;
 mod panic;
 mod registry;
@@ -72,6 +74,7 @@ mod suite;
 pub mod __private;
 
 pub use crate::error::{Error, Result};
+pub use crate::nagios::NagiosState;
 pub use crate::outcome::Outcome;
 pub use crate::report::{Report, Status, TestReport};
 pub use crate::rollback::{AsyncRollbackProvider, RollbackProvider, redact_credentials};

@@ -1,0 +1,270 @@
+//! The report as JUnit XML, the Ant / Jenkins / Surefire format that CI systems read.
+//!
+//! Escaping is done here rather than with an XML crate: the document is a fixed, shallow shape,
+//! and the one hard part, characters XML 1.0 cannot carry at all (most control characters, even
+//! as `&#…;` references), is not something writer crates handle either.
+
+use std::fmt::Write as _;
+
+use crate::outcome::Outcome;
+use crate::report::{Report, TestReport};
+
+impl Report {
+    /// The report as a JUnit XML document: one `<testsuite>` per suite, one `<testcase>` per
+    /// test, a `<failure>` or `<error>` child for each test that did not pass.
+    ///
+    /// - `<testsuites name="smoketest">` carries the run's totals and its wall time; each
+    ///   `<testsuite>` its suite's counts and the sum of its tests' times. Times are in seconds.
+    /// - A test case's `classname` is its suite (`app::smoke::Db`, or the module of a free test)
+    ///   and its `name` the rest of the test name (`counts`).
+    /// - `<failure>` / `<error>` have the message in `message` (newlines kept as `&#10;`), the
+    ///   outcome (`failed` / `errored`) in `type`, and as text the message, `at <file>:<line>`
+    ///   and the backtrace, when known.
+    /// - Characters XML cannot hold (control characters other than tab, newline and carriage
+    ///   return) are written as Rust escapes, e.g. `\u{1b}`.
+    ///
+    /// ```
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// let xml = report.to_junit_xml();
+    /// assert!(xml.starts_with(
+    ///     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+    ///      <testsuites name=\"smoketest\" tests=\"0\" failures=\"0\" errors=\"0\" time=\""
+    /// ));
+    /// assert!(xml.ends_with("</testsuites>\n"));
+    /// ```
+    pub fn to_junit_xml(&self) -> String {
+        let mut xml = String::with_capacity(256 + 160 * self.tests.len());
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"smoketest\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
+            self.tests_run,
+            self.tests_failed,
+            self.tests_errored,
+            seconds(self.time)
+        );
+        let mut tests: Vec<&TestReport> = self.tests.iter().collect();
+        // Stable: tests keep their name order within a suite.
+        tests.sort_by(|a, b| a.suite.cmp(&b.suite));
+        for suite in tests.chunk_by(|a, b| a.suite == b.suite) {
+            write_suite(&mut xml, suite);
+        }
+        xml.push_str("</testsuites>\n");
+        xml
+    }
+}
+
+fn write_suite(xml: &mut String, tests: &[&TestReport]) {
+    let count = |outcome: Outcome| tests.iter().filter(|t| t.outcome == outcome).count();
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
+        escape(&tests[0].suite, Context::Attribute),
+        tests.len(),
+        count(Outcome::Failed),
+        count(Outcome::Errored),
+        seconds(tests.iter().map(|t| t.time).sum())
+    );
+    for test in tests {
+        let name = test
+            .name
+            .strip_prefix(test.suite.as_str())
+            .and_then(|rest| rest.strip_prefix("::"))
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(&test.name);
+        let _ = write!(
+            xml,
+            "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
+            escape(name, Context::Attribute),
+            escape(&test.suite, Context::Attribute),
+            seconds(test.time)
+        );
+        let element = match test.outcome {
+            Outcome::Passed => {
+                xml.push_str("/>\n");
+                continue;
+            }
+            Outcome::Failed => "failure",
+            Outcome::Errored => "error",
+        };
+        let message = test.message.as_deref().unwrap_or_default();
+        let _ = write!(
+            xml,
+            ">\n      <{element} message=\"{}\" type=\"{}\">{}",
+            escape(message, Context::Attribute),
+            test.outcome,
+            escape(message, Context::Text)
+        );
+        if let Some(location) = &test.location {
+            let _ = write!(xml, "\nat {}", escape(location, Context::Text));
+        }
+        if let Some(backtrace) = &test.backtrace {
+            let _ = write!(xml, "\n\n{}", escape(backtrace, Context::Text));
+        }
+        let _ = writeln!(xml, "</{element}>\n    </testcase>");
+    }
+    xml.push_str("  </testsuite>\n");
+}
+
+/// Milliseconds as the decimal seconds JUnit wants (`xs:decimal`: no exponent, no sign).
+fn seconds(milliseconds: f64) -> String {
+    format!("{:.6}", milliseconds.max(0.0) / 1000.0)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Inside `"…"`: whitespace other than a space is written as a reference, because parsers
+    /// turn a literal tab or newline in an attribute into a space.
+    Attribute,
+    /// Element content: newlines and tabs stay as they are.
+    Text,
+}
+
+/// Escapes `text` for XML 1.0. Markup characters become entities; `\r` becomes `&#13;` (parsers
+/// turn a literal `\r\n` into `\n`); characters XML 1.0 cannot represent at all become the Rust
+/// escape `\u{…}`, so the message stays readable and the document stays well-formed.
+fn escape(text: &str, context: Context) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\r' => escaped.push_str("&#13;"),
+            '\n' if context == Context::Attribute => escaped.push_str("&#10;"),
+            '\t' if context == Context::Attribute => escaped.push_str("&#9;"),
+            '\n' | '\t' => escaped.push(c),
+            // XML 1.0's Char production: no other C0 control, and not U+FFFE or U+FFFF (Rust
+            // strings hold no surrogates).
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(escaped, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::runner::Tier;
+
+    fn test(name: &str, suite: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
+        TestReport {
+            name: name.into(),
+            suite: suite.into(),
+            outcome,
+            time: 1.5,
+            message: message.map(Into::into),
+            location: message.map(|_| "src/smoke.rs:7".into()),
+            slow: false,
+            rolled_back: false,
+            backtrace: None,
+        }
+    }
+
+    #[test]
+    fn markup_characters_become_entities() {
+        assert_eq!(
+            escape(r#"<a href="x">Tom & 'Jerry'</a>"#, Context::Text),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;"
+        );
+        assert_eq!(escape("]]>", Context::Text), "]]&gt;");
+    }
+
+    #[test]
+    fn whitespace_survives_attribute_normalisation() {
+        assert_eq!(
+            escape("a\nb\tc\r\nd", Context::Attribute),
+            "a&#10;b&#9;c&#13;&#10;d"
+        );
+        assert_eq!(escape("a\nb\tc\r\nd", Context::Text), "a\nb\tc&#13;\nd");
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_become_rust_escapes() {
+        assert_eq!(
+            escape("\u{1b}[31mred\u{0}\u{7f}\u{fffe}é", Context::Text),
+            "\\u{1b}[31mred\\u{0}\u{7f}\\u{fffe}é"
+        );
+    }
+
+    #[test]
+    fn the_document_has_a_suite_per_suite_and_a_case_per_test() {
+        let report = Report::new(
+            Tier::Fast,
+            vec![
+                test(
+                    "app::smoke::B::z",
+                    "app::smoke::B",
+                    Outcome::Errored,
+                    Some("panicked: <x>\ny"),
+                ),
+                test(
+                    "app::smoke::A::b",
+                    "app::smoke::A",
+                    Outcome::Failed,
+                    Some("1 != 2"),
+                ),
+                test("app::smoke::A::a", "app::smoke::A", Outcome::Passed, None),
+                test("app::free", "app", Outcome::Passed, None),
+            ],
+            Duration::from_micros(1_200_307),
+        );
+        assert_eq!(
+            report.to_junit_xml(),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="smoketest" tests="4" failures="1" errors="1" time="1.200307">
+  <testsuite name="app" tests="1" failures="0" errors="0" time="0.001500">
+    <testcase name="free" classname="app" time="0.001500"/>
+  </testsuite>
+  <testsuite name="app::smoke::A" tests="2" failures="1" errors="0" time="0.003000">
+    <testcase name="a" classname="app::smoke::A" time="0.001500"/>
+    <testcase name="b" classname="app::smoke::A" time="0.001500">
+      <failure message="1 != 2" type="failed">1 != 2
+at src/smoke.rs:7</failure>
+    </testcase>
+  </testsuite>
+  <testsuite name="app::smoke::B" tests="1" failures="0" errors="1" time="0.001500">
+    <testcase name="z" classname="app::smoke::B" time="0.001500">
+      <error message="panicked: &lt;x&gt;&#10;y" type="errored">panicked: &lt;x&gt;
+y
+at src/smoke.rs:7</error>
+    </testcase>
+  </testsuite>
+</testsuites>
+"#
+        );
+    }
+
+    #[test]
+    fn a_name_outside_its_suite_is_kept_whole_and_a_backtrace_follows_the_location() {
+        let mut odd = test("elsewhere::t", "app::S", Outcome::Errored, Some("boom"));
+        odd.backtrace = Some("0: frame\n1: frame".into());
+        let report = Report::new(Tier::Slow, vec![odd], Duration::ZERO);
+        let xml = report.to_junit_xml();
+        assert!(
+            xml.contains(
+                "<testcase name=\"elsewhere::t\" classname=\"app::S\" time=\"0.001500\">\n      \
+                 <error message=\"boom\" type=\"errored\">boom\nat src/smoke.rs:7\n\n0: frame\n1: frame</error>"
+            ),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn an_empty_run_is_an_empty_testsuites_element() {
+        let report = Report::new(Tier::Fast, vec![], Duration::ZERO);
+        assert_eq!(
+            report.to_junit_xml(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smoketest\" tests=\"0\" \
+             failures=\"0\" errors=\"0\" time=\"0.000000\">\n</testsuites>\n"
+        );
+    }
+}

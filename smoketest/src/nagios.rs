@@ -1,0 +1,331 @@
+//! The report as a Nagios / Icinga / Sensu check: one status line with performance data and the
+//! exit code of the Monitoring Plugins Development Guidelines.
+//!
+//! The state mirrors the report's status, so the check, the text, the JSON and the HTTP endpoint
+//! never disagree: `PASS` is `OK` (0), `FAIL` is `CRITICAL` (2). `WARNING` (1) is never produced: a
+//! smoke test has no "degraded" outcome, and a slow-but-passing test is still a pass (use a
+//! test's `timeout` to make slowness a failure). `UNKNOWN` (3) is for a check that could not run,
+//! such as a malformed command line.
+
+use std::fmt::{self, Write as _};
+
+use crate::report::{Report, Status};
+
+/// The service name at the start of the line, as in `SMOKETEST OK - …`.
+const SERVICE: &str = "SMOKETEST";
+
+/// How many failed or errored test names the line lists before `and N more`.
+const NAMES_LISTED: usize = 3;
+
+/// A plugin state and its exit code, per the Monitoring Plugins Development Guidelines.
+///
+/// ```
+/// use smoketest::NagiosState;
+///
+/// assert_eq!(NagiosState::Critical.exit_code(), 2);
+/// assert_eq!(NagiosState::Unknown.to_string(), "UNKNOWN");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NagiosState {
+    /// Exit code 0: every test passed (zero tests selected included, as in the report).
+    Ok,
+    /// Exit code 1: never produced by [`Report::nagios_state`]; here for completeness.
+    Warning,
+    /// Exit code 2: at least one test failed or errored.
+    Critical,
+    /// Exit code 3: the check could not run, e.g. a malformed command line.
+    Unknown,
+}
+
+impl NagiosState {
+    /// `OK`, `WARNING`, `CRITICAL` or `UNKNOWN`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NagiosState::Ok => "OK",
+            NagiosState::Warning => "WARNING",
+            NagiosState::Critical => "CRITICAL",
+            NagiosState::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The process exit code: 0, 1, 2 or 3.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            NagiosState::Ok => 0,
+            NagiosState::Warning => 1,
+            NagiosState::Critical => 2,
+            NagiosState::Unknown => 3,
+        }
+    }
+}
+
+impl fmt::Display for NagiosState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Report {
+    /// The plugin state of this report: [`Ok`](NagiosState::Ok) on `PASS`,
+    /// [`Critical`](NagiosState::Critical) on `FAIL`.
+    pub fn nagios_state(&self) -> NagiosState {
+        match self.status {
+            Status::Pass => NagiosState::Ok,
+            Status::Fail => NagiosState::Critical,
+        }
+    }
+
+    /// The report as one Nagios plugin status line (without a trailing newline):
+    /// `SERVICE STATE - text | perfdata`.
+    ///
+    /// ```text
+    /// SMOKETEST OK - 8 tests passed in 12.3ms | tests=8;;;0 passed=8;;;0 failed=0;;;0 errored=0;;;0 time=12.345ms;;;0
+    /// SMOKETEST CRITICAL - 2 of 8 tests failed or errored: app::smoke::x, app::smoke::y | tests=8;;;0 passed=6;;;0 failed=1;;;0 errored=1;;;0 time=12.345ms;;;0
+    /// ```
+    ///
+    /// The text lists at most three failed or errored tests (failed first, each sorted by name),
+    /// then `and N more`, so the line stays short whatever breaks. The performance data are the
+    /// report's counts and its wall time in milliseconds, each with a minimum of 0.
+    ///
+    /// ```
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// assert_eq!(report.nagios_state().exit_code(), 0);
+    /// assert!(report.to_nagios().starts_with("SMOKETEST OK - 0 tests passed in "));
+    /// assert!(report.to_nagios().contains(" | tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 time="));
+    /// ```
+    pub fn to_nagios(&self) -> String {
+        let mut line = format!("{SERVICE} {} - ", self.nagios_state());
+        // Writing to a String cannot fail.
+        match self.status {
+            Status::Pass => {
+                let _ = write!(
+                    line,
+                    "{} {} passed in {:.1}ms",
+                    self.tests_passed,
+                    tests_noun(self.tests_passed),
+                    self.time
+                );
+            }
+            Status::Fail => {
+                let broken = self.tests_failed + self.tests_errored;
+                let _ = write!(
+                    line,
+                    "{broken} of {} {} failed or errored: ",
+                    self.tests_run,
+                    tests_noun(self.tests_run)
+                );
+                let names = self.failed_tests.iter().chain(&self.errored_tests);
+                for (index, name) in names.take(NAMES_LISTED).enumerate() {
+                    if index > 0 {
+                        line.push_str(", ");
+                    }
+                    line.push_str(&status_text(name));
+                }
+                if broken > NAMES_LISTED {
+                    let _ = write!(line, " and {} more", broken - NAMES_LISTED);
+                }
+            }
+        }
+        line.push_str(" |");
+        for (label, value) in [
+            ("tests", self.tests_run),
+            ("passed", self.tests_passed),
+            ("failed", self.tests_failed),
+            ("errored", self.tests_errored),
+        ] {
+            let _ = write!(line, " {}={value};;;0", perfdata_label(label));
+        }
+        let _ = write!(line, " {}={:.3}ms;;;0", perfdata_label("time"), self.time);
+        line
+    }
+}
+
+/// `SMOKETEST UNKNOWN - <reason>`: the line of a check that could not run.
+pub(crate) fn unknown_line(reason: &str) -> String {
+    format!(
+        "{SERVICE} {} - {}",
+        NagiosState::Unknown,
+        status_text(reason)
+    )
+}
+
+fn tests_noun(count: usize) -> &'static str {
+    if count == 1 { "test" } else { "tests" }
+}
+
+/// Keeps text on the status line and out of the performance data: `|` starts the performance
+/// data and a newline starts the long output, so both become something harmless.
+fn status_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '|' => '/',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// A performance data label, quoted when the guidelines require it: a label may contain any
+/// character but `=` and `'`, and needs single quotes around it when it holds a space. Quotes go
+/// around anything but letters, digits, `_`, `.`, `:` and `-`, which every parser reads bare; a
+/// `'` inside is written `''` and `=` (which no quoting allows) becomes `_`.
+fn perfdata_label(label: &str) -> String {
+    let bare = !label.is_empty()
+        && label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
+    if bare {
+        return label.to_owned();
+    }
+    let mut quoted = String::with_capacity(label.len() + 2);
+    quoted.push('\'');
+    for c in label.chars() {
+        match c {
+            '\'' => quoted.push_str("''"),
+            '=' => quoted.push('_'),
+            c if c.is_control() => quoted.push(' '),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('\'');
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::outcome::Outcome;
+    use crate::report::TestReport;
+    use crate::runner::Tier;
+
+    fn test(name: &str, outcome: Outcome) -> TestReport {
+        TestReport {
+            name: name.into(),
+            suite: "app::smoke".into(),
+            outcome,
+            time: 1.0,
+            message: (outcome != Outcome::Passed).then(|| "broken".into()),
+            location: None,
+            slow: false,
+            rolled_back: false,
+            backtrace: None,
+        }
+    }
+
+    fn report(outcomes: &[(&str, Outcome)]) -> Report {
+        Report::new(
+            Tier::Fast,
+            outcomes
+                .iter()
+                .map(|(name, outcome)| test(name, *outcome))
+                .collect(),
+            Duration::from_nanos(12_345_678),
+        )
+    }
+
+    #[test]
+    fn a_pass_is_ok_with_counts_and_time() {
+        let report = report(&[
+            ("app::smoke::a", Outcome::Passed),
+            ("app::smoke::b", Outcome::Passed),
+        ]);
+        assert_eq!(report.nagios_state(), NagiosState::Ok);
+        assert_eq!(
+            report.to_nagios(),
+            "SMOKETEST OK - 2 tests passed in 12.3ms | tests=2;;;0 passed=2;;;0 failed=0;;;0 \
+             errored=0;;;0 time=12.346ms;;;0"
+        );
+    }
+
+    #[test]
+    fn one_test_is_singular_and_zero_tests_is_ok() {
+        assert!(
+            report(&[("app::smoke::a", Outcome::Passed)])
+                .to_nagios()
+                .starts_with("SMOKETEST OK - 1 test passed in 12.3ms | tests=1;;;0 ")
+        );
+        let empty = report(&[]);
+        assert_eq!(empty.nagios_state(), NagiosState::Ok);
+        assert!(
+            empty
+                .to_nagios()
+                .starts_with("SMOKETEST OK - 0 tests passed in 12.3ms | tests=0;;;0 ")
+        );
+    }
+
+    #[test]
+    fn a_fail_is_critical_and_names_failed_then_errored_tests() {
+        let report = report(&[
+            ("app::smoke::e", Outcome::Errored),
+            ("app::smoke::f", Outcome::Failed),
+            ("app::smoke::p", Outcome::Passed),
+        ]);
+        assert_eq!(report.nagios_state(), NagiosState::Critical);
+        assert_eq!(report.nagios_state().exit_code(), 2);
+        assert_eq!(
+            report.to_nagios(),
+            "SMOKETEST CRITICAL - 2 of 3 tests failed or errored: app::smoke::f, app::smoke::e \
+             | tests=3;;;0 passed=1;;;0 failed=1;;;0 errored=1;;;0 time=12.346ms;;;0"
+        );
+    }
+
+    #[test]
+    fn the_line_lists_three_names_then_how_many_more() {
+        let names: Vec<String> = (0..40).map(|i| format!("app::smoke::t{i:02}")).collect();
+        let report = report(
+            &names
+                .iter()
+                .map(|name| (name.as_str(), Outcome::Failed))
+                .collect::<Vec<_>>(),
+        );
+        assert!(report.to_nagios().starts_with(
+            "SMOKETEST CRITICAL - 40 of 40 tests failed or errored: app::smoke::t00, \
+             app::smoke::t01, app::smoke::t02 and 37 more | tests=40;;;0 "
+        ));
+    }
+
+    #[test]
+    fn names_cannot_break_into_the_performance_data_or_the_next_line() {
+        let report = report(&[("odd|name\nnext", Outcome::Failed)]);
+        let line = report.to_nagios();
+        assert!(
+            line.starts_with(
+                "SMOKETEST CRITICAL - 1 of 1 test failed or errored: odd/name next | "
+            ),
+            "{line}"
+        );
+        assert_eq!(line.matches('|').count(), 1);
+        assert_eq!(
+            unknown_line("bad\nflag |x"),
+            "SMOKETEST UNKNOWN - bad flag /x"
+        );
+    }
+
+    #[test]
+    fn labels_are_quoted_when_the_guidelines_require_it() {
+        assert_eq!(perfdata_label("time"), "time");
+        assert_eq!(perfdata_label("app::smoke.db_1-x"), "app::smoke.db_1-x");
+        assert_eq!(perfdata_label("fast tier"), "'fast tier'");
+        assert_eq!(perfdata_label("it's"), "'it''s'");
+        assert_eq!(perfdata_label("a=b"), "'a_b'");
+        assert_eq!(perfdata_label("tab\there"), "'tab here'");
+        assert_eq!(perfdata_label(""), "''");
+    }
+
+    #[test]
+    fn states_have_the_guidelines_exit_codes() {
+        let states = [
+            NagiosState::Ok,
+            NagiosState::Warning,
+            NagiosState::Critical,
+            NagiosState::Unknown,
+        ];
+        assert_eq!(states.map(NagiosState::exit_code), [0, 1, 2, 3]);
+        assert_eq!(
+            states.map(NagiosState::as_str),
+            ["OK", "WARNING", "CRITICAL", "UNKNOWN"]
+        );
+    }
+}
