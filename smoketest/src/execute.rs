@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::{Either, select};
 
 use crate::State;
+use crate::capture::{self, TestCapture};
 use crate::context::Context;
 use crate::outcome::{Failure, Outcome};
 use crate::panic::{CatchUnwind, catch};
@@ -47,7 +48,9 @@ async fn on_worker<F>(limit: Duration, work: F) -> Result<Result<(), Failure>, T
 where
     F: FnOnce() -> Result<(), Error> + Send + 'static,
 {
-    let job = blocking::run(move || catch(|| work().map_err(Failure::from)));
+    let job = blocking::run(capture::propagate(move || {
+        catch(|| work().map_err(Failure::from))
+    }));
     match within(limit, job).await? {
         Ok(result) => Ok(result),
         Err(_canceled) => Ok(Err(Failure::errored(
@@ -177,8 +180,13 @@ pub(crate) async fn run_test(
     limit: Duration,
 ) -> TestReport {
     let started = Instant::now();
-    let result = run_steps(case, state, suite, rollbacks, limit).await;
-    test_report(case, result, started.elapsed())
+    let capture = TestCapture::new(&case.name);
+    let result = capture
+        .instrument(run_steps(case, state, suite, rollbacks, limit))
+        .await;
+    let mut report = test_report(case, result, started.elapsed());
+    report.output = capture.take();
+    report
 }
 
 /// The report entry of a test that ended with `result` after `elapsed`.
@@ -209,6 +217,7 @@ pub(crate) fn test_report(
         slow: case.test.slow,
         rolled_back: case.test.rolled_back,
         backtrace,
+        output: Vec::new(),
     }
 }
 
@@ -349,7 +358,7 @@ async fn run_body(
             });
             let has_sync_tear_down = sync_tear_down.is_some();
             let on_thread = provider.clone().filter(Provider::is_sync);
-            let job = blocking::run(move || {
+            let job = blocking::run(capture::propagate(move || {
                 let begun = match &on_thread {
                     Some(provider) => catch(|| provider.begin_blocking().map_err(begin_failure))
                         .map(|handle| context.put_handle(handle)),
@@ -366,7 +375,7 @@ async fn run_body(
                     catch(|| tear_down(&*instance).map_err(Failure::from))
                 });
                 (result, rollback, tear_down)
-            });
+            }));
             match within(remaining(), job).await {
                 Ok(Ok((result, rollback, tear_down))) => BodyEnd {
                     result,

@@ -81,28 +81,41 @@ fn write_suite(xml: &mut String, tests: &[&TestReport]) {
             seconds(test.time)
         );
         let element = match test.outcome {
-            Outcome::Passed => {
-                xml.push_str("/>\n");
-                continue;
-            }
-            Outcome::Failed => "failure",
-            Outcome::Errored => "error",
+            Outcome::Passed => None,
+            Outcome::Failed => Some("failure"),
+            Outcome::Errored => Some("error"),
         };
-        let message = test.message.as_deref().unwrap_or_default();
-        let _ = write!(
-            xml,
-            ">\n      <{element} message=\"{}\" type=\"{}\">{}",
-            escape(message, Context::Attribute),
-            test.outcome,
-            escape(message, Context::Text)
-        );
-        if let Some(location) = &test.location {
-            let _ = write!(xml, "\nat {}", escape(location, Context::Text));
+        if element.is_none() && test.output.is_empty() {
+            xml.push_str("/>\n");
+            continue;
         }
-        if let Some(backtrace) = &test.backtrace {
-            let _ = write!(xml, "\n\n{}", escape(backtrace, Context::Text));
+        xml.push_str(">\n");
+        if let Some(element) = element {
+            let message = test.message.as_deref().unwrap_or_default();
+            let _ = write!(
+                xml,
+                "      <{element} message=\"{}\" type=\"{}\">{}",
+                escape(message, Context::Attribute),
+                test.outcome,
+                escape(message, Context::Text)
+            );
+            if let Some(location) = &test.location {
+                let _ = write!(xml, "\nat {}", escape(location, Context::Text));
+            }
+            if let Some(backtrace) = &test.backtrace {
+                let _ = write!(xml, "\n\n{}", escape(backtrace, Context::Text));
+            }
+            let _ = writeln!(xml, "</{element}>");
         }
-        let _ = writeln!(xml, "</{element}>\n    </testcase>");
+        if !test.output.is_empty() {
+            // What the test logged through `tracing` (see `CaptureLayer`), one event a line.
+            let _ = writeln!(
+                xml,
+                "      <system-out>{}</system-out>",
+                escape(&test.output.join("\n"), Context::Text)
+            );
+        }
+        xml.push_str("    </testcase>\n");
     }
     xml.push_str("  </testsuite>\n");
 }
@@ -166,6 +179,7 @@ mod tests {
             slow: false,
             rolled_back: false,
             backtrace: None,
+            output: Vec::new(),
         }
     }
 
@@ -266,5 +280,32 @@ at src/smoke.rs:7</error>
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smoketest\" tests=\"0\" \
              failures=\"0\" errors=\"0\" time=\"0.000000\">\n</testsuites>\n"
         );
+    }
+
+    #[test]
+    fn captured_output_goes_to_system_out_escaped() {
+        let mut passed = test("app::smoke::logs", "app::smoke", Outcome::Passed, None);
+        passed.output = vec!["INFO app: a < b".into(), "WARN app: done".into()];
+        let mut failed = test("app::smoke::fails", "app::smoke", Outcome::Failed, Some("no"));
+        failed.output = vec!["INFO app: before".into()];
+        let quiet = test("app::smoke::quiet", "app::smoke", Outcome::Passed, None);
+        let report = Report::new(Tier::Fast, vec![passed, failed, quiet], Duration::ZERO);
+        let xml = report.to_junit_xml();
+        assert!(
+            xml.contains(
+                "    <testcase name=\"fails\" classname=\"app::smoke\" time=\"0.001500\">\n      \
+                 <failure message=\"no\" type=\"failed\">no\nat src/smoke.rs:7</failure>\n      \
+                 <system-out>INFO app: before</system-out>\n    </testcase>\n"
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                "    <testcase name=\"logs\" classname=\"app::smoke\" time=\"0.001500\">\n      \
+                 <system-out>INFO app: a &lt; b\nWARN app: done</system-out>\n    </testcase>\n"
+            ),
+            "{xml}"
+        );
+        assert!(xml.contains("    <testcase name=\"quiet\" classname=\"app::smoke\" time=\"0.001500\"/>\n"));
     }
 }

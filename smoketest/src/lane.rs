@@ -23,6 +23,7 @@ use futures_util::task::AtomicWaker;
 
 use crate::State;
 use crate::blocking;
+use crate::capture::{self, TestCapture};
 use crate::context::Context;
 use crate::execute::{test_report, timed_out_message};
 use crate::outcome::Failure;
@@ -167,7 +168,7 @@ impl Lane {
         lock(&self.slots).push(slot.clone());
         self.live_workers.fetch_add(1, Ordering::AcqRel);
         let lane = self.clone();
-        blocking::spawn(move || lane.work(&slot));
+        blocking::spawn(capture::propagate(move || lane.work(&slot)));
     }
 
     fn work(&self, slot: &Slot) {
@@ -186,7 +187,8 @@ impl Lane {
                 unreachable!("only sync bodies take the lane (see `eligible`)")
             };
             let mut context = Context::new(self.state.clone(), None);
-            let result = catch(|| body(&mut context));
+            let capture = TestCapture::new(&case.name);
+            let result = capture.in_scope(|| catch(|| body(&mut context)));
             let elapsed = started.elapsed();
             {
                 let mut current = lock(&slot.current);
@@ -198,7 +200,8 @@ impl Lane {
                 *current = None;
             }
             let failed = result.is_err();
-            let report = test_report(case, result, elapsed);
+            let mut report = test_report(case, result, elapsed);
+            report.output = capture.take();
             lock(&self.results).push(report);
             self.reported.fetch_add(1, Ordering::AcqRel);
             if failed && self.failfast {

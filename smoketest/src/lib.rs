@@ -46,6 +46,8 @@
 //! - `tokio`: [`Runner::run_cli`] drives the run inside a multi-threaded tokio runtime, so async
 //!   tests can use tokio-based clients (sqlx, reqwest) without an async `main`.
 //! - `anyhow`: `smoketest::Error` converts into `anyhow::Error`.
+//! - `tracing`: `CaptureLayer`, a `tracing-subscriber` layer that keeps the events (and, through
+//!   `tracing-log`, the `log` records) each test emits in its report.
 
 // Lets `#[smoke_test]`, which names `::smoketest`, be used in this crate's own tests.
 #[allow(unused_extern_crates)]
@@ -53,6 +55,7 @@ extern crate self as smoketest;
 
 pub mod assertions;
 mod blocking;
+mod capture;
 mod cli;
 mod context;
 mod error;
@@ -73,6 +76,8 @@ mod suite;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(feature = "tracing")]
+pub use crate::capture::CaptureLayer;
 pub use crate::error::{Error, Result};
 pub use crate::nagios::NagiosState;
 pub use crate::outcome::Outcome;

@@ -211,6 +211,7 @@ mod tests {
             slow: false,
             rolled_back: false,
             backtrace: None,
+            output: Vec::new(),
         }
     }
 

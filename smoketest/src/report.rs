@@ -100,6 +100,10 @@ pub struct TestReport {
     /// A backtrace of the panic, when `RUST_BACKTRACE` (or `RUST_LIB_BACKTRACE`) asked for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backtrace: Option<String>,
+    /// What the test logged through `tracing` (or `log`), one line per event, when the app's
+    /// subscriber has a `CaptureLayer` (feature `tracing`); absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub output: Vec<String>,
 }
 
 impl Report {
@@ -171,7 +175,14 @@ impl Report {
     }
 
     /// [`to_text`](Report::to_text) followed by a blank line and one line per test with its
-    /// outcome and time: `app::smoke::Db::counts ... passed (0.208311ms)`.
+    /// outcome and time: `app::smoke::Db::counts ... passed (0.208311ms)`. Under a failed or
+    /// errored test come the lines it logged ([`TestReport::output`]), indented by four spaces:
+    ///
+    /// ```text
+    /// app::smoke::Db::counts ... failed (3.105200ms)
+    ///     INFO app::smoke: counting users
+    ///     WARN app::db: slow query elapsed_ms=2400
+    /// ```
     pub fn to_verbose_text(&self) -> String {
         let mut text = self.to_text();
         if !self.tests.is_empty() {
@@ -184,6 +195,13 @@ impl Report {
                 "{} ... {} ({:.6}ms)",
                 test.name, test.outcome, test.time
             );
+            if test.outcome != Outcome::Passed {
+                for line in test.output.iter().flat_map(|event| event.lines()) {
+                    text.push_str("    ");
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
         }
         text
     }
@@ -260,6 +278,7 @@ mod tests {
             slow: false,
             rolled_back: false,
             backtrace: None,
+            output: Vec::new(),
         }
     }
 
@@ -358,6 +377,54 @@ mod tests {
             let back: Report = serde_json::from_str(&report.to_json()).unwrap();
             assert_eq!(back.time.to_bits(), time.to_bits(), "{time}");
         }
+    }
+
+    #[test]
+    fn verbose_text_shows_the_output_of_failed_and_errored_tests_only() {
+        let mut report = sample();
+        for test in &mut report.tests {
+            test.output = vec![
+                format!("INFO app::smoke: in {}", test.name),
+                "WARN app::db: two\nlines".into(),
+            ];
+        }
+        let text = report.to_verbose_text();
+        assert!(
+            text.ends_with(
+                "\n\napp::smoke::A::a ... passed (1.500000ms)\n\
+                 app::smoke::A::b ... failed (1.500000ms)\n\
+                 \x20   INFO app::smoke: in app::smoke::A::b\n\
+                 \x20   WARN app::db: two\n\
+                 \x20   lines\n\
+                 app::smoke::B::c ... failed (1.500000ms)\n\
+                 \x20   INFO app::smoke: in app::smoke::B::c\n\
+                 \x20   WARN app::db: two\n\
+                 \x20   lines\n\
+                 app::smoke::B::z ... errored (1.500000ms)\n\
+                 \x20   INFO app::smoke: in app::smoke::B::z\n\
+                 \x20   WARN app::db: two\n\
+                 \x20   lines\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            report.to_text().ends_with("(at src/smoke.rs:7)\n"),
+            "no output in plain text"
+        );
+    }
+
+    #[test]
+    fn output_is_in_the_json_details_only_when_there_is_some() {
+        let mut report = sample();
+        report.tests[1].output = vec!["INFO app::smoke: hello".into()];
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(
+            json["tests"][1]["output"],
+            serde_json::json!(["INFO app::smoke: hello"])
+        );
+        assert!(json["tests"][0].get("output").is_none());
+        let back: Report = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(back, report);
     }
 
     #[test]

@@ -522,6 +522,7 @@ impl SuiteSlots {
                     slow: false,
                     rolled_back: false,
                     backtrace: failure.backtrace,
+                    output: Vec::new(),
                 });
             }
         }
