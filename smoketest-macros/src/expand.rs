@@ -1,11 +1,12 @@
 //! The code `#[smoke_test]` generates: the user's function unchanged, then a `const _` block
 //! registering it in the runtime's link-time registry.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::Item;
 use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
+use syn::{Attribute, Item, Signature, Visibility};
 
 use crate::args::{self, Args};
 use crate::errors::Errors;
@@ -16,23 +17,28 @@ use crate::signature::{self, Returns, TestFn};
 pub(crate) fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = args::parse(args, &mut errors);
-    let function = match syn::parse2::<Item>(item.clone()) {
-        Ok(Item::Fn(function)) => Some(function),
-        Ok(other) => {
-            errors.push(syn::Error::new_spanned(
-                other,
-                "`#[smoke_test]` goes on a free `fn` or `async fn`",
-            ));
-            None
-        }
-        Err(error) => {
-            errors.push(error);
-            None
-        }
+    let sig = match syn::parse2::<TestItem>(item.clone()) {
+        Ok(TestItem(sig)) => Some(sig),
+        // Not `fn name(...) ... { ... }`: parse it as an item (the slow path, taken only on a
+        // compile error) to say what it is.
+        Err(_) => match syn::parse2::<Item>(item.clone()) {
+            Ok(Item::Fn(function)) => Some(function.sig),
+            Ok(other) => {
+                errors.push(syn::Error::new_spanned(
+                    other,
+                    "`#[smoke_test]` goes on a free `fn` or `async fn`",
+                ));
+                None
+            }
+            Err(error) => {
+                errors.push(error);
+                None
+            }
+        },
     };
-    let test = function
+    let test = sig
         .as_ref()
-        .and_then(|function| signature::analyse(function, &args, &mut errors));
+        .and_then(|sig| signature::analyse(sig, &args, &mut errors));
     match (errors.into_result(), test) {
         (Ok(()), Some(test)) => {
             let registration = registration(&args, &test);
@@ -45,10 +51,28 @@ pub(crate) fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// A function item, of which only the signature is parsed: the body is skipped as one opaque
+/// `{ ... }` token tree (it is emitted unchanged and rustc parses it anyway), which keeps the
+/// macro's own work proportional to the signature rather than to the test.
+struct TestItem(Signature);
+
+impl Parse for TestItem {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        input.call(Attribute::parse_outer)?;
+        input.parse::<Visibility>()?;
+        let sig: Signature = input.parse()?;
+        input.step(|cursor| match cursor.group(Delimiter::Brace) {
+            Some((_, _, rest)) => Ok(((), rest)),
+            None => Err(cursor.error("expected the function's body")),
+        })?;
+        Ok(TestItem(sig))
+    }
+}
+
 /// The `const _` block: a `SmokeTest` record in the registry, a function listing the parameters
-/// and a function calling the test with them. Everything is named by absolute path through
-/// `::smoketest::__private`; the block keeps the names from clashing with other tests in the
-/// module.
+/// (`Vec::new` when there are none) and a function calling the test with them. Everything is
+/// named by absolute path through `::smoketest::__private`; the block keeps the names from
+/// clashing with other tests in the module.
 fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
     let ident = test.ident;
     let name = ident.unraw().to_string();
@@ -62,7 +86,13 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
-    let params = params(test);
+    // A test without parameters lists none: `Vec::new` (one instantiation for the whole crate)
+    // instead of a function of its own.
+    let (params_fn, params) = if test.params.is_empty() {
+        (quote!(::std::vec::Vec::new), None)
+    } else {
+        (quote!(__smoketest_params), Some(params(test)))
+    };
     let body = body(test);
     let body_kind = if test.is_async {
         quote!(Async)
@@ -81,7 +111,7 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
                 slow: #slow,
                 rolled_back: #rolled_back,
                 timeout: #timeout,
-                params: __smoketest_params,
+                params: #params_fn,
                 body: ::smoketest::__private::Body::#body_kind(__smoketest_body),
             };
             #params
@@ -90,8 +120,8 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
     }
 }
 
-/// `fn __smoketest_params() -> Vec<Param>`: what the runner must provide, and which parameter
-/// (if any) is a suite, found by the runtime's autoref probe.
+/// `fn __smoketest_params() -> Vec<Param>` for a test with parameters: what the runner must
+/// provide, and which parameter (if any) is a suite, found by the runtime's autoref probe.
 fn params(test: &TestFn<'_>) -> TokenStream {
     let params = test.params.iter().map(|param| {
         let ty = param.ty;
@@ -107,15 +137,10 @@ fn params(test: &TestFn<'_>) -> TokenStream {
             )
         }
     });
-    let probe_traits = (!test.params.is_empty()).then(|| {
-        quote! {
-            #[allow(unused_imports)]
-            use ::smoketest::__private::probe::{ViaAsyncSuite as _, ViaSuite as _, ViaState as _};
-        }
-    });
     quote! {
         fn __smoketest_params() -> ::std::vec::Vec<::smoketest::__private::Param> {
-            #probe_traits
+            #[allow(unused_imports)]
+            use ::smoketest::__private::probe::{ViaAsyncSuite as _, ViaSuite as _, ViaState as _};
             ::std::vec![#(#params),*]
         }
     }

@@ -2,7 +2,7 @@
 
 use proc_macro2::Ident;
 use quote::ToTokens;
-use syn::{FnArg, GenericParam, ItemFn, ReturnType, Type};
+use syn::{FnArg, GenericParam, ReturnType, Signature, Type};
 
 use crate::args::Args;
 use crate::errors::Errors;
@@ -32,14 +32,13 @@ pub(crate) enum Returns<'a> {
     Result(&'a Type),
 }
 
-/// Checks `function`, recording each problem in `errors`. `None` if there was any.
+/// Checks the function's signature, recording each problem in `errors`. `None` if there was any.
 pub(crate) fn analyse<'a>(
-    function: &'a ItemFn,
+    sig: &'a Signature,
     args: &Args,
     errors: &mut Errors,
 ) -> Option<TestFn<'a>> {
     let before = errors.len();
-    let sig = &function.sig;
 
     if !sig.generics.params.is_empty() {
         let only_lifetimes = sig
@@ -249,8 +248,8 @@ mod tests {
     fn check(args: TokenStream, function: TokenStream) -> Result<Checked, Vec<String>> {
         let mut errors = Errors::default();
         let args = crate::args::parse(args, &mut errors);
-        let function: ItemFn = syn::parse2(function).expect("a function");
-        let test = analyse(&function, &args, &mut errors);
+        let function: syn::ItemFn = syn::parse2(function).expect("a function");
+        let test = analyse(&function.sig, &args, &mut errors);
         match errors.into_result() {
             Ok(()) => {
                 let test = test.expect("no errors, so a test");
