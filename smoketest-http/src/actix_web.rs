@@ -86,8 +86,9 @@ async fn respond(endpoint: &SmokeEndpoint, request: &HttpRequest) -> HttpRespons
         }
     }
     let path = path_below_scope(request);
+    let query = request.uri().query();
     let response = endpoint
-        .respond(&method, path, request.uri().query(), &headers)
+        .respond_with_peer(&method, path, query, &headers, request.peer_addr())
         .await;
 
     let (parts, body) = response.into_parts();

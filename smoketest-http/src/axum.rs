@@ -19,6 +19,10 @@
 //! instead — which is why this feature turns on axum's `original-uri` feature. Outside an axum
 //! `Router` (no such extensions) the request's path is taken as relative to the mount point.
 //!
+//! An [`authorize`](SmokeEndpoint::authorize) predicate sees the client's address when the app
+//! is served with `axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())`
+//! (axum's `ConnectInfo`), or when a middleware inserted a [`PeerAddr`].
+//!
 //! # Without axum: plain hyper 1
 //!
 //! A server that does not nest services hands the whole request, mount point included, to
@@ -62,17 +66,18 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
-use axum::extract::{NestedPath, OriginalUri};
+use axum::extract::{ConnectInfo, NestedPath, OriginalUri};
 use http::request::Parts;
 use http::{Request, Response};
 use tower_service::Service;
 
-use crate::SmokeEndpoint;
+use crate::{PeerAddr, SmokeEndpoint};
 
 /// A tower [`Service`] serving `endpoint` below wherever it is nested: mount it with
 /// `Router::nest_service`.
@@ -158,8 +163,13 @@ impl<B> Service<Request<B>> for SmokeService {
         Box::pin(async move {
             let path = path_below_mount(&parts);
             let query = parts.uri.query();
+            // A `PeerAddr` set by the app (e.g. from a trusted proxy's header) wins.
+            let peer = match parts.extensions.get::<PeerAddr>() {
+                Some(peer) => Some(peer.0),
+                None => (parts.extensions.get::<ConnectInfo<SocketAddr>>()).map(|info| info.0),
+            };
             let response = endpoint
-                .respond(&parts.method, path, query, &parts.headers)
+                .respond_with_peer(&parts.method, path, query, &parts.headers, peer)
                 .await;
             Ok(response.map(Body::from))
         })

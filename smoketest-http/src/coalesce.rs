@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt as _;
 use futures_util::future::{BoxFuture, Shared, WeakShared};
-use smoketest::{Report, Runner, Tier};
+use smoketest::{Redactor, Report, Runner, Tier};
 use tokio::sync::Semaphore;
 
 use crate::negotiate::Format;
@@ -22,14 +22,16 @@ use crate::negotiate::Format;
 /// instead of running the tests once per request at the same time.
 pub(crate) const DEFAULT_MAX_RUNS: usize = 2;
 
-/// A finished run: its report, when it finished, and its two renderings, made once and then
-/// shared by every request served from it.
+/// A finished run: its report, when it finished, and its renderings, each made once when first
+/// asked for and then shared by every request served from it.
 #[derive(Debug)]
 pub(crate) struct Finished {
     report: Report,
     finished_at: Instant,
     text: OnceLock<String>,
     json: OnceLock<String>,
+    prometheus: OnceLock<String>,
+    html: OnceLock<String>,
 }
 
 impl Finished {
@@ -39,6 +41,8 @@ impl Finished {
             finished_at: Instant::now(),
             text: OnceLock::new(),
             json: OnceLock::new(),
+            prometheus: OnceLock::new(),
+            html: OnceLock::new(),
         }
     }
 
@@ -51,6 +55,10 @@ impl Finished {
         match format {
             Format::Text => self.text.get_or_init(|| self.report.to_text()),
             Format::Json => self.json.get_or_init(|| self.report.to_json()),
+            Format::Prometheus => self
+                .prometheus
+                .get_or_init(|| crate::prometheus::render(&self.report)),
+            Format::Html => self.html.get_or_init(|| crate::html::render(&self.report)),
         }
     }
 
@@ -182,6 +190,8 @@ pub(crate) struct Runs {
     max_runs: usize,
     single_flight: bool,
     cache_for: Option<Duration>,
+    /// Applied to every report when its run finishes, before anything renders it.
+    redactor: Arc<Redactor>,
 }
 
 impl fmt::Debug for Runs {
@@ -202,6 +212,7 @@ impl Default for Runs {
             max_runs: DEFAULT_MAX_RUNS,
             single_flight: true,
             cache_for: None,
+            redactor: Arc::default(),
         }
     }
 }
@@ -220,6 +231,10 @@ impl Runs {
 
     pub(crate) fn cache_for(&mut self, ttl: Duration) {
         self.cache_for = (!ttl.is_zero()).then_some(ttl);
+    }
+
+    pub(crate) fn redactor_mut(&mut self) -> &mut Redactor {
+        Arc::make_mut(&mut self.redactor)
     }
 
     pub(crate) fn cache_ttl(&self) -> Option<Duration> {
@@ -278,10 +293,11 @@ impl Runs {
             return flight;
         }
         let id = self.flights.next_id.fetch_add(1, Ordering::Relaxed);
-        let (runner, flights, permits) = (
+        let (runner, flights, permits, redactor) = (
             runner.clone(),
             Arc::clone(&self.flights),
             Arc::clone(&self.permits),
+            Arc::clone(&self.redactor),
         );
         let flight = async move {
             let forget = ForgetOnDrop {
@@ -291,7 +307,8 @@ impl Runs {
             };
             // The semaphore is never closed, so acquiring only fails if it were: run anyway.
             let _permit = permits.acquire().await.ok();
-            let finished = Arc::new(Finished::new(runner.run_async(tier).await));
+            let report = runner.run_async(tier).await.redacted(&redactor);
+            let finished = Arc::new(Finished::new(report));
             flights.finish(tier, Some(id), &finished);
             drop(forget);
             finished
@@ -307,7 +324,8 @@ impl Runs {
     async fn run_here(&self, runner: &Runner, tier: Tier) -> Arc<Finished> {
         // The semaphore is never closed, so acquiring only fails if it were: run anyway.
         let _permit = self.permits.acquire().await.ok();
-        let finished = Arc::new(Finished::new(runner.run_async(tier).await));
+        let report = runner.run_async(tier).await.redacted(&self.redactor);
+        let finished = Arc::new(Finished::new(report));
         self.flights.finish(tier, None, &finished);
         finished
     }

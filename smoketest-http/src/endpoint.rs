@@ -2,15 +2,22 @@
 
 use std::fmt;
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, VARY};
+use http::header::{
+    AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
+};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use smoketest::{Runner, Tier};
+use smoketest::{Redactor, Runner, Tier};
 
+use crate::access::{Access, Caller, Denial, Grant, PeerAddr};
 use crate::coalesce::{Runs, Served};
+use crate::detail::{Detail, summary_body};
 use crate::negotiate::{Format, negotiate};
-use crate::query;
+use crate::rate_limit::{RetryAfter, SlowTierLimit};
+use crate::{html, prometheus, query};
 
 /// Serves smoke test reports over HTTP, framework-free: [`handle`](SmokeEndpoint::handle) takes an
 /// [`http::Request`] whose path is relative to where the endpoint is mounted and returns an
@@ -24,9 +31,15 @@ use crate::query;
 /// | another method | 405, `Allow: GET, HEAD` |
 /// | another path | 404 |
 /// | a bad query | 400 with a one-line reason naming the parameter |
+/// | no or a wrong bearer token, when [tokens](Self::bearer_token) are set | 401 (any path) |
+/// | refused by the [predicate](Self::authorize) alone | 403 (any path) |
+/// | the [slow tier too soon](Self::slow_tier_interval), nothing to serve | 429, `Retry-After` |
 ///
-/// The report is JSON when `Accept` prefers `application/json`, text otherwise; `?format=text` or
-/// `?format=json` overrides. Status 200 on PASS, 500 on FAIL ([configurable](Self::fail_status)),
+/// The report is JSON when `Accept` prefers `application/json`, an HTML page when it prefers
+/// `text/html` (browsers), Prometheus' text format when it prefers `text/plain;version=0.0.4` or
+/// `application/openmetrics-text` (scrapers), text otherwise, `*/*` and `text/plain` included
+/// (see [`negotiate`](crate::negotiate)); `?format=text|json|prometheus|html` overrides. Status
+/// 200 on PASS, 500 on FAIL ([configurable](Self::fail_status)) — except Prometheus, always 200 —
 /// with `Cache-Control: no-store` ([configurable](Self::cache_control)).
 ///
 /// # Runs are shared
@@ -42,7 +55,18 @@ use crate::query;
 /// a TTL, a [background schedule](Self::schedule) running a tier every so often so that requests
 /// are answered from its latest report, and a [bound](Self::max_runs) on the runs in flight at
 /// once, across tiers (default 2: one per tier). A report served from the cache or the schedule
-/// says how old it is, in an `Age` header and, in JSON, an `age` key (seconds).
+/// says how old it is, in an `Age` header and, in JSON, an `age` key (seconds). The slow tier
+/// can be [rate-limited](Self::slow_tier_interval) to one run per interval, whoever asks.
+///
+/// # Who sees what
+///
+/// Without access control (the default), everybody sees everything. A [bearer
+/// token](Self::bearer_token) or an [`authorize`](Self::authorize) predicate turns it on:
+/// authorized callers see everything, the others what the [`anonymous`](Self::anonymous) policy
+/// allows — nothing (401/403, the default), the status and counts only, or everything. Every
+/// report is [redacted](Self::redact) before it is rendered, for every caller and every format:
+/// passwords in URLs, `password=`/`token=`-style values and `Authorization` credentials always,
+/// and the app's own secrets when configured.
 ///
 /// ```
 /// use smoketest_http::SmokeEndpoint;
@@ -59,6 +83,8 @@ pub struct SmokeEndpoint {
     fail_status: StatusCode,
     cache_control: Option<HeaderValue>,
     runs: Runs,
+    access: Access,
+    slow_limit: SlowTierLimit,
 }
 
 impl fmt::Debug for SmokeEndpoint {
@@ -68,6 +94,8 @@ impl fmt::Debug for SmokeEndpoint {
             .field("fail_status", &self.fail_status)
             .field("cache_control", &self.cache_control)
             .field("runs", &self.runs)
+            .field("access", &self.access)
+            .field("slow_limit", &self.slow_limit)
             .finish()
     }
 }
@@ -97,6 +125,51 @@ fn plain(status: StatusCode, message: String) -> Response<String> {
     response
 }
 
+/// The answer to a caller who may see nothing: one line that names no test.
+fn denied(denial: Denial) -> Response<String> {
+    let (status, message, challenge) = match denial {
+        Denial::MissingToken => (
+            StatusCode::UNAUTHORIZED,
+            "unauthorized: send the token in an `Authorization: Bearer <token>` header",
+            Some(r#"Bearer realm="smoketest""#),
+        ),
+        Denial::InvalidToken => (
+            StatusCode::UNAUTHORIZED,
+            "unauthorized: the bearer token is not valid",
+            Some(r#"Bearer realm="smoketest", error="invalid_token""#),
+        ),
+        Denial::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "forbidden: this client may not see the smoke tests",
+            None,
+        ),
+    };
+    let mut response = plain(status, message.to_owned());
+    if let Some(challenge) = challenge {
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    }
+    response
+}
+
+/// The answer to a request for the slow tier too soon after its last run, with no report to
+/// serve.
+fn too_many_requests(retry: RetryAfter) -> Response<String> {
+    let seconds = retry.seconds();
+    let mut response = plain(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "too many requests: the slow tier runs at most once every {:?}; retry after {seconds} s",
+            retry.interval
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 impl SmokeEndpoint {
     /// An endpoint running `runner`'s tests, answering 500 on FAIL, with `Cache-Control: no-store`.
     pub fn new(runner: Runner) -> Self {
@@ -105,6 +178,8 @@ impl SmokeEndpoint {
             fail_status: StatusCode::INTERNAL_SERVER_ERROR,
             cache_control: Some(HeaderValue::from_static("no-store")),
             runs: Runs::default(),
+            access: Access::default(),
+            slow_limit: SlowTierLimit::default(),
         }
     }
 
@@ -233,6 +308,169 @@ impl SmokeEndpoint {
         self.runs.schedule(self.runner.clone(), tier, every)
     }
 
+    /// Lets requests carrying `Authorization: Bearer <token>` see everything. Call it again to
+    /// accept several tokens at once, e.g. the old and the new one while rotating. Tokens are
+    /// compared in constant time, each one every time.
+    ///
+    /// Setting a token (or a [predicate](Self::authorize)) turns access control on: callers
+    /// without a valid token then see what [`anonymous`](Self::anonymous) allows, by default
+    /// nothing — a 401 with `WWW-Authenticate: Bearer realm="smoketest"` and a one-line body
+    /// that names no test. A token that is sent but wrong is a 401 whatever the policy (with
+    /// `error="invalid_token"`), so a monitor with a stale token finds out at once. An empty
+    /// token matches nothing: a token read from an unset variable keeps the endpoint closed.
+    ///
+    /// ```
+    /// use smoketest_http::SmokeEndpoint;
+    ///
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new()).bearer_token("s3cret-token");
+    /// let anonymous = http::Request::get("/").body(()).unwrap();
+    /// let response = futures_executor::block_on(endpoint.handle(&anonymous));
+    /// assert_eq!(response.status(), 401);
+    /// assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="smoketest""#);
+    ///
+    /// let authorized = http::Request::get("/")
+    ///     .header("authorization", "Bearer s3cret-token")
+    ///     .body(())
+    ///     .unwrap();
+    /// let response = futures_executor::block_on(endpoint.handle(&authorized));
+    /// assert_eq!(response.status(), 200);
+    /// ```
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.access.add_token(token.into());
+        self
+    }
+
+    /// Lets requests for which `predicate` returns `true` see everything — an address
+    /// allowlist, a header set by the app's own authentication middleware — as a valid
+    /// [bearer token](Self::bearer_token) does: a request is authorized by either. Like a
+    /// token, it turns access control on. Called again, it replaces the previous predicate.
+    ///
+    /// The [`Caller`](crate::Caller) holds the method, the path below the mount point, the
+    /// headers and, where the framework glue or the server provides it, the client's address
+    /// ([`PeerAddr`]): axum when the app is served with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`, actix-web and warp servers always.
+    /// Behind a reverse proxy the address is the proxy's: allow the proxy, or have a middleware
+    /// insert the real client's [`PeerAddr`].
+    ///
+    /// With only a predicate (no token), a refused caller gets a 403, as no credential could help.
+    ///
+    /// ```
+    /// use std::net::SocketAddr;
+    ///
+    /// use smoketest_http::{PeerAddr, SmokeEndpoint};
+    ///
+    /// // Only the monitoring host may run the tests.
+    /// let monitor: std::net::IpAddr = "10.0.0.7".parse().unwrap();
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new())
+    ///     .authorize(move |caller| caller.peer.is_some_and(|peer| peer.ip() == monitor));
+    ///
+    /// let mut request = http::Request::get("/").body(()).unwrap();
+    /// let peer: SocketAddr = "10.0.0.7:51234".parse().unwrap();
+    /// request.extensions_mut().insert(PeerAddr(peer));
+    /// assert_eq!(futures_executor::block_on(endpoint.handle(&request)).status(), 200);
+    ///
+    /// let stranger = http::Request::get("/").body(()).unwrap();
+    /// assert_eq!(futures_executor::block_on(endpoint.handle(&stranger)).status(), 403);
+    /// ```
+    pub fn authorize(
+        mut self,
+        predicate: impl Fn(&Caller<'_>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.access.set_predicate(Arc::new(predicate));
+        self
+    }
+
+    /// What callers who are not authorized see: [`Detail::None`] (the default once a token or
+    /// a predicate is set), [`Detail::Summary`] (the status and the counts, with the report's
+    /// status code) or [`Detail::Full`] (the default without access control: everybody sees
+    /// everything). Set without a token or a predicate, it applies to every caller.
+    ///
+    /// ```
+    /// use smoketest_http::{Detail, SmokeEndpoint};
+    ///
+    /// // The load balancer polls anonymously; the on-call engineer has the token.
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new())
+    ///     .bearer_token("s3cret-token")
+    ///     .anonymous(Detail::Summary);
+    /// let request = http::Request::get("/?format=json").body(()).unwrap();
+    /// let response = futures_executor::block_on(endpoint.handle(&request));
+    /// assert_eq!(response.status(), 200);
+    /// assert!(response.body().contains(r#""detail":"summary""#));
+    /// assert!(!response.body().contains("failed_tests"));
+    /// ```
+    pub fn anonymous(mut self, detail: Detail) -> Self {
+        self.access.set_anonymous(detail);
+        self
+    }
+
+    /// Also hides these values (API keys, passwords from the app's configuration) wherever they
+    /// appear in a report: every occurrence becomes `***`. Empty values are ignored.
+    ///
+    /// Every report the endpoint serves — in every format, to every caller — is redacted first:
+    /// messages, locations, backtraces and captured output always lose passwords in URLs,
+    /// `password=`/`token=`/`secret=`/`api_key=`-style values and `Authorization` credentials
+    /// ([`smoketest::redact_credentials`]); this adds the app's own secrets. For keys and
+    /// regular expressions, see [`redactor`](Self::redactor).
+    ///
+    /// ```
+    /// let api_key = "my-api-key-value"; // e.g. from the app's configuration
+    /// let endpoint = smoketest_http::SmokeEndpoint::new(smoketest::Runner::new()).redact([api_key]);
+    /// # let _ = endpoint;
+    /// ```
+    pub fn redact<S: Into<String>>(mut self, secrets: impl IntoIterator<Item = S>) -> Self {
+        let redactor = self.runs.redactor_mut();
+        for secret in secrets {
+            *redactor = std::mem::take(redactor).secret(secret);
+        }
+        self
+    }
+
+    /// Redacts reports with `redactor`, in place of the default one (which hides credentials
+    /// only; see [`redact`](Self::redact)). The built-in credential rules always apply.
+    ///
+    /// ```
+    /// use smoketest::Redactor;
+    ///
+    /// let redactor = Redactor::new().key("session").pattern(r"sk_live_[0-9a-zA-Z]+")?;
+    /// let endpoint = smoketest_http::SmokeEndpoint::new(smoketest::Runner::new()).redactor(redactor);
+    /// # let _ = endpoint;
+    /// # Ok::<(), smoketest::Error>(())
+    /// ```
+    pub fn redactor(mut self, redactor: Redactor) -> Self {
+        *self.runs.redactor_mut() = redactor;
+        self
+    }
+
+    /// Runs the slow tier at most once per `interval` for this endpoint and its clones, whoever
+    /// asks; a zero `interval` (the default) turns the limit off. The fast tier is not limited.
+    ///
+    /// Within the interval after a run started, requests for the slow tier get the latest
+    /// report, with its age (`Age` header, `age` key in JSON), or — while the first run is
+    /// still going — wait for it. A 429 with `Retry-After` (seconds until the interval is over)
+    /// answers only when there is no report to serve and no run to wait for: the interval's run
+    /// was cancelled because every request waiting for it went away. Cancelled runs count, so
+    /// that connecting and hanging up in a loop can't start expensive runs either.
+    ///
+    /// Every slow-tier report then says how old it is (a fresh one `Age: 0`). After the
+    /// interval, the next request starts a new run (never two at once).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let endpoint = smoketest_http::SmokeEndpoint::new(smoketest::Runner::new())
+    ///     .slow_tier_interval(Duration::from_secs(300));
+    /// let request = http::Request::get("/slow/").body(()).unwrap();
+    /// let first = futures_executor::block_on(endpoint.handle(&request));
+    /// let second = futures_executor::block_on(endpoint.handle(&request)); // not run again
+    /// assert_eq!(first.headers()["age"], "0");
+    /// assert_eq!(second.status(), first.status());
+    /// assert!(second.headers().contains_key("age"));
+    /// ```
+    pub fn slow_tier_interval(mut self, interval: Duration) -> Self {
+        self.slow_limit.set_interval(interval);
+        self
+    }
+
     /// The runner whose tests are served.
     pub fn runner(&self) -> &Runner {
         &self.runner
@@ -240,10 +478,18 @@ impl SmokeEndpoint {
 
     /// Answers a request whose URI path is relative to the mount point (`/`, `/slow/`): how the
     /// framework glue calls it, and how `Router::nest_service`-style mounting presents requests.
+    /// A [`PeerAddr`] in the request's extensions is the client's address.
     pub async fn handle<B>(&self, request: &Request<B>) -> Response<String> {
         let uri = request.uri();
-        self.respond(request.method(), uri.path(), uri.query(), request.headers())
-            .await
+        let peer = request.extensions().get::<PeerAddr>().map(|peer| peer.0);
+        self.respond_with_peer(
+            request.method(),
+            uri.path(),
+            uri.query(),
+            request.headers(),
+            peer,
+        )
+        .await
     }
 
     /// Answers a request whose path still includes the mount point `prefix` (e.g. `/smoketest`),
@@ -253,11 +499,12 @@ impl SmokeEndpoint {
         let prefix = prefix.trim_end_matches('/');
         match uri.path().strip_prefix(prefix) {
             Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                self.respond(request.method(), rest, uri.query(), request.headers())
+                let peer = request.extensions().get::<PeerAddr>().map(|peer| peer.0);
+                self.respond_with_peer(request.method(), rest, uri.query(), request.headers(), peer)
                     .await
             }
             _ => self.finish(
-                &Method::GET,
+                request.method(),
                 plain(
                     StatusCode::NOT_FOUND,
                     format!("not found: {}", query::quoted(uri.path())),
@@ -267,7 +514,8 @@ impl SmokeEndpoint {
     }
 
     /// Answers from the parts of a request: method, path below the mount point, raw query string
-    /// and headers (only `Accept` is read).
+    /// and headers (`Accept`, and `Authorization` when a [token](Self::bearer_token) is set), for
+    /// a client whose address is unknown.
     pub async fn respond(
         &self,
         method: &Method,
@@ -275,6 +523,31 @@ impl SmokeEndpoint {
         query: Option<&str>,
         headers: &HeaderMap,
     ) -> Response<String> {
+        self.respond_with_peer(method, path, query, headers, None)
+            .await
+    }
+
+    /// [`respond`](Self::respond) for a client at `peer`, which an
+    /// [`authorize`](Self::authorize) predicate sees as [`Caller::peer`](crate::Caller::peer).
+    pub async fn respond_with_peer(
+        &self,
+        method: &Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        peer: Option<SocketAddr>,
+    ) -> Response<String> {
+        // First, so that a caller who may see nothing learns nothing, not even which paths exist.
+        let caller = Caller {
+            method,
+            path,
+            headers,
+            peer,
+        };
+        let grant = self.access.grant(&caller);
+        if let Grant::Denied(denial) = grant {
+            return self.finish(method, denied(denial));
+        }
         let Some(tier) = tier_of(path) else {
             return self.finish(
                 method,
@@ -312,23 +585,39 @@ impl SmokeEndpoint {
                 return self.finish(method, plain(StatusCode::BAD_REQUEST, bad.to_string()));
             }
         };
-        let served = self.runs.report(&self.runner, tier).await;
-        self.report_response(method, format, &served)
+        let served = if self.slow_limit.applies_to(tier) {
+            match self.slow_limit.report(&self.runs, &self.runner).await {
+                Ok(served) => served,
+                Err(retry) => return self.finish(method, too_many_requests(retry)),
+            }
+        } else {
+            self.runs.report(&self.runner, tier).await
+        };
+        self.report_response(method, format, grant, &served)
     }
 
-    /// The response carrying a report.
+    /// The response carrying a report, in as much detail as `grant` allows.
     fn report_response(
         &self,
         method: &Method,
         format: Format,
+        grant: Grant,
         served: &Served,
     ) -> Response<String> {
-        let status = if served.finished.report().passed() {
+        // Prometheus gets 200 either way: scrapers take any other status for a failed scrape and
+        // drop its samples, while a failing run is exactly what the metrics should show.
+        let status = if served.finished.report().passed() || format == Format::Prometheus {
             StatusCode::OK
         } else {
             self.fail_status
         };
-        let mut body = served.finished.body(format).to_owned();
+        let mut body = match grant {
+            Grant::Summary => {
+                let full_text = served.finished.body(Format::Text);
+                summary_body(format, served.finished.report(), full_text)
+            }
+            Grant::Full | Grant::Denied(_) => served.finished.body(format).to_owned(),
+        };
         let age = served.age.map(|age| age.as_secs());
         if let (Some(age), Format::Json) = (age, format) {
             // A JSON report is one object: the key goes before its closing brace.
@@ -337,6 +626,13 @@ impl SmokeEndpoint {
                 body.push_str(&format!(",\"age\":{age}}}"));
             }
         }
+        match (age, format) {
+            (Some(age), Format::Prometheus) => {
+                prometheus::push_age(&mut body, served.finished.report().tier, age);
+            }
+            (Some(age), Format::Html) => html::show_age(&mut body, age),
+            _ => {}
+        }
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let headers = response.headers_mut();
@@ -344,7 +640,12 @@ impl SmokeEndpoint {
             CONTENT_TYPE,
             HeaderValue::from_static(format.content_type()),
         );
-        headers.insert(VARY, HeaderValue::from_static("accept"));
+        let vary = if self.access.varies() {
+            "accept, authorization"
+        } else {
+            "accept"
+        };
+        headers.insert(VARY, HeaderValue::from_static(vary));
         if let Some(age) = age {
             headers.insert(AGE, HeaderValue::from(age));
         }

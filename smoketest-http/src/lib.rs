@@ -16,11 +16,18 @@
 //! Concurrent requests for a tier share one run, and runs in flight are bounded; a result cache
 //! and a background schedule are opt-in: see [`SmokeEndpoint`]'s "Runs are shared".
 
+mod access;
 mod coalesce;
+mod detail;
 mod endpoint;
+mod html;
 mod negotiate;
+mod prometheus;
 mod query;
+mod rate_limit;
 
+pub use crate::access::{Caller, PeerAddr};
+pub use crate::detail::Detail;
 pub use crate::endpoint::SmokeEndpoint;
 pub use crate::negotiate::{Format, negotiate};
 

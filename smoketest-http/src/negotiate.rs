@@ -1,6 +1,6 @@
 //! Which format a request gets: `?format=` first, else the `Accept` header, else text.
 
-use mediatype::{MediaType, MediaTypeList, ReadParams, names};
+use mediatype::{MediaType, MediaTypeList, Name, ReadParams, names};
 
 /// A report format the endpoint can answer with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -10,17 +10,26 @@ pub enum Format {
     Text,
     /// `application/json`.
     Json,
+    /// `text/plain; version=0.0.4; charset=utf-8`: Prometheus' text exposition format, for
+    /// scrapers. Answered with status 200 whatever the outcome: a failing run is data, not a
+    /// failed scrape.
+    Prometheus,
+    /// `text/html; charset=utf-8`: a self-contained page for browsers.
+    Html,
 }
 
 impl Format {
-    /// Every format, in the server's order of preference when a client likes several equally.
-    pub const ALL: [Format; 2] = [Format::Text, Format::Json];
+    /// Every format, in the server's order of preference when a client likes several equally:
+    /// text first, so that `*/*` and a bare `text/plain` keep getting the text report.
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Prometheus, Format::Html];
 
     /// The `Content-Type` of a response in this format.
     pub fn content_type(self) -> &'static str {
         match self {
             Format::Text => "text/plain; charset=utf-8",
             Format::Json => "application/json",
+            Format::Prometheus => "text/plain; version=0.0.4; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
         }
     }
 
@@ -29,6 +38,8 @@ impl Format {
         match self {
             Format::Text => "text",
             Format::Json => "json",
+            Format::Prometheus => "prometheus",
+            Format::Html => "html",
         }
     }
 
@@ -41,11 +52,15 @@ impl Format {
 
     fn media_type(self) -> (&'static str, &'static str) {
         match self {
-            Format::Text => ("text", "plain"),
+            Format::Text | Format::Prometheus => ("text", "plain"),
             Format::Json => ("application", "json"),
+            Format::Html => ("text", "html"),
         }
     }
 }
+
+/// The version of Prometheus' text format we write, as `Accept` names it.
+const PROMETHEUS_VERSION: &str = "0.0.4";
 
 /// How well one media range of an `Accept` header matches a format: more specific ranges win
 /// (RFC 9110 §12.5.1), then the higher quality.
@@ -66,6 +81,11 @@ fn quality(range: &MediaType<'_>) -> Option<f32> {
     }
 }
 
+/// How specifically `range` names `format`: `*/*` 0, `type/*` 1, `type/subtype` 2, and 3 for
+/// `text/plain;version=0.0.4`, the one range that names Prometheus' format exactly. Parameters
+/// are otherwise ignored, as they always were for text and JSON, except `version` on
+/// `text/plain`: it asks for a Prometheus text format, so such a range is never the text
+/// report, and is Prometheus only for the version we write.
 fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
     let (ty, subty) = format.media_type();
     let range_ty = range.ty.as_str();
@@ -74,20 +94,52 @@ fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
         return None;
     }
     if range_ty == "*" && range_subty == "*" {
-        Some(0)
-    } else if range_ty.eq_ignore_ascii_case(ty) && range_subty == "*" {
-        Some(1)
-    } else if range_ty.eq_ignore_ascii_case(ty) && range_subty.eq_ignore_ascii_case(subty) {
-        Some(2)
-    } else {
-        None
+        return Some(0);
+    }
+    if !range_ty.eq_ignore_ascii_case(ty) {
+        // Scrapers that prefer OpenMetrics also list the classic format, whose quality then
+        // decides; a client that lists only OpenMetrics still gets metrics (with their honest
+        // `Content-Type`) rather than a text report no metrics parser reads.
+        let openmetrics = range_ty.eq_ignore_ascii_case("application")
+            && range_subty.eq_ignore_ascii_case("openmetrics-text");
+        return (openmetrics && format == Format::Prometheus).then_some(2);
+    }
+    if range_subty == "*" {
+        return Some(1);
+    }
+    if !range_subty.eq_ignore_ascii_case(subty) {
+        return None;
+    }
+    let version = (ty, subty) == ("text", "plain")
+        && range.get_param(Name::new_unchecked("version")).is_some();
+    match format {
+        Format::Prometheus if version => range
+            .get_param(Name::new_unchecked("version"))
+            .filter(|version| version.unquoted_str() == PROMETHEUS_VERSION)
+            .map(|_| 3),
+        Format::Text if version => None,
+        _ => Some(2),
     }
 }
 
 /// The format an `Accept` header prefers: the one with the highest quality, its quality taken
-/// from the most specific range that matches it; `q=0` excludes. Ties and `*/*` go to text, and
-/// so does a header that is absent, unparseable or accepts neither format — the contract answers
-/// "otherwise text" rather than 406, so a monitor with an odd header still gets a report.
+/// from the most specific range that matches it; `q=0` excludes. Ties go to the earlier format of
+/// [`Format::ALL`], so `*/*` and a bare `text/plain` get text, and so does a header that is
+/// absent, unparseable or accepts no format — the contract answers "otherwise text" rather than
+/// 406, so a monitor with an odd header still gets a report.
+///
+/// Browsers get HTML (`text/html` is listed first at full quality), Prometheus gets its format
+/// (it lists `text/plain;version=0.0.4`), curl (`*/*`) gets text:
+///
+/// ```
+/// use smoketest_http::{Format, negotiate};
+///
+/// let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+/// assert_eq!(negotiate(Some(browser)), Format::Html);
+/// assert_eq!(negotiate(Some("text/plain;version=0.0.4;q=0.3,*/*;q=0.2")), Format::Prometheus);
+/// assert_eq!(negotiate(Some("text/plain")), Format::Text);
+/// assert_eq!(negotiate(Some("*/*")), Format::Text);
+/// ```
 pub fn negotiate(accept: Option<&str>) -> Format {
     let Some(accept) = accept else {
         return Format::Text;
@@ -144,7 +196,6 @@ mod tests {
             negotiate(Some("application/json, text/plain")),
             Format::Text
         );
-        assert_eq!(negotiate(Some("text/html")), Format::Text);
         assert_eq!(negotiate(Some("image/png")), Format::Text);
         assert_eq!(negotiate(Some("this is ; not a media type")), Format::Text);
         assert_eq!(negotiate(Some("")), Format::Text);
@@ -170,5 +221,113 @@ mod tests {
         );
         // An out-of-range quality makes the range unusable, not a server error.
         assert_eq!(negotiate(Some("application/json;q=7")), Format::Text);
+    }
+
+    #[test]
+    fn browsers_get_html() {
+        // Firefox's and Chromium's Accept for a page.
+        assert_eq!(
+            negotiate(Some(
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+            )),
+            Format::Html
+        );
+        assert_eq!(
+            negotiate(Some(
+                "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,\
+                 image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+            )),
+            Format::Html
+        );
+        assert_eq!(negotiate(Some("text/html")), Format::Html);
+        assert_eq!(negotiate(Some("TEXT/HTML;level=1")), Format::Html);
+        assert_eq!(
+            negotiate(Some("text/html;q=0.5, application/json")),
+            Format::Json
+        );
+        assert_eq!(negotiate(Some("text/html;q=0, */*")), Format::Text);
+        // `text/*` likes text and HTML equally: text, the server's first choice.
+        assert_eq!(negotiate(Some("text/*")), Format::Text);
+    }
+
+    #[test]
+    fn prometheus_only_for_the_version_parameter_or_openmetrics() {
+        assert_eq!(
+            negotiate(Some("text/plain;version=0.0.4")),
+            Format::Prometheus
+        );
+        assert_eq!(
+            negotiate(Some("text/plain; version=\"0.0.4\"; charset=utf-8")),
+            Format::Prometheus
+        );
+        // Prometheus 2.x's scrape header, then Prometheus 3.x's.
+        assert_eq!(
+            negotiate(Some(
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;\
+                 version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+            )),
+            Format::Prometheus
+        );
+        assert_eq!(
+            negotiate(Some(
+                "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,\
+                 application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;\
+                 escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+            )),
+            Format::Prometheus
+        );
+        assert_eq!(
+            negotiate(Some("application/openmetrics-text; version=1.0.0")),
+            Format::Prometheus
+        );
+        // A version we don't write is neither Prometheus nor the text report.
+        assert_eq!(
+            negotiate(Some("text/plain;version=1.0.0, application/json;q=0.1")),
+            Format::Json
+        );
+        assert_eq!(negotiate(Some("text/plain;version=1.0.0")), Format::Text);
+    }
+
+    #[test]
+    fn plain_text_stays_the_text_report() {
+        assert_eq!(negotiate(Some("text/plain")), Format::Text);
+        assert_eq!(negotiate(Some("text/plain; charset=utf-8")), Format::Text);
+        assert_eq!(negotiate(Some("*/*")), Format::Text);
+        assert_eq!(
+            negotiate(Some("text/plain;version=0.0.4;q=0.5, text/plain")),
+            Format::Text
+        );
+        assert_eq!(
+            negotiate(Some("text/plain;q=0.5, text/plain;version=0.0.4")),
+            Format::Prometheus
+        );
+    }
+
+    #[test]
+    fn q_values_rank_the_new_formats_too() {
+        assert_eq!(
+            negotiate(Some("text/html;q=0.4, text/plain;version=0.0.4;q=0.6")),
+            Format::Prometheus
+        );
+        assert_eq!(
+            negotiate(Some("text/html;q=0.7, text/plain;version=0.0.4;q=0.6")),
+            Format::Html
+        );
+        // The exact range overrides `text/plain`'s and `text/*`'s, even when lower.
+        assert_eq!(
+            negotiate(Some("text/*;q=1, text/plain;version=0.0.4;q=0")),
+            Format::Text
+        );
+        // Refusing the classic format refuses what we would send for OpenMetrics too.
+        assert_eq!(
+            negotiate(Some(
+                "text/plain;version=0.0.4;q=0, application/openmetrics-text"
+            )),
+            Format::Text
+        );
+        assert_eq!(
+            negotiate(Some("application/openmetrics-text;q=0, text/html;q=0.1")),
+            Format::Html
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! The query string: only `format=text|json`, anything else is a 400 with a reason naming it.
+//! The query string: only `format=text|json|prometheus|html`, anything else is a 400 with a
+//! reason naming it.
 
 use std::fmt;
 
@@ -32,6 +33,24 @@ pub(crate) fn quoted(text: &str) -> String {
     format!("\"{shown}\"")
 }
 
+/// The values `?format=` takes, as the 400 answers list them.
+fn format_names() -> Vec<&'static str> {
+    Format::ALL
+        .iter()
+        .map(|format| format.query_name())
+        .collect()
+}
+
+/// `text, json, prometheus or html`.
+fn format_choices() -> String {
+    let names = format_names();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Parses the query: `Ok(None)` when it does not choose a format.
 pub(crate) fn parse(query: Option<&str>) -> Result<Option<Format>, BadQuery> {
     let Some(query) = query.filter(|query| !query.is_empty()) else {
@@ -50,8 +69,9 @@ pub(crate) fn parse(query: Option<&str>) -> Result<Option<Format>, BadQuery> {
         }
         if name != "format" {
             return Err(BadQuery(format!(
-                "unknown query parameter {}; the only parameter is format=text|json",
-                quoted(&name)
+                "unknown query parameter {}; the only parameter is format={}",
+                quoted(&name),
+                format_names().join("|")
             )));
         }
         if format.is_some() {
@@ -61,8 +81,9 @@ pub(crate) fn parse(query: Option<&str>) -> Result<Option<Format>, BadQuery> {
         }
         format = Some(Format::from_query_name(&value).ok_or_else(|| {
             BadQuery(format!(
-                "query parameter \"format\" has unknown value {}; use text or json",
-                quoted(&value)
+                "query parameter \"format\" has unknown value {}; use {}",
+                quoted(&value),
+                format_choices()
             ))
         })?);
     }
@@ -74,12 +95,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn format_selects_text_or_json() {
+    fn format_selects_any_format_by_name() {
         assert_eq!(parse(None), Ok(None));
         assert_eq!(parse(Some("")), Ok(None));
         assert_eq!(parse(Some("format=json")), Ok(Some(Format::Json)));
         assert_eq!(parse(Some("format=text&")), Ok(Some(Format::Text)));
         assert_eq!(parse(Some("format=%6Aso%6E")), Ok(Some(Format::Json)));
+        assert_eq!(
+            parse(Some("format=prometheus")),
+            Ok(Some(Format::Prometheus))
+        );
+        assert_eq!(parse(Some("format=html")), Ok(Some(Format::Html)));
     }
 
     #[test]
@@ -87,15 +113,15 @@ mod tests {
         let reason = |query: &str| parse(Some(query)).unwrap_err().to_string();
         assert_eq!(
             reason("verbose=1"),
-            "unknown query parameter \"verbose\"; the only parameter is format=text|json"
+            "unknown query parameter \"verbose\"; the only parameter is format=text|json|prometheus|html"
         );
         assert_eq!(
             reason("format=xml"),
-            "query parameter \"format\" has unknown value \"xml\"; use text or json"
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus or html"
         );
         assert_eq!(
             reason("format"),
-            "query parameter \"format\" has unknown value \"\"; use text or json"
+            "query parameter \"format\" has unknown value \"\"; use text, json, prometheus or html"
         );
         assert_eq!(
             reason("format=json&format=text"),
@@ -103,11 +129,11 @@ mod tests {
         );
         assert_eq!(
             reason("format=%ZZ"),
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text or json"
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus or html"
         );
         assert_eq!(
             reason("a%0Ab=1"),
-            "unknown query parameter \"a\\nb\"; the only parameter is format=text|json"
+            "unknown query parameter \"a\\nb\"; the only parameter is format=text|json|prometheus|html"
         );
         assert_eq!(
             reason(&"x".repeat(2000)),

@@ -12,6 +12,7 @@
 //!
 //! `examples/warp` in the repository is a whole server, with graceful shutdown.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use ::warp::filters::path::{Peek, Tail};
@@ -73,8 +74,9 @@ pub fn filter(
         .and(::warp::method())
         .and(query)
         .and(::warp::header::headers_cloned())
-        .then(move |path, _: Tail, method, query, headers| {
-            respond(Arc::clone(&endpoint), path, method, query, headers)
+        .and(::warp::addr::remote())
+        .then(move |path, _: Tail, method, query, headers, peer| {
+            respond(Arc::clone(&endpoint), path, method, query, headers, peer)
         })
 }
 
@@ -85,9 +87,10 @@ async fn respond(
     method: Method,
     query: Option<String>,
     headers: HeaderMap,
+    peer: Option<SocketAddr>,
 ) -> Response<String> {
     endpoint
-        .respond(&method, &path, query.as_deref(), &headers)
+        .respond_with_peer(&method, &path, query.as_deref(), &headers, peer)
         .await
 }
 

@@ -286,7 +286,12 @@ at src/smoke.rs:7</error>
     fn captured_output_goes_to_system_out_escaped() {
         let mut passed = test("app::smoke::logs", "app::smoke", Outcome::Passed, None);
         passed.output = vec!["INFO app: a < b".into(), "WARN app: done".into()];
-        let mut failed = test("app::smoke::fails", "app::smoke", Outcome::Failed, Some("no"));
+        let mut failed = test(
+            "app::smoke::fails",
+            "app::smoke",
+            Outcome::Failed,
+            Some("no"),
+        );
         failed.output = vec!["INFO app: before".into()];
         let quiet = test("app::smoke::quiet", "app::smoke", Outcome::Passed, None);
         let report = Report::new(Tier::Fast, vec![passed, failed, quiet], Duration::ZERO);
@@ -306,6 +311,8 @@ at src/smoke.rs:7</error>
             ),
             "{xml}"
         );
-        assert!(xml.contains("    <testcase name=\"quiet\" classname=\"app::smoke\" time=\"0.001500\"/>\n"));
+        assert!(xml.contains(
+            "    <testcase name=\"quiet\" classname=\"app::smoke\" time=\"0.001500\"/>\n"
+        ));
     }
 }

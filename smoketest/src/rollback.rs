@@ -40,6 +40,9 @@ use std::sync::Arc;
 use crate::Result;
 use crate::suite::BoxFuture;
 
+// Lives in `redact.rs`; re-exported so `smoketest::rollback::redact_credentials` keeps working.
+pub use crate::redact::redact_credentials;
+
 /// Begins a database transaction for a `#[smoke_test(rolled_back)]` test and rolls it back after
 /// it, with a blocking client (rusqlite, diesel). Its methods run on the runner's worker threads.
 ///
@@ -231,104 +234,4 @@ pub(crate) fn missing_provider_message(handle: &str) -> String {
         "no rollback provider registered for `{handle}`; register one with \
          `Runner::rollback(provider)` (or `rollback_async` for async clients)"
     )
-}
-
-/// Removes passwords from connection strings in `message` (`postgres://user:secret@host` becomes
-/// `postgres://user:***@host`; `password=secret` becomes `password=***`), so database errors can
-/// be shown in reports that leave the process.
-///
-/// ```
-/// assert_eq!(
-///     smoketest::redact_credentials("cannot connect to postgres://app:hunter2@db:5432/app"),
-///     "cannot connect to postgres://app:***@db:5432/app"
-/// );
-/// assert_eq!(smoketest::redact_credentials("host=db password=hunter2 user=app"), "host=db password=*** user=app");
-/// ```
-pub fn redact_credentials(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    // `scheme://user:password@` → keep user, hide password.
-    while let Some(start) = rest.find("://") {
-        let (before, after) = rest.split_at(start + 3);
-        out.push_str(before);
-        let authority_end = after
-            .find(['/', ' ', '\n', '?', '#', '"', '\''])
-            .unwrap_or(after.len());
-        let authority = &after[..authority_end];
-        match authority.rfind('@') {
-            Some(at) => {
-                let userinfo = &authority[..at];
-                match userinfo.find(':') {
-                    Some(colon) => {
-                        out.push_str(&userinfo[..colon]);
-                        out.push_str(":***");
-                    }
-                    None => out.push_str(userinfo),
-                }
-                out.push_str(&authority[at..]);
-            }
-            None => out.push_str(authority),
-        }
-        rest = &after[authority_end..];
-    }
-    out.push_str(rest);
-    redact_key_values(&out)
-}
-
-/// `password=…`, `pwd=…`, `token=…`, `secret=…` (any case) → `key=***`.
-fn redact_key_values(message: &str) -> String {
-    const KEYS: [&str; 5] = ["password", "passwd", "pwd", "token", "secret"];
-    let lower = message.to_ascii_lowercase();
-    let mut out = String::with_capacity(message.len());
-    let mut index = 0;
-    while index < message.len() {
-        let found = KEYS
-            .iter()
-            .filter_map(|key| {
-                let pattern = format!("{key}=");
-                lower[index..]
-                    .find(&pattern)
-                    .map(|at| (index + at, pattern.len()))
-            })
-            .min();
-        let Some((at, len)) = found else { break };
-        let value_start = at + len;
-        let value_end = message[value_start..]
-            .find([' ', '&', ';', '\n', ',', '"', '\''])
-            .map_or(message.len(), |end| value_start + end);
-        out.push_str(&message[index..value_start]);
-        out.push_str("***");
-        index = value_end;
-    }
-    out.push_str(&message[index.min(message.len())..]);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_in_urls_and_key_value_pairs_are_hidden() {
-        assert_eq!(
-            redact_credentials("error connecting to mysql://root:pa:ss@10.0.0.1/db?x=1: refused"),
-            "error connecting to mysql://root:***@10.0.0.1/db?x=1: refused"
-        );
-        assert_eq!(
-            redact_credentials("postgres://app@db/app"),
-            "postgres://app@db/app"
-        );
-        assert_eq!(
-            redact_credentials("no credentials here"),
-            "no credentials here"
-        );
-        assert_eq!(
-            redact_credentials("dsn: host=db PASSWORD=s3cret;Token=abc"),
-            "dsn: host=db PASSWORD=***;Token=***"
-        );
-        assert_eq!(
-            redact_credentials("two: redis://:pw@a/ and https://u:p@b/x"),
-            "two: redis://:***@a/ and https://u:***@b/x"
-        );
-    }
 }

@@ -12,9 +12,9 @@ use std::future::poll_fn;
 use std::task::Poll;
 
 use futures_timer::Delay;
-use futures_util::{FutureExt as _, StreamExt as _};
 use futures_util::lock::Mutex as AsyncMutex;
 use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt as _, StreamExt as _};
 use serde::{Deserialize, Serialize};
 
 use crate::State;
@@ -262,17 +262,21 @@ impl Runner {
     }
 
     fn selected_indices(&self, tier: Tier) -> impl Iterator<Item = usize> + '_ {
-        self.tests.iter().enumerate().filter_map(move |(index, case)| {
-            let name = case.name.as_str();
-            let module = case.test.module_path;
-            let under = |prefix: &String| under_path(name, prefix) || under_path(module, prefix);
-            let selected = (tier == Tier::Slow || !case.test.slow)
-                && (self.apps.is_empty() || self.apps.iter().any(under))
-                && !self.skip_apps.iter().any(under)
-                && (self.filters.is_empty()
-                    || self.filters.iter().any(|text| name.contains(text.as_str())));
-            selected.then_some(index)
-        })
+        self.tests
+            .iter()
+            .enumerate()
+            .filter_map(move |(index, case)| {
+                let name = case.name.as_str();
+                let module = case.test.module_path;
+                let under =
+                    |prefix: &String| under_path(name, prefix) || under_path(module, prefix);
+                let selected = (tier == Tier::Slow || !case.test.slow)
+                    && (self.apps.is_empty() || self.apps.iter().any(under))
+                    && !self.skip_apps.iter().any(under)
+                    && (self.filters.is_empty()
+                        || self.filters.iter().any(|text| name.contains(text.as_str())));
+                selected.then_some(index)
+            })
     }
 
     /// Runs a tier and waits for the report, driving async tests on the current thread.
@@ -299,7 +303,13 @@ impl Runner {
         let others: Vec<&TestCase> = others.iter().map(|&index| &self.tests[index]).collect();
         let suites = SuiteSlots::new(&others);
         let lane = (!lane_order.is_empty()).then(|| {
-            Lane::new(self.tests.clone(), lane_order, self.state.clone(), self.timeout, self.failfast)
+            Lane::new(
+                self.tests.clone(),
+                lane_order,
+                self.state.clone(),
+                self.timeout,
+                self.failfast,
+            )
         });
         let mut tick = None;
         if let Some(lane) = &lane {
@@ -321,7 +331,9 @@ impl Runner {
                     return Poll::Ready(Some(report));
                 }
                 if let Some(lane) = &lane {
-                    let ticked = tick.as_mut().is_some_and(|tick| tick.poll_unpin(cx).is_ready());
+                    let ticked = tick
+                        .as_mut()
+                        .is_some_and(|tick| tick.poll_unpin(cx).is_ready());
                     if ticked {
                         tick = None;
                     }
@@ -351,7 +363,9 @@ impl Runner {
                     let Some(lane) = &lane else { break };
                     let now = Instant::now();
                     let (wanted, next_check) = lane.check(now);
-                    let room = self.concurrency.saturating_sub(running.len() + lane.workers());
+                    let room = self
+                        .concurrency
+                        .saturating_sub(running.len() + lane.workers());
                     // Keep the lane moving even when its only worker just timed out or exited.
                     let floor = usize::from(lane.workers() == 0);
                     for _ in 0..wanted.max(floor).min(room) {

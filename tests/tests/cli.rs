@@ -188,8 +188,17 @@ fn rust_backtrace_adds_a_backtrace_to_a_panicking_test_in_json() {
         json["tests"][0].clone()
     };
     let with = details(&[("RUST_BACKTRACE", "1")]);
-    assert_eq!(with["message"], "panicked: payment gateway client not initialised");
-    assert!(with["backtrace"].as_str().unwrap().contains("fixture_fail::smoke::panics"), "{with}");
+    assert_eq!(
+        with["message"],
+        "panicked: payment gateway client not initialised"
+    );
+    assert!(
+        with["backtrace"]
+            .as_str()
+            .unwrap()
+            .contains("fixture_fail::smoke::panics"),
+        "{with}"
+    );
     let without = details(&[("RUST_BACKTRACE", "0")]);
     assert_eq!(without.get("backtrace"), None);
 }

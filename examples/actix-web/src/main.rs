@@ -2,10 +2,11 @@
 //! smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
 //!
 //! Mounting the smoke tests is the one `service(scope(...))` line in [`serve`]. The bookshop's
-//! database is `$SMOKETEST_DEMO_DB` (created and seeded on first start). Prints
-//! `listening on http://ADDR` once it accepts connections, and stops cleanly, exit code 0, on
-//! SIGTERM or Ctrl-C. What is not about actix-web — the command line, opening the bookshop, that
-//! line, the signals — is `example_common`, shared with the axum and warp examples.
+//! database is `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded
+//! on first start). Prints `listening on http://ADDR` once it accepts connections, and stops
+//! cleanly, exit code 0, on SIGTERM or Ctrl-C. What is not about actix-web — the command line,
+//! opening the bookshop, that line, the signals — is `example_common`, shared with the axum and
+//! warp examples.
 //!
 //! ```text
 //! $ example-actix-web --addr 127.0.0.1:8000 &
@@ -22,6 +23,7 @@ use std::process::ExitCode;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use example_common::Demo;
+use smoketest_http::SmokeEndpoint;
 
 fn main() -> ExitCode {
     // actix-web runs on its own runtime: one current-thread tokio runtime per worker, and this
@@ -34,13 +36,14 @@ fn main() -> ExitCode {
 /// Serves the bookshop at `addr` until SIGTERM or Ctrl-C.
 async fn serve(addr: SocketAddr) -> Result<(), String> {
     let shutdown = example_common::shutdown_signal()?;
-    let runner = Demo::open()?.runner;
+    // Built once, outside the app factory, so every worker shares one run per tier.
+    let endpoint = SmokeEndpoint::new(Demo::open().await?.runner);
 
     let server = HttpServer::new(move || {
         App::new()
             .service(smoketest_http::actix_web::scope(
                 "/smoketest",
-                runner.clone(),
+                endpoint.clone(),
             ))
             .route(
                 "/",

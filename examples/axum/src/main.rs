@@ -1,11 +1,11 @@
 //! `example-axum [--addr HOST:PORT]`: the demo bookshop on axum 0.8, with its smoke tests at
 //! `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
 //!
-//! Mounting the smoke tests is the one `nest_service` line in [`app`]. The bookshop's database
-//! is `$SMOKETEST_DEMO_DB` (created and seeded on first start). Prints `listening on http://ADDR`
-//! once it accepts connections, and shuts down gracefully on SIGTERM or Ctrl-C. What is not
-//! about axum — the command line, opening the bookshop, that line, the signals — is
-//! `example_common`, shared with the actix-web and warp examples.
+//! Mounting the smoke tests is the one `nest_service` line in [`app`]. The bookshop's database is
+//! `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded on first
+//! start). Prints `listening on http://ADDR` once it accepts connections, and shuts down gracefully
+//! on SIGTERM or Ctrl-C. What is not about axum — the command line, opening the bookshop, that
+//! line, the signals — is `example_common`, shared with the actix-web and warp examples.
 //!
 //! ```text
 //! $ example-axum --addr 127.0.0.1:8000 &
@@ -47,7 +47,7 @@ fn app(demo: Demo) -> Router {
 /// Serves the bookshop on `addr` until SIGTERM or Ctrl-C.
 async fn serve(addr: SocketAddr) -> Result<(), String> {
     let shutdown = example_common::shutdown_signal()?;
-    let demo = Demo::open()?;
+    let demo = Demo::open().await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
@@ -64,19 +64,14 @@ async fn serve(addr: SocketAddr) -> Result<(), String> {
 
 /// `GET /books`: one title per line.
 async fn list_books(State(store): State<Store>) -> Result<String, (StatusCode, String)> {
-    // rusqlite blocks; keep it off the async workers.
-    match tokio::task::spawn_blocking(move || store.books()).await {
-        Ok(Ok(books)) => Ok(books
+    match store.books().await {
+        Ok(books) => Ok(books
             .iter()
             .map(|book| format!("{}\n", book.title))
             .collect()),
-        Ok(Err(error)) => Err((
+        Err(error) => Err((
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot list books: {error}\n"),
-        )),
-        Err(_) => Err((
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "cannot list books: the query panicked\n".to_owned(),
         )),
     }
 }

@@ -84,7 +84,9 @@ options:
   --addr HOST:PORT   the address to listen on; default 127.0.0.1:8000 (port 0: any free port)
 
 environment:
-  SMOKETEST_DEMO_DB  the bookshop's SQLite database (created on first start)
+  DATABASE_URL       the bookshop's database: a SQLite path, sqlite://PATH or postgres://...
+  SMOKETEST_DEMO_DB  the same, when DATABASE_URL is unset; default: a SQLite file in the
+                     temporary directory (created and seeded on first start)
 "
     )
 }

@@ -14,13 +14,16 @@
 //!
 //! fn main() -> ExitCode {
 //!     example_common::run("example-minimal", |addr| {
-//!         let shutdown = example_common::shutdown_signal()?;
-//!         let demo = example_common::Demo::open()?;
-//!         // ... bind `addr` with the framework, mount `demo.runner`, then:
-//!         example_common::announce(addr)?;
-//!         // ... serve until `shutdown` resolves.
-//! #       let _ = (shutdown, demo);
-//!         Ok(())
+//!         let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
+//!         runtime.block_on(async {
+//!             let shutdown = example_common::shutdown_signal()?;
+//!             let demo = example_common::Demo::open().await?;
+//!             // ... bind `addr` with the framework, mount `demo.runner`, then:
+//!             example_common::announce(addr)?;
+//!             // ... serve until `shutdown` resolves.
+//! #           let _ = (shutdown, demo);
+//!             Ok(())
+//!         })
 //!     })
 //! }
 //! ```

@@ -37,8 +37,9 @@ pub struct Server {
 
 impl Server {
     /// Starts `binary` (`env!("CARGO_BIN_EXE_...")`) with `--addr 127.0.0.1:0` and
-    /// `SMOKETEST_DEMO_DB` set to a fresh file in the temporary directory, and returns once it
-    /// has printed `listening on http://ADDR`.
+    /// `SMOKETEST_DEMO_DB` set to a fresh file in the temporary directory (and `DATABASE_URL`,
+    /// which would win over it, removed), and returns once it has printed
+    /// `listening on http://ADDR`.
     ///
     /// # Panics
     ///
@@ -58,6 +59,7 @@ impl Server {
         let mut child = Command::new(binary)
             .args(["--addr", "127.0.0.1:0"])
             .env("SMOKETEST_DEMO_DB", &db)
+            .env_remove("DATABASE_URL")
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));

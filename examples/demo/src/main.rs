@@ -1,35 +1,47 @@
-//! `smoketest-demo check [--db PATH] [runner flags...]`: runs the bookshop's smoke tests.
+//! `smoketest-demo check [--db PATH|URL] [runner flags...]`: runs the bookshop's smoke tests.
 //!
 //! Opens the database the way the bookshop does (creating and seeding it on first start),
-//! registers the [`Store`] and the [`Config`] as the runner's state, and hands every other flag
-//! to the runner, which prints the report and chooses the exit code: 0 PASS, 1 FAIL, 2 usage.
+//! registers the [`Store`] and the [`Config`] as the runner's state and the store's pool as the
+//! rollback provider of the `rolled_back` tests, and hands every other flag to the runner, which
+//! prints the report and chooses the exit code: 0 PASS, 1 FAIL, 2 usage.
 
 use std::ffi::OsString;
 use std::fmt::Display;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use smoketest::Runner;
-use smoketest_demo::{Config, Store};
+use smoketest::rollback::sqlx::SqlxRollback;
+use smoketest_demo::{Config, Database, Store};
 
 const USAGE: &str = "\
-usage: smoketest-demo check [--db PATH] [runner flags...]
+usage: smoketest-demo check [--db PATH|URL] [runner flags...]
 
 Runs the bookshop's smoke tests against its database, creating and seeding it on first start.
-Prints the report on stdout; exits 0 on PASS, 1 on FAIL, 2 on a usage error.
+The tests that write (placing an order, updating stock) run in transactions that are always
+rolled back. Prints the report on stdout; exits 0 on PASS, 1 on FAIL, 2 on a usage error.
 
 options:
-  --db PATH   the SQLite database; default: $SMOKETEST_DEMO_DB, else
-              smoketest-demo.sqlite3 in the system's temporary directory
+  --db PATH|URL   the database: a SQLite file path, sqlite://PATH, or
+                  postgres://USER:PASSWORD@HOST[:PORT]/DATABASE
+
+The database is the first of these that is set and not empty:
+  1. --db
+  2. $DATABASE_URL
+  3. $SMOKETEST_DEMO_DB
+  4. smoketest-demo.sqlite3 in the system's temporary directory
 
 runner flags (see `smoketest-demo check --help`):
   --slow, --json, --verbose, --failfast, --apps A,B, --skip-apps A,B, --filter TEXT,
   --timeout DURATION, --concurrency N, --list
 
 environment:
-  SMOKETEST_DEMO_DB         the database, when --db is not given
+  DATABASE_URL              the database, when --db is not given (a path or a URL)
+  SMOKETEST_DEMO_DB         the database, when neither --db nor DATABASE_URL is given
   SMOKETEST_DEMO_CURRENCY   ISO 4217 code prices are shown in (default EUR)
 ";
+
+/// The first line of the usage, also printed before the runner's own help.
+const USAGE_LINE: &str = "usage: smoketest-demo check [--db PATH|URL] [runner flags...]";
 
 /// Runner flags that take a value, so that value is never mistaken for `--db`.
 const RUNNER_FLAGS_WITH_VALUE: &[&str] = &[
@@ -64,7 +76,7 @@ enum Command {
 /// The arguments of `check`.
 #[derive(Debug, PartialEq, Eq)]
 struct CheckArgs {
-    db: Option<PathBuf>,
+    db: Option<Database>,
     /// Everything but `--db`, for the runner.
     runner_args: Vec<String>,
     /// A runner flag asks for help or the test list, not a run: no database is needed.
@@ -74,10 +86,7 @@ struct CheckArgs {
 fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     let mut args = args.into_iter();
     let Some(subcommand) = args.next() else {
-        return Err(
-            "missing subcommand; usage: smoketest-demo check [--db PATH] [runner flags...]"
-                .to_owned(),
-        );
+        return Err(format!("missing subcommand; {USAGE_LINE}"));
     };
     match subcommand.to_str() {
         Some("--help" | "-h" | "help") => return Ok(Command::Help),
@@ -93,24 +102,25 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     let mut runner_args = Vec::new();
     let mut prints_only = false;
     while let Some(arg) = args.next() {
-        // A path needs not be UTF-8, so `--db`'s value stays an `OsString`.
+        let arg = utf8(arg)?;
         let value = if arg == "--db" {
-            Some(args.next())
+            Some(args.next().map(utf8).transpose()?)
         } else {
-            arg.to_str()
-                .and_then(|arg| arg.strip_prefix("--db="))
-                .map(|value| Some(OsString::from(value)))
+            arg.strip_prefix("--db=")
+                .map(|value| Some(value.to_owned()))
         };
         if let Some(value) = value {
-            let path = value
-                .filter(|path| !path.is_empty() && !path.to_string_lossy().starts_with('-'))
-                .ok_or("`--db` needs a path")?;
-            if db.replace(PathBuf::from(path)).is_some() {
+            let value = value
+                .filter(|value| !value.is_empty() && !value.starts_with('-'))
+                .ok_or("`--db` needs a path or URL")?;
+            let database = value
+                .parse::<Database>()
+                .map_err(|error| format!("`--db`: {error}"))?;
+            if db.replace(database).is_some() {
                 return Err("`--db` given twice".to_owned());
             }
             continue;
         }
-        let arg = utf8(arg)?;
         let takes_value = RUNNER_FLAGS_WITH_VALUE.contains(&arg.as_str());
         prints_only |= RUNNER_FLAGS_WITHOUT_RUN.contains(&arg.as_str());
         runner_args.push(arg);
@@ -141,28 +151,58 @@ fn check(args: CheckArgs) -> ExitCode {
             .iter()
             .any(|arg| arg == "--help" || arg == "-h")
         {
-            print!("usage: smoketest-demo check [--db PATH] [runner flags...]\n\n");
+            print!("{USAGE_LINE}\n\n");
         }
         return Runner::new().run_cli_from(args.runner_args);
     }
-    let mut config = Config::from_env();
+    // `--db` outranks the database variables, so a malformed one does not matter then.
+    let db_given = args.db.is_some();
+    let mut config = match Config::from_lookup(|name| {
+        let outranked = db_given && [Config::DATABASE_URL_VAR, Config::DB_VAR].contains(&name);
+        if outranked {
+            None
+        } else {
+            std::env::var(name).ok()
+        }
+    }) {
+        Ok(config) => config,
+        Err(error) => return usage_error(error),
+    };
     if let Some(db) = args.db {
-        config.db_path = db;
+        config.database = db;
     }
-    let store = match Store::open(&config.db_path) {
-        Ok(store) => store,
+    // The store's pool lives on this runtime, so the async tests run on it too.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
         Err(error) => {
-            let path = config.db_path.display();
-            let reason = error.to_string();
-            // rusqlite ends some open errors with the path, which this message names already.
-            let reason = reason.strip_suffix(&format!(": {path}")).unwrap_or(&reason);
-            return usage_error(format!("cannot open the database {path}: {reason}"));
+            eprintln!("smoketest-demo: cannot start the tokio runtime: {error}");
+            return ExitCode::FAILURE;
         }
     };
-    Runner::new()
-        .with_state(store)
-        .with_state(config)
-        .run_cli_from(args.runner_args)
+    runtime.block_on(async move {
+        let store = match Store::open(&config.database).await {
+            Ok(store) => store,
+            Err(error) => {
+                let reason = smoketest::redact_credentials(&error.to_string());
+                return usage_error(format!(
+                    "cannot open the database {}: {}",
+                    config.database,
+                    reason.trim().replace('\n', " ")
+                ));
+            }
+        };
+        let exit_code = Runner::new()
+            .rollback_async(SqlxRollback::new(store.pool().clone()))
+            .with_state(store.clone())
+            .with_state(config)
+            .run_cli_async_from(args.runner_args)
+            .await;
+        store.close().await;
+        exit_code
+    })
 }
 
 fn usage_error(message: impl Display) -> ExitCode {
@@ -180,7 +220,7 @@ mod tests {
 
     fn check_args(db: Option<&str>, runner_args: &[&str]) -> Command {
         Command::Check(CheckArgs {
-            db: db.map(PathBuf::from),
+            db: db.map(|db| db.parse().expect("a database")),
             runner_args: runner_args.iter().map(|arg| (*arg).to_owned()).collect(),
             prints_only: runner_args
                 .iter()
@@ -202,6 +242,29 @@ mod tests {
             Ok(check_args(Some("/srv/books.sqlite3"), &[]))
         );
         assert_eq!(parse_strs(&["check"]), Ok(check_args(None, &[])));
+    }
+
+    #[test]
+    fn db_takes_sqlite_and_postgres_urls_but_no_other() {
+        assert_eq!(
+            parse_strs(&["check", "--db", "postgres://shop:secret@db/shop"]),
+            Ok(Command::Check(CheckArgs {
+                db: Some(Database::Postgres(
+                    "postgres://shop:secret@db/shop".to_owned()
+                )),
+                runner_args: Vec::new(),
+                prints_only: false,
+            }))
+        );
+        assert_eq!(
+            parse_strs(&["check", "--db=sqlite://books.sqlite3"]),
+            Ok(check_args(Some("books.sqlite3"), &[]))
+        );
+        let error = parse_strs(&["check", "--db", "mysql://shop:secret@db/shop"]).unwrap_err();
+        assert!(
+            error.starts_with("`--db`: `mysql://shop:***@db/shop` is a `mysql` URL"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -232,7 +295,7 @@ mod tests {
         ] {
             assert_eq!(
                 parse_strs(args),
-                Err("`--db` needs a path".to_owned()),
+                Err("`--db` needs a path or URL".to_owned()),
                 "{args:?}"
             );
         }

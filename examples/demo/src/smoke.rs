@@ -1,38 +1,43 @@
-//! The bookshop's smoke tests: what must hold in production, checked without touching its data.
+//! The bookshop's smoke tests: what must hold in production, checked without leaving a trace in
+//! its data.
 //!
 //! The module is the crate's convention (as `smoke.py` is a Django app's): `#[smoke_test]`
 //! functions here are collected at link time by any binary that links this crate, and run by
-//! `smoketest-demo check`. They read [`Store`] and [`Config`] from the runner's state.
+//! `smoketest-demo check`. They read [`Store`] and [`Config`] from the runner's state, and they
+//! pass on SQLite and on PostgreSQL alike.
 //!
-//! Two suites group tests that share set-up: [`CatalogSuite`] (synchronous hooks, a read-only
-//! connection of its own) and [`MaintenanceSuite`] (asynchronous hooks, the files under the store).
-//! The remaining tests are free functions; their suite is this module. Tests marked `slow` read
-//! the whole database and only run with `--slow`, after a deploy rather than every few minutes.
+//! Two suites group tests that share set-up: [`CatalogSuite`] (asynchronous hooks, a read-only
+//! connection pool of its own) and [`FilesSuite`] (synchronous hooks, the directory the bookshop
+//! writes in). The remaining tests are free functions; their suite is this module. Among them,
+//! `can_place_an_order` and `can_update_stock` write: they are `rolled_back`, so they take a
+//! transaction that the runner always rolls back, and need a provider registered with
+//! `Runner::rollback_async(SqlxRollback::new(store.pool().clone()))`. Tests marked `slow` read
+//! whole tables and only run with `--slow`, after a deploy rather than every few minutes.
 
 use std::io::ErrorKind;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use smoketest::{AsyncSuite, Error, Result, State, Suite, smoke_test};
+use sqlx::{Any, Transaction};
 
-use crate::{Config, SEED_BOOKS, Store};
+use crate::{Config, SEED_BOOKS, Store, orders};
 
-/// The database answers a trivial query quickly: the file is reachable and not locked.
+/// The database answers a trivial query quickly: it is reachable, and not locked.
 #[smoke_test(timeout = "2s")]
-fn database_answers(store: &Store) -> Result {
-    store.ping()?;
+async fn database_answers(store: &Store) -> Result {
+    store.ping().await?;
     Ok(())
 }
 
 /// The database was migrated to the schema this build of the bookshop expects.
 #[smoke_test]
-fn schema_version_matches(store: &Store) -> Result {
+async fn schema_version_matches(store: &Store) -> Result {
     smoketest::assert_equal!(
-        store.schema_version()?,
-        Store::SCHEMA_VERSION,
-        "the database at {} has another schema than this build; run the migration",
-        store.path().display()
+        store.schema_version().await?,
+        Some(Store::SCHEMA_VERSION),
+        "the database {} has another schema than this build; run the migration",
+        store.database()
     );
     Ok(())
 }
@@ -48,55 +53,111 @@ fn currency_is_configured(config: &Config) {
     );
 }
 
-/// Async request handlers reach the database through tokio's blocking pool, as the app's do.
-#[smoke_test]
-async fn store_answers_from_async_code(store: &Store) -> Result {
-    let store = store.clone();
-    let count = tokio::task::spawn_blocking(move || store.count_books()).await??;
-    smoketest::assert_greater!(count, 0, "the catalogue is empty");
+/// A customer can order a book: the checkout's own code takes the copy from stock and records
+/// the order, which reads back as placed. Restocking one copy first makes the test independent
+/// of what production has sold. All of it is rolled back.
+#[smoke_test(rolled_back)]
+async fn can_place_an_order(tx: &mut Transaction<'static, Any>) -> Result {
+    let isbn = SEED_BOOKS[0].isbn;
+    let in_stock = orders::restock(tx, isbn, 1).await?;
+    let placed = orders::place_order(tx, isbn, 1).await?;
+    smoketest::assert_equal!(placed.quantity, 1);
+    let read_back = orders::order(tx, placed.id).await?;
+    smoketest::assert_equal!(read_back, Some(placed), "order read back");
+    smoketest::assert_equal!(
+        orders::stock(tx, isbn).await?,
+        Some(in_stock - 1),
+        "stock of {isbn} after the order"
+    );
     Ok(())
 }
 
-/// The catalogue as customers see it, read through a read-only connection of the suite's own.
+/// Stock can be updated, as deliveries do, even for a sold-out book; the update is rolled back.
+#[smoke_test(rolled_back)]
+async fn can_update_stock(tx: &mut Transaction<'static, Any>) -> Result {
+    let Some(sold_out) = SEED_BOOKS.iter().find(|book| book.stock == 0) else {
+        return Err(Error::msg("the seed catalogue has no sold-out book"));
+    };
+    let stock = orders::restock(tx, sold_out.isbn, 5).await?;
+    smoketest::assert_greater_equal!(stock, 5, "stock of {} after 5 arrived", sold_out.isbn);
+    smoketest::assert_equal!(
+        orders::stock(tx, sold_out.isbn).await?,
+        Some(stock),
+        "stock of {} read back",
+        sold_out.isbn
+    );
+    Ok(())
+}
+
+/// Every ISBN in the catalogue is a valid ISBN-13: a typo in the catalogue makes a book
+/// unorderable through the distributor (reads the whole table, hence slow).
+#[smoke_test(slow, timeout = "30s")]
+async fn every_isbn_is_valid(store: &Store) -> Result {
+    for book in store.books().await? {
+        smoketest::assert_true!(
+            isbn13_is_valid(&book.isbn),
+            "book {} has the invalid ISBN {:?}",
+            book.id,
+            book.isbn
+        );
+    }
+    Ok(())
+}
+
+/// Whether `isbn` has 13 digits (hyphens aside) and the right check digit.
+fn isbn13_is_valid(isbn: &str) -> bool {
+    let digits: Vec<u32> = isbn
+        .chars()
+        .filter(|&c| c != '-')
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    if digits.len() != 13 {
+        return false;
+    }
+    let weighted: u32 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, digit)| if i % 2 == 0 { *digit } else { digit * 3 })
+        .sum();
+    weighted % 10 == 0
+}
+
+/// The catalogue as customers see it, read through a read-only pool of the suite's own.
 ///
-/// Opening a second connection proves the file can be opened again (permissions, locks), and a
-/// read-only one guarantees the suite's tests cannot change production data.
+/// Connecting a second time proves the database accepts new connections (credentials, limits,
+/// locks), and a read-only one guarantees the suite's tests cannot change production data.
 pub struct CatalogSuite {
     catalog: Store,
 }
 
-impl Suite for CatalogSuite {
-    fn set_up_suite(state: &State) -> Result<Self> {
-        let store = state.require::<Store>()?;
-        let catalog = Store::open_read_only(store.path()).map_err(|error| {
-            Error::from(error).context(format!("opening {} read-only", store.path().display()))
-        })?;
+impl AsyncSuite for CatalogSuite {
+    async fn set_up_suite(state: &State) -> Result<Self> {
+        let database = state.require::<Store>()?.database().clone();
+        let catalog = Store::open_read_only(&database)
+            .await
+            .map_err(|error| Error::from(error).context(format!("opening {database} read-only")))?;
         Ok(CatalogSuite { catalog })
     }
 
-    fn set_up(&self) -> Result {
-        self.catalog.ping().map_err(|error| {
+    async fn set_up(&self) -> Result {
+        self.catalog.ping().await.map_err(|error| {
             Error::from(error).context("the read-only connection stopped answering")
         })
     }
 
-    fn tear_down(&self) -> Result {
-        // The suite's tests share one connection; a transaction left open would pin an old
-        // snapshot of the catalogue for every test after it.
-        if self.catalog.in_transaction() {
-            return Err(Error::msg(
-                "a test left a transaction open on the catalogue connection",
-            ));
-        }
+    async fn tear_down_suite(&self) -> Result {
+        // Each run opens its own pool: close it, or every run would leave connections behind.
+        self.catalog.close().await;
         Ok(())
     }
 }
 
 /// Every book the shop was seeded with is still in the catalogue.
 #[smoke_test]
-fn seed_books_are_present(suite: &CatalogSuite) -> Result {
+async fn seed_books_are_present(suite: &CatalogSuite) -> Result {
     for seed in SEED_BOOKS {
-        let book = suite.catalog.book_by_isbn(seed.isbn)?;
+        let book = suite.catalog.book_by_isbn(seed.isbn).await?;
         smoketest::assert_is_some!(book, "seed book {} ({}) is missing", seed.isbn, seed.title);
     }
     Ok(())
@@ -104,23 +165,23 @@ fn seed_books_are_present(suite: &CatalogSuite) -> Result {
 
 /// The product-page query, a lookup by id, returns the book that id belongs to.
 #[smoke_test]
-fn books_are_found_by_id(suite: &CatalogSuite) -> Result {
+async fn books_are_found_by_id(suite: &CatalogSuite) -> Result {
     let seed = &SEED_BOOKS[0];
-    let Some(by_isbn) = suite.catalog.book_by_isbn(seed.isbn)? else {
+    let Some(by_isbn) = suite.catalog.book_by_isbn(seed.isbn).await? else {
         return Err(Error::msg(format!("seed book {} is missing", seed.isbn)));
     };
-    let by_id = suite.catalog.book(by_isbn.id)?;
+    let by_id = suite.catalog.book(by_isbn.id).await?;
     smoketest::assert_equal!(by_id, Some(by_isbn), "looking up book {} by id", seed.isbn);
     Ok(())
 }
 
 /// Every row of the catalogue decodes into a sellable book (a full table scan, hence slow).
 #[smoke_test(slow)]
-fn every_book_is_readable(suite: &CatalogSuite) -> Result {
-    let books = suite.catalog.books()?;
+async fn every_book_is_readable(suite: &CatalogSuite) -> Result {
+    let books = suite.catalog.books().await?;
     smoketest::assert_equal!(
         books.len() as u64,
-        suite.catalog.count_books()?,
+        suite.catalog.count_books().await?,
         "rows read vs. rows counted"
     );
     for book in &books {
@@ -139,32 +200,21 @@ fn every_book_is_readable(suite: &CatalogSuite) -> Result {
     Ok(())
 }
 
-/// Checks of the files under the store: its data directory and the database file.
-pub struct MaintenanceSuite {
-    store: Store,
+/// The directory the bookshop writes in: SQLite's (for its journal), else the temporary one.
+///
+/// Its hooks are synchronous, as plain file-system calls are: they run on the runner's worker
+/// threads, never blocking the async tests.
+pub struct FilesSuite {
+    data_dir: PathBuf,
     probe: PathBuf,
 }
 
-/// How long the data directory may take to answer `stat` before set-up gives up.
-const STAT_TIMEOUT: Duration = Duration::from_secs(1);
-
-impl AsyncSuite for MaintenanceSuite {
-    async fn set_up_suite(state: &State) -> Result<Self> {
-        let store = state.require::<Store>()?.clone();
-        let data_dir = store.data_dir().to_owned();
-        // A stale network mount hangs `stat` instead of failing it; give up quickly, so each of
-        // the suite's tests is errored with this reason rather than timing out one by one.
-        let metadata = tokio::time::timeout(STAT_TIMEOUT, tokio::fs::metadata(&data_dir))
-            .await
-            .map_err(|_| {
-                Error::msg(format!(
-                    "data directory {} did not answer within {STAT_TIMEOUT:?}",
-                    data_dir.display()
-                ))
-            })?
-            .map_err(|error| {
-                Error::from(error).context(format!("data directory {}", data_dir.display()))
-            })?;
+impl Suite for FilesSuite {
+    fn set_up_suite(state: &State) -> Result<Self> {
+        let data_dir = state.require::<Config>()?.database.data_dir();
+        let metadata = std::fs::metadata(&data_dir).map_err(|error| {
+            Error::from(error).context(format!("data directory {}", data_dir.display()))
+        })?;
         if !metadata.is_dir() {
             return Err(Error::msg(format!(
                 "data directory {} is not a directory",
@@ -175,13 +225,13 @@ impl AsyncSuite for MaintenanceSuite {
         static RUNS: AtomicU64 = AtomicU64::new(0);
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
         let probe = data_dir.join(format!(".smoketest-probe-{}-{run}", std::process::id()));
-        Ok(MaintenanceSuite { store, probe })
+        Ok(FilesSuite { data_dir, probe })
     }
 
-    async fn tear_down_suite(&self) -> Result {
+    fn tear_down_suite(&self) -> Result {
         // A write test that failed half-way must not leave its probe in production's data
         // directory. Not in `tear_down`: that runs after every test, concurrently with the others.
-        match tokio::fs::remove_file(&self.probe).await {
+        match std::fs::remove_file(&self.probe) {
             Err(error) if error.kind() != ErrorKind::NotFound => Err(Error::from(error)
                 .context(format!("removing the probe file {}", self.probe.display()))),
             _ => Ok(()),
@@ -189,45 +239,34 @@ impl AsyncSuite for MaintenanceSuite {
     }
 }
 
-/// The data directory accepts writes, as SQLite's journal needs: write, read back, remove a probe.
+/// The data directory accepts writes: write, read back and remove a probe file.
 #[smoke_test(timeout = "2s")]
-async fn data_dir_is_writable(suite: &MaintenanceSuite) -> Result {
+fn data_dir_is_writable(suite: &FilesSuite) -> Result {
     let contents = format!("smoketest probe of pid {}", std::process::id());
-    tokio::fs::write(&suite.probe, &contents).await?;
-    let read_back = tokio::fs::read_to_string(&suite.probe).await?;
-    tokio::fs::remove_file(&suite.probe).await?;
+    std::fs::write(&suite.probe, &contents)?;
+    let read_back = std::fs::read_to_string(&suite.probe)?;
+    std::fs::remove_file(&suite.probe)?;
     smoketest::assert_equal!(
         read_back,
         contents,
-        "{} read back differently",
-        suite.probe.display()
+        "{} read back differently in {}",
+        suite.probe.display(),
+        suite.data_dir.display()
     );
     Ok(())
 }
 
-/// The database file is there and not empty, not shadowed by an empty mount or a bad restore.
-#[smoke_test]
-async fn database_file_is_not_empty(suite: &MaintenanceSuite) -> Result {
-    let metadata = tokio::fs::metadata(suite.store.path()).await?;
-    smoketest::assert_true!(
-        metadata.is_file(),
-        "{} is not a file",
-        suite.store.path().display()
-    );
-    smoketest::assert_greater!(
-        metadata.len(),
-        0,
-        "{} is empty",
-        suite.store.path().display()
-    );
-    Ok(())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// SQLite's integrity check finds no corruption (reads every page, hence slow).
-#[smoke_test(slow, timeout = "30s")]
-async fn integrity_check(suite: &MaintenanceSuite) -> Result {
-    let store = suite.store.clone();
-    let problems = tokio::task::spawn_blocking(move || store.integrity_check()).await??;
-    smoketest::assert_equal!(problems, ["ok"], "PRAGMA integrity_check found corruption");
-    Ok(())
+    #[test]
+    fn the_seed_isbns_are_valid_and_typos_are_not() {
+        for book in SEED_BOOKS {
+            assert!(isbn13_is_valid(book.isbn), "{}", book.isbn);
+        }
+        assert!(!isbn13_is_valid("978-1718503107"));
+        assert!(!isbn13_is_valid("978-171850310"));
+        assert!(!isbn13_is_valid("978-171850310X"));
+    }
 }

@@ -1,8 +1,17 @@
-//! `smoketest-demo check`, run as a user runs it: the built binary against a fresh database.
+//! `smoketest-demo check`, run as a user runs it: the built binary against a fresh SQLite
+//! database, and against PostgreSQL at `SMOKETEST_PG_URL` (default
+//! `postgres://smoketest:smoketest@127.0.0.1:5432/smoketest`). Without PostgreSQL those tests
+//! print a loud `SKIPPED` line to stderr and pass, except with `CI=true`, where they fail.
+//!
+//! After each run a separate connection counts the rows the rolled-back tests wrote: none.
 
 use std::ffi::OsStr;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use smoketest_demo::SEED_BOOKS;
+use sqlx::Connection as _;
 
 /// A database path of the test's own, removed when dropped.
 struct TempDb(PathBuf);
@@ -37,6 +46,7 @@ where
     let mut command = Command::new(env!("CARGO_BIN_EXE_smoketest-demo"));
     command.args(args);
     for variable in [
+        "DATABASE_URL",
         "SMOKETEST_DEMO_DB",
         "SMOKETEST_DEMO_CURRENCY",
         "SMOKETEST_APPS",
@@ -191,7 +201,10 @@ fn a_misconfigured_currency_fails_its_smoke_test() {
 fn db_without_a_value_is_a_usage_error() {
     let output = run(["check", "--db"], &[]);
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(stderr(&output), "smoketest-demo: `--db` needs a path\n");
+    assert_eq!(
+        stderr(&output),
+        "smoketest-demo: `--db` needs a path or URL\n"
+    );
     assert_eq!(stdout(&output), "");
 }
 
@@ -239,7 +252,8 @@ fn help_prints_the_usage_and_succeeds() {
     let output = run(["--help"], &[]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stdout(&output).starts_with("usage: smoketest-demo check [--db PATH] [runner flags...]\n")
+        stdout(&output)
+            .starts_with("usage: smoketest-demo check [--db PATH|URL] [runner flags...]\n")
     );
 }
 
@@ -249,4 +263,242 @@ fn an_unknown_runner_flag_is_a_usage_error() {
     let output = check(&db, &["--no-such-flag"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stderr(&output).lines().count(), 1, "{:?}", stderr(&output));
+}
+
+#[test]
+fn help_documents_where_the_database_comes_from() {
+    let stdout = stdout(&run(["--help"], &[]));
+    assert!(
+        stdout.contains(
+            "The database is the first of these that is set and not empty:
+  1. --db
+  2. $DATABASE_URL
+  3. $SMOKETEST_DEMO_DB
+  4. smoketest-demo.sqlite3 in the system's temporary directory
+"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn database_url_wins_over_smoketest_demo_db() {
+    let chosen = TempDb::new("database-url");
+    let ignored = TempDb::new("database-url-ignored");
+    let url = format!("sqlite://{}", chosen.path().display());
+    let output = run(
+        ["check"],
+        &[
+            ("DATABASE_URL", OsStr::new(&url)),
+            ("SMOKETEST_DEMO_DB", ignored.path().as_os_str()),
+        ],
+    );
+    assert_report(&output, "PASS", 3, 8, 8, 0, 0);
+    assert!(chosen.path().is_file(), "{url} was not created");
+    assert!(!ignored.path().exists(), "SMOKETEST_DEMO_DB was used");
+}
+
+#[test]
+fn a_database_of_another_kind_is_a_usage_error_without_its_password() {
+    let from_flag = run(["check", "--db", "mysql://shop:hunter2@db/shop"], &[]);
+    let from_env = run(
+        ["check"],
+        &[("DATABASE_URL", OsStr::new("mysql://shop:hunter2@db/shop"))],
+    );
+    for (output, prefix) in [
+        (&from_flag, "smoketest-demo: `--db`: "),
+        (&from_env, "smoketest-demo: DATABASE_URL: "),
+    ] {
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(output),
+            format!(
+                "{prefix}`mysql://shop:***@db/shop` is a `mysql` URL; the demo runs on SQLite \
+                 and PostgreSQL; give a file path, sqlite://PATH or \
+                 postgres://USER:PASSWORD@HOST/DATABASE\n"
+            )
+        );
+        assert_eq!(stdout(output), "");
+    }
+}
+
+#[test]
+fn db_outranks_a_malformed_database_url() {
+    let db = TempDb::new("db-outranks");
+    let output = run(
+        [
+            OsStr::new("check"),
+            OsStr::new("--db"),
+            db.path().as_os_str(),
+        ],
+        &[("DATABASE_URL", OsStr::new("mysql://db/shop"))],
+    );
+    assert_report(&output, "PASS", 3, 8, 8, 0, 0);
+}
+
+/// The rolled-back tests' lines of a `--verbose` report, which must say `passed`.
+fn assert_rolled_back_tests_passed(output: &Output) {
+    let stdout = stdout(output);
+    for test in ["can_place_an_order", "can_update_stock"] {
+        let line = format!("smoketest_demo::smoke::{test} ... passed (");
+        assert!(
+            stdout.lines().any(|report| report.starts_with(&line)),
+            "{test} did not pass:\n{stdout}\nstderr:\n{}",
+            stderr(output)
+        );
+    }
+}
+
+/// What a connection of the test's own sees in the bookshop's tables after a run.
+#[derive(Debug, PartialEq, Eq)]
+struct Rows {
+    orders: i64,
+    /// `(isbn, stock)` of every book, by id.
+    stock: Vec<(String, i64)>,
+}
+
+impl Rows {
+    /// The tables as seeded, with no order placed.
+    fn seeded() -> Rows {
+        Rows {
+            orders: 0,
+            stock: SEED_BOOKS
+                .iter()
+                .map(|book| (book.isbn.to_owned(), book.stock))
+                .collect(),
+        }
+    }
+}
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(future)
+}
+
+/// Counts, through a new connection to `url`, the rows the smoke tests could have left.
+fn rows(url: &str) -> Rows {
+    sqlx::any::install_default_drivers();
+    block_on(async {
+        let mut connection = sqlx::AnyConnection::connect(url)
+            .await
+            .unwrap_or_else(|error| panic!("connecting to {url}: {error}"));
+        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM demo_orders")
+            .fetch_one(&mut connection)
+            .await
+            .expect("counting orders");
+        let stock: Vec<(String, i64)> =
+            sqlx::query_as("SELECT isbn, stock FROM demo_books ORDER BY id")
+                .fetch_all(&mut connection)
+                .await
+                .expect("reading the stock");
+        connection.close().await.expect("closing the connection");
+        Rows { orders, stock }
+    })
+}
+
+#[test]
+fn the_rolled_back_tests_leave_no_rows_in_the_sqlite_file() {
+    let db = TempDb::new("rolled-back");
+    let output = check(&db, &["--slow", "--verbose"]);
+    assert_report(&output, "PASS", 3, 10, 10, 0, 0);
+    assert_rolled_back_tests_passed(&output);
+    let url = format!("sqlite://{}?mode=ro", db.path().display());
+    assert_eq!(rows(&url), Rows::seeded());
+}
+
+/// Where the PostgreSQL tests connect: `SMOKETEST_PG_URL`, or the role and database that
+/// `.ci/run` (and the README's one-liner) create.
+fn pg_url() -> String {
+    std::env::var("SMOKETEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://smoketest:smoketest@127.0.0.1:5432/smoketest".to_owned())
+}
+
+/// The README's one-liner (drop `sudo` as root).
+const HOW_TO_START: &str = "sudo pg_ctlcluster 15 main start && \
+     sudo -u postgres psql -c \"CREATE ROLE smoketest LOGIN PASSWORD 'smoketest'\" \
+     -c \"CREATE DATABASE smoketest OWNER smoketest\" (or point SMOKETEST_PG_URL at a PostgreSQL)";
+
+/// `pg_url()` if PostgreSQL answers there. Otherwise, with `CI=true`, the test fails saying how
+/// to start it; elsewhere it prints a loud `SKIPPED` line to stderr and the caller returns.
+fn postgres_or_skip() -> Option<String> {
+    let url = pg_url();
+    sqlx::any::install_default_drivers();
+    let connected = block_on(async {
+        let connection = sqlx::AnyConnection::connect(&url).await?;
+        connection.close().await
+    });
+    let Err(error) = connected else {
+        return Some(url);
+    };
+    let shown = smoketest::redact_credentials(&url);
+    let error = error.to_string().trim().replace('\n', " ");
+    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!(
+            "PostgreSQL not reachable at {shown} ({error}); CI=true requires it. Start it with: {HOW_TO_START}"
+        );
+    }
+    // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: PostgreSQL not reachable at {shown} ({error}); start it with: {HOW_TO_START}"
+    );
+    None
+}
+
+#[test]
+fn check_runs_on_postgres_with_db_and_leaves_no_rows() {
+    let Some(url) = postgres_or_skip() else {
+        return;
+    };
+    let output = run(["check", "--db", &url, "--slow", "--verbose"], &[]);
+    assert_report(&output, "PASS", 3, 10, 10, 0, 0);
+    assert_eq!(output.status.code(), Some(0));
+    assert_rolled_back_tests_passed(&output);
+    assert_eq!(rows(&url), Rows::seeded());
+}
+
+#[test]
+fn check_runs_on_postgres_from_database_url_and_leaves_no_rows() {
+    let Some(url) = postgres_or_skip() else {
+        return;
+    };
+    let ignored = TempDb::new("postgres-ignored");
+    let output = run(
+        ["check", "--verbose"],
+        &[
+            ("DATABASE_URL", OsStr::new(&url)),
+            ("SMOKETEST_DEMO_DB", ignored.path().as_os_str()),
+        ],
+    );
+    assert_report(&output, "PASS", 3, 8, 8, 0, 0);
+    assert_rolled_back_tests_passed(&output);
+    assert!(!ignored.path().exists(), "SMOKETEST_DEMO_DB was used");
+    assert_eq!(rows(&url), Rows::seeded());
+}
+
+#[test]
+fn a_wrong_postgres_password_is_a_usage_error_that_hides_it() {
+    let Some(url) = postgres_or_skip() else {
+        return;
+    };
+    let (scheme, rest) = url.split_once("://").expect("SMOKETEST_PG_URL is a URL");
+    let (userinfo, host) = rest
+        .split_once('@')
+        .expect("SMOKETEST_PG_URL has user@host");
+    let user = userinfo.split(':').next().unwrap_or(userinfo);
+    let wrong = format!("{scheme}://{user}:not-the-password@{host}");
+    let output = run(["check", "--db", &wrong], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(
+        stderr.starts_with(&format!(
+            "smoketest-demo: cannot open the database {scheme}://{user}:***@{host}: "
+        )),
+        "{stderr:?}"
+    );
+    assert!(!stderr.contains("not-the-password"), "{stderr:?}");
 }

@@ -2,10 +2,10 @@
 //! `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
 //!
 //! Mounting the smoke tests is the one line building `routes` in [`serve`]. The bookshop's database
-//! is `$SMOKETEST_DEMO_DB` (created and seeded on first start). Prints `listening on http://ADDR`
-//! once it accepts connections, and shuts down gracefully on SIGTERM or Ctrl-C. What is not
-//! about warp — the command line, opening the bookshop, that line, the signals — is
-//! `example_common`, shared with the axum and actix-web examples.
+//! is `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded on first
+//! start). Prints `listening on http://ADDR` once it accepts connections, and shuts down gracefully
+//! on SIGTERM or Ctrl-C. What is not about warp — the command line, opening the bookshop, that
+//! line, the signals — is `example_common`, shared with the axum and actix-web examples.
 //!
 //! ```text
 //! $ example-warp --addr 127.0.0.1:8000 &
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 /// Serves the bookshop on `addr` until SIGTERM or Ctrl-C.
 async fn serve(addr: SocketAddr) -> Result<(), String> {
     let shutdown = example_common::shutdown_signal()?;
-    let Demo { store, runner } = Demo::open()?;
+    let Demo { store, runner } = Demo::open().await?;
 
     let index = warp::get()
         .and(warp::path::end())
@@ -66,18 +66,16 @@ async fn serve(addr: SocketAddr) -> Result<(), String> {
 /// `GET /books`: one title per line.
 async fn list_books(store: Store) -> warp::reply::Response {
     use warp::Reply as _;
-    // rusqlite blocks; keep it off the async workers.
-    match tokio::task::spawn_blocking(move || store.books()).await {
-        Ok(Ok(books)) => books
+    match store.books().await {
+        Ok(books) => books
             .iter()
             .map(|book| format!("{}\n", book.title))
             .collect::<String>()
             .into_response(),
-        Ok(Err(error)) => {
+        Err(error) => {
             let reply = format!("cannot list books: {error}\n");
             warp::reply::with_status(reply, warp::http::StatusCode::INTERNAL_SERVER_ERROR)
                 .into_response()
         }
-        Err(_) => warp::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

@@ -169,7 +169,9 @@ pub async fn check_contract(origin: &str) {
         200,
         FAST_PASS,
     );
-    assert_text_report(&with_accept("text/html").await, 200, FAST_PASS);
+    assert_text_report(&with_accept("image/png").await, 200, FAST_PASS);
+    let page = with_accept("text/html").await;
+    assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
     let odd_bytes = request(
         &client,
         Method::GET,
@@ -217,11 +219,11 @@ pub async fn check_contract(origin: &str) {
     for (query, line) in [
         (
             "bogus=1",
-            "unknown query parameter \"bogus\"; the only parameter is format=text|json",
+            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html",
         ),
         (
             "format=xml",
-            "query parameter \"format\" has unknown value \"xml\"; use text or json",
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus or html",
         ),
         (
             "format=json&format=text",
@@ -229,11 +231,11 @@ pub async fn check_contract(origin: &str) {
         ),
         (
             "format=%ZZ",
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text or json",
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus or html",
         ),
         (
             "format=%FF",
-            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text or json",
+            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus or html",
         ),
     ] {
         assert_plain_error(&get(&client, &format!("{base}/?{query}")).await, 400, line);

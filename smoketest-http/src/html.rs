@@ -1,0 +1,259 @@
+//! The report as an HTML page for browsers: self-contained (inline CSS, no script, no external
+//! asset, and a Content-Security-Policy that forbids them), readable at a glance — a PASS/FAIL
+//! banner, the counts, then one row per test, failed and errored ones first and highlighted.
+//!
+//! Every string from the report goes through [`escape`]: test names are code, but messages carry
+//! whatever a failing check saw, such as the body of an upstream error page.
+
+use std::fmt::Write as _;
+
+use smoketest::{Outcome, Report, TestReport};
+
+/// Where [`show_age`] puts the age of a stored report; an HTML comment, invisible otherwise.
+const AGE_SLOT: &str = "<!--age-->";
+
+const STYLE: &str = "\
+body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;background:#fff}
+.banner{padding:18px 24px;color:#fff}
+.banner.pass{background:#1a7f37}
+.banner.fail{background:#cf222e}
+.banner h1{margin:0;font-size:34px;letter-spacing:.06em}
+.banner p{margin:4px 0 0;font-size:16px}
+main{padding:16px 24px 32px}
+.counts{display:flex;flex-wrap:wrap;gap:8px 28px;margin:0 0 18px;padding:0}
+.counts div{display:flex;gap:6px;align-items:baseline}
+.counts dt{color:#59636e}
+.counts dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums}
+.note{padding:8px 12px;background:#fff8c5;border:1px solid #d4a72c;border-radius:6px}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;vertical-align:top;padding:6px 10px;border-bottom:1px solid #d1d9e0}
+th{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:#59636e}
+.time{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.message{white-space:pre-wrap;overflow-wrap:anywhere}
+code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:break-word}
+tr.failed{background:#ffebe9}
+tr.errored{background:#fff1e5}
+.badge{display:inline-block;min-width:4.5em;text-align:center;padding:1px 8px;border-radius:10px;font-size:13px;font-weight:600;color:#fff}
+.passed .badge{background:#1a7f37}
+.failed .badge{background:#cf222e}
+.errored .badge{background:#bc4c00}
+";
+
+/// The page: `<title>` and banner say PASS or FAIL; one `<tr>` per test.
+pub(crate) fn render(report: &Report) -> String {
+    let status = report.status.as_str();
+    let tier = report.tier.as_str();
+    let mut page = String::with_capacity(4096 + 300 * report.tests.len());
+    // Writing to a String cannot fail.
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; img-src data:\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n\
+         <title>{status} · smoke tests, {tier} tier</title>\n<style>\n{STYLE}</style>\n</head>\n\
+         <body>\n<header class=\"banner {class}\">\n<h1>{status}</h1>\n<p>{summary}</p>\n\
+         {AGE_SLOT}\n</header>\n<main>\n",
+        class = status.to_ascii_lowercase(),
+        summary = summary(report),
+    );
+    page.push_str("<dl class=\"counts\">\n");
+    for (term, value) in [
+        ("test classes", report.test_classes.to_string()),
+        ("tests run", report.tests_run.to_string()),
+        ("tests passed", report.tests_passed.to_string()),
+        ("tests failed", report.tests_failed.to_string()),
+        ("tests errored", report.tests_errored.to_string()),
+        ("time", milliseconds(report.time)),
+    ] {
+        let _ = writeln!(page, "<div><dt>{term}</dt><dd>{value}</dd></div>");
+    }
+    page.push_str("</dl>\n");
+    if !report.panics_caught {
+        page.push_str(
+            "<p class=\"note\">Built with <code>panic = \"abort\"</code>: a panicking test aborts \
+             the process instead of being reported.</p>\n",
+        );
+    }
+    if report.tests.is_empty() {
+        // A summary-only report (see the endpoint's detail levels) has counts but no tests.
+        page.push_str(if report.tests_run == 0 {
+            "<p>No tests ran.</p>\n"
+        } else {
+            "<p>Per-test details are not shown.</p>\n"
+        });
+    } else {
+        page.push_str(
+            "<table>\n<thead><tr><th>outcome</th><th>test</th><th class=\"time\">time</th><th>message</th>\
+             <th>location</th></tr></thead>\n<tbody>\n",
+        );
+        for test in in_display_order(&report.tests) {
+            row(&mut page, test);
+        }
+        page.push_str("</tbody>\n</table>\n");
+    }
+    page.push_str("</main>\n</body>\n</html>\n");
+    page
+}
+
+/// Says, in the banner, how old a stored report (from the cache or a schedule) is.
+pub(crate) fn show_age(page: &mut String, age: u64) {
+    let unit = if age == 1 { "second" } else { "seconds" };
+    *page = page.replacen(
+        AGE_SLOT,
+        &format!("<p class=\"age\">from a run that finished {age} {unit} ago</p>"),
+        1,
+    );
+}
+
+/// `2 of 5 tests did not pass · fast tier · 12.345 ms`.
+fn summary(report: &Report) -> String {
+    let not_passed = report.tests_failed + report.tests_errored;
+    let tests = if report.tests_run == 1 {
+        "test"
+    } else {
+        "tests"
+    };
+    let what = if not_passed == 0 {
+        format!(
+            "{} of {} {tests} passed",
+            report.tests_passed, report.tests_run
+        )
+    } else {
+        format!("{not_passed} of {} {tests} did not pass", report.tests_run)
+    };
+    format!(
+        "{what} · {} tier · {}",
+        report.tier.as_str(),
+        milliseconds(report.time)
+    )
+}
+
+/// Failed tests first, then errored, then passed; by name within each (the report's order).
+fn in_display_order(tests: &[TestReport]) -> Vec<&TestReport> {
+    let rank = |outcome: Outcome| match outcome {
+        Outcome::Failed => 0,
+        Outcome::Errored => 1,
+        Outcome::Passed => 2,
+    };
+    let mut ordered: Vec<&TestReport> = tests.iter().collect();
+    ordered.sort_by_key(|test| rank(test.outcome));
+    ordered
+}
+
+fn row(page: &mut String, test: &TestReport) {
+    let outcome = test.outcome.as_str();
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        page,
+        "<tr class=\"{outcome}\"><td><span class=\"badge\">{outcome}</span></td>\
+         <td class=\"name\"><code>{name}</code></td><td class=\"time\">{time}</td>\
+         <td class=\"message\">{message}</td><td class=\"location\"><code>{location}</code></td></tr>",
+        name = breakable(&test.name),
+        time = milliseconds(test.time),
+        message = escape(test.message.as_deref().unwrap_or("")),
+        location = breakable(test.location.as_deref().unwrap_or("")),
+    );
+}
+
+fn milliseconds(ms: f64) -> String {
+    format!("{ms:.3} ms")
+}
+
+/// A path (`app::smoke::Db::counts`, `src/smoke.rs:12`) escaped, with line-break opportunities
+/// after its separators, so a long one wraps between its parts rather than mid-word.
+fn breakable(path: &str) -> String {
+    escape(path).replace("::", "::<wbr>").replace('/', "/<wbr>")
+}
+
+/// Text made safe for HTML element content and quoted attribute values.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_neutralises_markup_and_quotes() {
+        assert_eq!(
+            escape("<script>alert(\"x\" & 'y')</script>"),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(escape("&amp;"), "&amp;amp;");
+        assert_eq!(escape("plain text: ü ✓"), "plain text: ü ✓");
+    }
+
+    fn report_with(tests: Vec<TestReport>) -> Report {
+        let json = serde_json::json!({
+            "status": "FAIL", "test_classes": 1, "tests_run": tests.len(),
+            "tests_passed": tests.iter().filter(|t| t.outcome == Outcome::Passed).count(),
+            "tests_failed": tests.iter().filter(|t| t.outcome == Outcome::Failed).count(),
+            "tests_errored": tests.iter().filter(|t| t.outcome == Outcome::Errored).count(),
+            "failed_tests": [], "errored_tests": [], "time": 12.5, "tier": "fast",
+            "panics_caught": true, "tests": tests,
+        });
+        serde_json::from_value(json).expect("a valid report")
+    }
+
+    fn test(name: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
+        let json = serde_json::json!({
+            "name": name, "suite": "app::smoke", "outcome": outcome, "time": 1.25,
+            "message": message, "location": message.map(|_| "src/smoke.rs:7"),
+            "slow": false, "rolled_back": false,
+        });
+        serde_json::from_value(json).expect("a valid test report")
+    }
+
+    #[test]
+    fn every_dynamic_string_is_escaped() {
+        let page = render(&report_with(vec![test(
+            "app::smoke::<b>",
+            Outcome::Failed,
+            Some("got <script>alert(1)</script> & \"more\""),
+        )]));
+        assert!(!page.contains("<script"), "{page}");
+        assert!(!page.contains("<b>"), "{page}");
+        assert!(page.contains(
+            "<td class=\"message\">got &lt;script&gt;alert(1)&lt;/script&gt; &amp; \
+             &quot;more&quot;</td>"
+        ));
+        assert!(page.contains("<code>app::<wbr>smoke::<wbr>&lt;b&gt;</code>"));
+    }
+
+    #[test]
+    fn failed_then_errored_then_passed() {
+        let page = render(&report_with(vec![
+            test("app::a", Outcome::Passed, None),
+            test("app::b", Outcome::Errored, Some("boom")),
+            test("app::c", Outcome::Failed, Some("1 != 2")),
+        ]));
+        let at = |name: &str| page.find(&breakable(name)).expect(name);
+        assert!(at("app::c") < at("app::b") && at("app::b") < at("app::a"));
+        assert_eq!(page.matches("<tr class=").count(), 3);
+        assert!(page.contains("<title>FAIL · smoke tests, fast tier</title>"));
+        assert!(page.contains("<p>2 of 3 tests did not pass · fast tier · 12.500 ms</p>"));
+    }
+
+    #[test]
+    fn the_age_of_a_stored_report_shows_in_the_banner() {
+        let mut page = render(&report_with(vec![]));
+        assert!(page.contains("<p>No tests ran.</p>"));
+        show_age(&mut page, 42);
+        assert!(page.contains("<p class=\"age\">from a run that finished 42 seconds ago</p>"));
+        assert!(!page.contains(AGE_SLOT));
+    }
+}

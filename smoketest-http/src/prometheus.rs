@@ -1,0 +1,254 @@
+//! The report as Prometheus' text exposition format (version 0.0.4), for scrapers.
+//!
+//! Every metric is a gauge labelled with the `tier` that ran; per-test metrics add `suite` and
+//! `test`. A test's outcome is a state set — one sample per possible outcome, 1 for the one it
+//! had — rather than a single sample whose `outcome` label changes from run to run: the series
+//! stay the same across runs, so a test that starts failing does not leave a stale "passed"
+//! series behind, and `smoketest_test_passed` is there for the common alert.
+
+use std::fmt::Write as _;
+
+use smoketest::{Outcome, Report, Tier};
+
+const OUTCOMES: [Outcome; 3] = [Outcome::Passed, Outcome::Failed, Outcome::Errored];
+
+/// The report in Prometheus' text format: families in a fixed order, tests sorted by name.
+pub(crate) fn render(report: &Report) -> String {
+    let tier = report.tier.as_str();
+    let mut out = String::with_capacity(1024 + 400 * report.tests.len());
+
+    family(
+        &mut out,
+        "smoketest_run_passed",
+        "Whether the latest run of the tier passed (1) or had a failed or errored test (0).",
+    );
+    sample(
+        &mut out,
+        "smoketest_run_passed",
+        &[("tier", tier)],
+        bool_value(report.passed()),
+    );
+
+    family(
+        &mut out,
+        "smoketest_tests",
+        "Tests of the latest run of the tier, by outcome.",
+    );
+    for (outcome, count) in [
+        (Outcome::Passed, report.tests_passed),
+        (Outcome::Failed, report.tests_failed),
+        (Outcome::Errored, report.tests_errored),
+    ] {
+        sample(
+            &mut out,
+            "smoketest_tests",
+            &[("tier", tier), ("outcome", outcome.as_str())],
+            count,
+        );
+    }
+
+    family(
+        &mut out,
+        "smoketest_run_duration_seconds",
+        "Wall time of the latest run of the tier, in seconds.",
+    );
+    sample(
+        &mut out,
+        "smoketest_run_duration_seconds",
+        &[("tier", tier)],
+        report.time / 1000.0,
+    );
+
+    if report.tests.is_empty() {
+        return out;
+    }
+    family(
+        &mut out,
+        "smoketest_test_passed",
+        "Whether the test passed (1) or failed or errored (0) in the latest run of the tier.",
+    );
+    for test in &report.tests {
+        let labels = [("tier", tier), ("suite", &test.suite), ("test", &test.name)];
+        let passed = test.outcome == Outcome::Passed;
+        sample(
+            &mut out,
+            "smoketest_test_passed",
+            &labels,
+            bool_value(passed),
+        );
+    }
+
+    family(
+        &mut out,
+        "smoketest_test_outcome",
+        "The outcome of the test in the latest run of the tier: 1 for the outcome it had, 0 for \
+         the others.",
+    );
+    for test in &report.tests {
+        for outcome in OUTCOMES {
+            let labels = [
+                ("tier", tier),
+                ("suite", &test.suite),
+                ("test", &test.name),
+                ("outcome", outcome.as_str()),
+            ];
+            let had = test.outcome == outcome;
+            sample(&mut out, "smoketest_test_outcome", &labels, bool_value(had));
+        }
+    }
+
+    family(
+        &mut out,
+        "smoketest_test_duration_seconds",
+        "How long the test took in the latest run of the tier, set-up and tear-down included, \
+         in seconds.",
+    );
+    for test in &report.tests {
+        let labels = [("tier", tier), ("suite", &test.suite), ("test", &test.name)];
+        sample(
+            &mut out,
+            "smoketest_test_duration_seconds",
+            &labels,
+            test.time / 1000.0,
+        );
+    }
+    out
+}
+
+/// Appends the age of a stored report (served from the cache or a schedule), so that a schedule
+/// that stopped running shows as a growing age rather than as a healthy report.
+pub(crate) fn push_age(out: &mut String, tier: Tier, age: u64) {
+    family(
+        out,
+        "smoketest_report_age_seconds",
+        "Seconds since the served run of the tier finished (reports from the cache or a \
+         schedule).",
+    );
+    sample(
+        out,
+        "smoketest_report_age_seconds",
+        &[("tier", tier.as_str())],
+        age,
+    );
+}
+
+fn bool_value(value: bool) -> u8 {
+    u8::from(value)
+}
+
+/// The `# HELP` and `# TYPE` lines of a gauge.
+fn family(out: &mut String, name: &str, help: &str) {
+    // Writing to a String cannot fail.
+    let _ = writeln!(out, "# HELP {name} {}", escape_help(help));
+    let _ = writeln!(out, "# TYPE {name} gauge");
+}
+
+/// One sample line: `name{label="value",...} value`.
+fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: impl std::fmt::Display) {
+    out.push_str(name);
+    out.push('{');
+    for (index, (label, value)) in labels.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str(label);
+        out.push_str("=\"");
+        out.push_str(&escape_label_value(value));
+        out.push('"');
+    }
+    out.push('}');
+    // Writing to a String cannot fail.
+    let _ = writeln!(out, " {value}");
+}
+
+/// A label value as the format quotes it: backslash, double quote and line feed escaped.
+fn escape_label_value(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => escaped.push_str("\\\\"),
+            '"' => escaped.push_str("\\\""),
+            '\n' => escaped.push_str("\\n"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// A help text as the format takes it: backslash and line feed escaped.
+fn escape_help(help: &str) -> String {
+    help.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values_escape_backslash_quote_and_newline() {
+        assert_eq!(
+            escape_label_value("a\\b \"c\"\nd\re"),
+            "a\\\\b \\\"c\\\"\\nd\re"
+        );
+        assert_eq!(
+            escape_label_value("app::smoke::Db::counts"),
+            "app::smoke::Db::counts"
+        );
+    }
+
+    #[test]
+    fn help_escapes_backslash_and_newline_but_not_quotes() {
+        assert_eq!(escape_help("one\\two\n\"three\""), "one\\\\two\\n\"three\"");
+    }
+
+    #[test]
+    fn a_sample_line_quotes_every_label() {
+        let mut out = String::new();
+        sample(
+            &mut out,
+            "smoketest_test_passed",
+            &[("tier", "fast"), ("test", "x\"y")],
+            1,
+        );
+        assert_eq!(
+            out,
+            "smoketest_test_passed{tier=\"fast\",test=\"x\\\"y\"} 1\n"
+        );
+    }
+
+    #[test]
+    fn odd_names_survive_a_strict_parser() {
+        let name = "app::a \"quoted\" \\ back\nslash {x=\"1\",y}";
+        let json = serde_json::json!({
+            "status": "FAIL", "test_classes": 1, "tests_run": 1, "tests_passed": 0,
+            "tests_failed": 1, "tests_errored": 0, "failed_tests": [name], "errored_tests": [],
+            "time": 2.5, "tier": "slow", "panics_caught": true,
+            "tests": [{
+                "name": name, "suite": "app::a", "outcome": "failed", "time": 1.5,
+                "message": "no", "location": "src/a.rs:1", "slow": true, "rolled_back": false,
+            }],
+        });
+        let report: Report = serde_json::from_value(json).expect("a valid report");
+        let exposition = render(&report);
+        let parsed = openmetrics_parser::prometheus::parse_prometheus(&exposition)
+            .unwrap_or_else(|error| panic!("{error:?}\n{exposition}"));
+        let family = &parsed.families["smoketest_test_duration_seconds"];
+        let sample = family.iter_samples().next().expect("one sample");
+        let labels = sample.get_labelset().expect("labels");
+        assert_eq!(labels.get_label_value("test"), Some(name));
+        assert_eq!(labels.get_label_value("tier"), Some("slow"));
+        assert_eq!(
+            sample.value,
+            openmetrics_parser::PrometheusValue::Gauge(openmetrics_parser::MetricNumber::Float(
+                0.0015
+            ))
+        );
+    }
+
+    #[test]
+    fn durations_are_plain_decimals_in_seconds() {
+        let mut out = String::new();
+        sample(&mut out, "d", &[("tier", "fast")], 0.000_000_1_f64);
+        assert_eq!(out, "d{tier=\"fast\"} 0.0000001\n");
+    }
+}

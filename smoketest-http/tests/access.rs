@@ -1,0 +1,167 @@
+//! Access control and the slow tier's rate limit at the endpoint itself: the cases a real server
+//! can't stage on demand (a run in flight, a cancelled run) and the parts of a request only the
+//! core sees (`HEAD`, the client's address). Runs are counted by the smoke tests themselves.
+
+mod support;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue, Method, Request};
+use smoketest::Runner;
+use smoketest_http::{Detail, PeerAddr, SmokeEndpoint};
+
+use support::{Probe, get, header, until};
+
+#[smoketest::smoke_test]
+fn access_plain_probe() {}
+
+static IN_FLIGHT: Probe = Probe::gated();
+
+#[smoketest::smoke_test(slow)]
+async fn access_in_flight_probe() {
+    IN_FLIGHT.run().await;
+}
+
+static CANCELLED: Probe = Probe::gated();
+
+#[smoketest::smoke_test(slow)]
+async fn access_cancelled_probe() {
+    CANCELLED.run().await;
+}
+
+fn limited(test: &str, interval: Duration) -> SmokeEndpoint {
+    SmokeEndpoint::new(Runner::new().filter(test)).slow_tier_interval(interval)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn within_the_interval_a_request_waits_for_the_run_in_flight() {
+    let endpoint = limited("access_in_flight_probe", Duration::from_secs(60));
+    let first = tokio::spawn({
+        let endpoint = endpoint.clone();
+        async move { get(&endpoint, "/slow/", None, None).await }
+    });
+    until("the first run started", || IN_FLIGHT.runs() == 1).await;
+    let second = tokio::spawn({
+        let endpoint = endpoint.clone();
+        async move { get(&endpoint, "/slow/", None, None).await }
+    });
+    IN_FLIGHT.open(2);
+    let (first, second) = (first.await.unwrap(), second.await.unwrap());
+    assert_eq!(first.status(), 200);
+    assert_eq!(second.status(), 200);
+    assert_eq!(first.body(), second.body(), "one run, one report");
+    assert_eq!(IN_FLIGHT.runs(), 1);
+    // And once it finished, within the interval, the stored report.
+    let third = get(&endpoint, "/slow/", None, None).await;
+    assert_eq!(third.body(), first.body());
+    assert!(header(&third, "age").is_some());
+    assert_eq!(IN_FLIGHT.runs(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_cancelled_run_the_interval_answers_429_with_retry_after() {
+    let endpoint = limited("access_cancelled_probe", Duration::from_secs(60));
+    let abandoned = tokio::spawn({
+        let endpoint = endpoint.clone();
+        async move { get(&endpoint, "/slow/", None, None).await }
+    });
+    until("the run started", || CANCELLED.runs() == 1).await;
+    abandoned.abort();
+    until("the run was cancelled", || CANCELLED.cancelled() == 1).await;
+
+    let response = get(&endpoint, "/slow/", None, None).await;
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = header(&response, "retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_eq!(
+        response.body(),
+        &format!(
+            "too many requests: the slow tier runs at most once every 60s; retry after \
+             {retry_after} s\n"
+        )
+    );
+    assert_eq!(header(&response, "cache-control"), Some("no-store"));
+    assert_eq!(CANCELLED.runs(), 1, "no new run within the interval");
+    // The fast tier is not limited.
+    assert_eq!(get(&endpoint, "/", None, None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn head_of_a_refused_request_keeps_status_headers_and_length() {
+    let endpoint = SmokeEndpoint::new(Runner::new().filter("access_plain_probe")).bearer_token("t");
+    let response = endpoint
+        .respond(&Method::HEAD, "/", None, &HeaderMap::new())
+        .await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.body(), "");
+    assert_eq!(
+        header(&response, "content-length"),
+        Some(
+            "unauthorized: send the token in an `Authorization: Bearer <token>` header\n"
+                .len()
+                .to_string()
+                .as_str()
+        )
+    );
+    assert_eq!(
+        header(&response, "www-authenticate"),
+        Some(r#"Bearer realm="smoketest""#)
+    );
+}
+
+#[tokio::test]
+async fn the_clients_address_reaches_the_predicate() {
+    let endpoint = SmokeEndpoint::new(Runner::new().filter("access_plain_probe"))
+        .authorize(|caller| caller.peer.is_some_and(|peer| peer.port() == 4242));
+    let allowed: SocketAddr = "192.0.2.1:4242".parse().unwrap();
+    let refused: SocketAddr = "192.0.2.1:4243".parse().unwrap();
+    let headers = HeaderMap::new();
+    for (peer, status) in [(Some(allowed), 200), (Some(refused), 403), (None, 403)] {
+        let response = endpoint
+            .respond_with_peer(&Method::GET, "/", None, &headers, peer)
+            .await;
+        assert_eq!(response.status(), status, "{peer:?}");
+    }
+    let mut request = Request::get("/").body(()).unwrap();
+    request.extensions_mut().insert(PeerAddr(allowed));
+    assert_eq!(endpoint.handle(&request).await.status(), 200);
+    assert_eq!(
+        endpoint
+            .handle_under("/smoketest", &{
+                let mut request = Request::get("/smoketest/").body(()).unwrap();
+                request.extensions_mut().insert(PeerAddr(allowed));
+                request
+            })
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_summary_in_any_format_names_no_test() {
+    let endpoint = SmokeEndpoint::new(Runner::new().filter("access_plain_probe"))
+        .bearer_token("t")
+        .anonymous(Detail::Summary);
+    for format in ["text", "json", "prometheus", "html"] {
+        let response = get(&endpoint, "/", Some(&format!("format={format}")), None).await;
+        assert_eq!(response.status(), 200, "{format}");
+        assert!(
+            !response.body().contains("access_plain_probe"),
+            "{format}: {}",
+            response.body()
+        );
+    }
+    // The same request with the token names it.
+    let mut headers = HeaderMap::new();
+    headers.insert("authorization", HeaderValue::from_static("Bearer t"));
+    let full = endpoint
+        .respond(&Method::GET, "/", Some("format=prometheus"), &headers)
+        .await;
+    assert!(
+        full.body().contains("access_plain_probe"),
+        "{}",
+        full.body()
+    );
+}

@@ -1,0 +1,371 @@
+//! `?format=prometheus` and its `Accept` type: the exposition read back by a strict parser of
+//! Prometheus' text format (`openmetrics-parser`), every sample checked, for a passing and a
+//! failing selection of the smoke tests below.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use http::{Request, Response};
+use openmetrics_parser::{MetricFamily, PrometheusType, PrometheusValue};
+use smoketest::{Error, Result, Runner};
+use smoketest_http::SmokeEndpoint;
+
+const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+#[smoketest::smoke_test]
+fn prometheus_passing_one() {}
+
+#[smoketest::smoke_test]
+fn prometheus_passing_two() {
+    std::thread::sleep(Duration::from_millis(5));
+}
+
+#[smoketest::smoke_test]
+fn prometheus_failing() {
+    smoketest::assert_equal!(1 + 1, 3, "arithmetic is \"broken\"");
+}
+
+#[smoketest::smoke_test]
+fn prometheus_erroring() -> Result {
+    Err(Error::msg("upstream said\n<html>503</html>"))
+}
+
+#[smoketest::smoke_test(slow)]
+fn prometheus_slow_passing() {}
+
+const PASSING: [&str; 2] = [
+    "prometheus::prometheus_passing_one",
+    "prometheus::prometheus_passing_two",
+];
+
+fn endpoint(tests: &[&str]) -> SmokeEndpoint {
+    let runner = tests
+        .iter()
+        .fold(Runner::new(), |runner, test| runner.filter(*test));
+    SmokeEndpoint::new(runner)
+}
+
+fn passing() -> SmokeEndpoint {
+    endpoint(&PASSING)
+}
+
+fn failing() -> SmokeEndpoint {
+    endpoint(&[
+        "prometheus::prometheus_passing_one",
+        "prometheus::prometheus_failing",
+        "prometheus::prometheus_erroring",
+    ])
+}
+
+async fn get(endpoint: &SmokeEndpoint, uri: &str, accept: Option<&str>) -> Response<String> {
+    let mut request = Request::get(uri);
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    endpoint.handle(&request.body(()).unwrap()).await
+}
+
+/// One family as the parser read it: type, help, and its samples as label sets → value.
+#[derive(Debug)]
+struct Family {
+    help: String,
+    samples: BTreeMap<BTreeMap<String, String>, f64>,
+}
+
+/// Parses an exposition strictly: any syntax error, duplicate series, family split in two or
+/// inconsistent label set fails the test. Every family must be a gauge with help.
+fn parse(body: &str) -> BTreeMap<String, Family> {
+    let exposition = openmetrics_parser::prometheus::parse_prometheus(body)
+        .unwrap_or_else(|error| panic!("not a valid exposition: {error:?}\n{body}"));
+    exposition
+        .families
+        .into_iter()
+        .map(|(name, family)| {
+            assert_eq!(family.family_type, PrometheusType::Gauge, "{name}");
+            assert!(family.help.len() > 20, "{name} has help: {:?}", family.help);
+            (name, read(&family))
+        })
+        .collect()
+}
+
+fn read(family: &MetricFamily<PrometheusType, PrometheusValue>) -> Family {
+    let names = family.get_label_names().to_vec();
+    let samples = family
+        .iter_samples()
+        .map(|sample| {
+            let labelset = sample.get_labelset().expect("a sample of a family");
+            let labels = names
+                .iter()
+                .map(|name| {
+                    let value = labelset.get_label_value(name).expect("every label set");
+                    (name.clone(), value.to_owned())
+                })
+                .collect();
+            let PrometheusValue::Gauge(value) = &sample.value else {
+                panic!("{}: not a gauge: {:?}", family.family_name, sample.value);
+            };
+            (labels, value.as_f64())
+        })
+        .collect();
+    Family {
+        help: family.help.clone(),
+        samples,
+    }
+}
+
+fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+fn value(families: &BTreeMap<String, Family>, name: &str, pairs: &[(&str, &str)]) -> f64 {
+    let family = families
+        .get(name)
+        .unwrap_or_else(|| panic!("no family {name}"));
+    *family
+        .samples
+        .get(&labels(pairs))
+        .unwrap_or_else(|| panic!("no {name}{pairs:?} in {:?}", family.samples))
+}
+
+const FAMILIES: [&str; 6] = [
+    "smoketest_run_passed",
+    "smoketest_run_duration_seconds",
+    "smoketest_tests",
+    "smoketest_test_passed",
+    "smoketest_test_outcome",
+    "smoketest_test_duration_seconds",
+];
+
+/// Checks every per-test sample of `tests` (name, outcome) in the `tier`, and that there are no
+/// others.
+fn assert_tests(families: &BTreeMap<String, Family>, tier: &str, tests: &[(&str, &str)]) {
+    for (name, outcome) in tests {
+        let test = [("tier", tier), ("suite", "prometheus"), ("test", name)];
+        let passed = f64::from(u8::from(*outcome == "passed"));
+        assert_eq!(
+            value(families, "smoketest_test_passed", &test),
+            passed,
+            "{name}"
+        );
+        for state in ["passed", "failed", "errored"] {
+            let mut with_outcome = test.to_vec();
+            with_outcome.push(("outcome", state));
+            let had = f64::from(u8::from(state == *outcome));
+            assert_eq!(
+                value(families, "smoketest_test_outcome", &with_outcome),
+                had,
+                "{name} {state}"
+            );
+        }
+        let seconds = value(families, "smoketest_test_duration_seconds", &test);
+        assert!((0.0..10.0).contains(&seconds), "{name}: {seconds}");
+    }
+    assert_eq!(families["smoketest_test_passed"].samples.len(), tests.len());
+    assert_eq!(
+        families["smoketest_test_outcome"].samples.len(),
+        3 * tests.len()
+    );
+    assert_eq!(
+        families["smoketest_test_duration_seconds"].samples.len(),
+        tests.len()
+    );
+}
+
+#[tokio::test]
+async fn a_passing_run_exposes_every_sample() {
+    let response = get(&passing(), "/?format=prometheus", None).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], CONTENT_TYPE);
+    let families = parse(response.body());
+    assert_eq!(
+        families.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        FAMILIES.into_iter().collect()
+    );
+    let fast = [("tier", "fast")];
+    assert_eq!(value(&families, "smoketest_run_passed", &fast), 1.0);
+    for (outcome, count) in [("passed", 2.0), ("failed", 0.0), ("errored", 0.0)] {
+        let pairs = [("tier", "fast"), ("outcome", outcome)];
+        assert_eq!(
+            value(&families, "smoketest_tests", &pairs),
+            count,
+            "{outcome}"
+        );
+    }
+    let run = value(&families, "smoketest_run_duration_seconds", &fast);
+    assert!((0.005..10.0).contains(&run), "{run}");
+    let slower = value(
+        &families,
+        "smoketest_test_duration_seconds",
+        &[
+            ("tier", "fast"),
+            ("suite", "prometheus"),
+            ("test", "prometheus::prometheus_passing_two"),
+        ],
+    );
+    assert!(slower >= 0.005, "{slower}");
+    assert_tests(
+        &families,
+        "fast",
+        &[(PASSING[0], "passed"), (PASSING[1], "passed")],
+    );
+    assert!(
+        families["smoketest_test_passed"]
+            .help
+            .starts_with("Whether the test passed (1)"),
+        "{:?}",
+        families["smoketest_test_passed"].help
+    );
+}
+
+#[tokio::test]
+async fn a_failing_run_is_data_answered_with_200() {
+    let response = get(&failing(), "/?format=prometheus", None).await;
+    assert_eq!(
+        response.status(),
+        200,
+        "a scrape of a FAIL run still succeeds"
+    );
+    assert_eq!(response.headers()["content-type"], CONTENT_TYPE);
+    let families = parse(response.body());
+    assert_eq!(
+        value(&families, "smoketest_run_passed", &[("tier", "fast")]),
+        0.0
+    );
+    for outcome in ["passed", "failed", "errored"] {
+        let pairs = [("tier", "fast"), ("outcome", outcome)];
+        assert_eq!(
+            value(&families, "smoketest_tests", &pairs),
+            1.0,
+            "{outcome}"
+        );
+    }
+    assert_tests(
+        &families,
+        "fast",
+        &[
+            ("prometheus::prometheus_erroring", "errored"),
+            ("prometheus::prometheus_failing", "failed"),
+            ("prometheus::prometheus_passing_one", "passed"),
+        ],
+    );
+    // Messages are not labels: they would make a new series of every distinct failure.
+    assert!(!response.body().contains("broken"), "{}", response.body());
+    assert!(!response.body().contains("upstream"), "{}", response.body());
+
+    // The other formats keep the report's status.
+    let text = get(&failing(), "/", None).await;
+    assert_eq!(text.status(), 500);
+}
+
+#[tokio::test]
+async fn the_slow_tier_is_labelled_slow() {
+    let endpoint = endpoint(&[PASSING[0], "prometheus::prometheus_slow_passing"]);
+    let response = get(&endpoint, "/slow/?format=prometheus", None).await;
+    let families = parse(response.body());
+    assert_eq!(
+        value(&families, "smoketest_run_passed", &[("tier", "slow")]),
+        1.0
+    );
+    assert_tests(
+        &families,
+        "slow",
+        &[
+            (PASSING[0], "passed"),
+            ("prometheus::prometheus_slow_passing", "passed"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn accept_selects_prometheus_only_with_its_version_or_openmetrics() {
+    let endpoint = passing();
+    for accept in [
+        "text/plain;version=0.0.4",
+        // Prometheus 2.x's scrape header, then 3.x's.
+        "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;\
+         q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+        "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,\
+         application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;\
+         escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
+        "application/openmetrics-text",
+    ] {
+        let response = get(&endpoint, "/", Some(accept)).await;
+        assert_eq!(response.headers()["content-type"], CONTENT_TYPE, "{accept}");
+        parse(response.body());
+    }
+    for accept in ["text/plain", "*/*", "text/plain; charset=utf-8", "text/*"] {
+        let response = get(&endpoint, "/", Some(accept)).await;
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/plain; charset=utf-8",
+            "{accept}"
+        );
+        assert!(response.body().starts_with("PASS\n"), "{accept}");
+    }
+    // `?format=` wins over Accept, both ways.
+    let response = get(&endpoint, "/?format=text", Some("text/plain;version=0.0.4")).await;
+    assert!(response.body().starts_with("PASS\n"));
+    let response = get(&endpoint, "/?format=prometheus", Some("application/json")).await;
+    assert_eq!(response.headers()["content-type"], CONTENT_TYPE);
+}
+
+#[tokio::test]
+async fn a_stored_report_says_how_old_it_is() {
+    let endpoint = passing().cache_for(Duration::from_secs(60));
+    let first = get(&endpoint, "/?format=prometheus", None).await;
+    let second = get(&endpoint, "/?format=prometheus", None).await;
+    for response in [&first, &second] {
+        let families = parse(response.body());
+        let age = value(
+            &families,
+            "smoketest_report_age_seconds",
+            &[("tier", "fast")],
+        );
+        let header: f64 = response.headers()["age"].to_str().unwrap().parse().unwrap();
+        assert_eq!(age, header);
+    }
+    // Without a cache or schedule every report is fresh: no age.
+    let fresh = get(&passing(), "/?format=prometheus", None).await;
+    assert!(!parse(fresh.body()).contains_key("smoketest_report_age_seconds"));
+}
+
+#[tokio::test]
+async fn head_has_the_length_and_no_body() {
+    let request = Request::head("/?format=prometheus").body(()).unwrap();
+    let response = failing().handle(&request).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.body(), "");
+    assert_ne!(response.headers()["content-length"], "0");
+}
+
+/// Through a real server and client, as a scraper sees it.
+#[cfg(feature = "axum-08")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scrape_through_axum_reads_the_failing_run() {
+    let app =
+        axum::Router::new().nest_service("/smoketest", smoketest_http::axum::service(failing()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let response = reqwest::Client::new()
+        .get(format!("http://{address}/smoketest/"))
+        .header(
+            "accept",
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;\
+             version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], CONTENT_TYPE);
+    let families = parse(&response.text().await.unwrap());
+    assert_eq!(
+        value(&families, "smoketest_run_passed", &[("tier", "fast")]),
+        0.0
+    );
+    assert_eq!(families["smoketest_test_passed"].samples.len(), 3);
+}
