@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::nagios::{NagiosState, unknown_line};
+use crate::redact::Redactor;
 use crate::report::Report;
 use crate::runner::{Runner, Tier, split_apps};
 
@@ -227,7 +228,12 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
         },
         None => None,
     };
-    let report = runner.run_async(options.tier).await;
+    // Reports leave the process here (stdout, the JUnit file): credentials in messages, locations,
+    // backtraces and captured output are redacted first, as over HTTP.
+    let report = runner
+        .run_async(options.tier)
+        .await
+        .redacted(&Redactor::new());
     if let Some((path, mut file)) = junit {
         if let Err(error) = file.write_all(report.to_junit_xml().as_bytes()) {
             if !options.nagios {
