@@ -65,9 +65,12 @@ impl Database {
     pub(crate) fn url(&self, access: Access) -> String {
         match self {
             Database::Sqlite(path) => {
+                // Read-only is `PRAGMA query_only` on a read-write connection (see `Store`), not
+                // `mode=ro`: a `mode=ro` reader that meets a writer's journal at the wrong moment
+                // fails with "attempt to write a readonly database" instead of waiting.
                 let mode = match access {
                     Access::ReadWrite => "rwc",
-                    Access::ReadOnly => "ro",
+                    Access::ReadOnly => "rw",
                 };
                 // `Database::from_str` only makes UTF-8 paths; sqlx percent-decodes the path, so
                 // `%`, `?` and `#` in a file name must be escaped to reach the file system as is.
@@ -204,7 +207,7 @@ mod tests {
                 .to_owned())
         );
         assert!(
-            parse("sqlite://x.db?mode=ro")
+            parse("sqlite://x.db?mode=rw")
                 .unwrap_err()
                 .contains("query parameters")
         );
@@ -231,7 +234,7 @@ mod tests {
         );
         assert_eq!(
             file.url(Access::ReadOnly),
-            "sqlite:///tmp/50%25%3F%23.db?mode=ro"
+            "sqlite:///tmp/50%25%3F%23.db?mode=rw"
         );
         let postgres = Database::Postgres("postgres://db/shop?sslmode=disable".to_owned());
         assert_eq!(

@@ -156,8 +156,19 @@ impl Store {
 
     async fn connect(database: &Database, access: Access) -> sqlx::Result<Store> {
         sqlx::any::install_default_drivers();
+        let query_only = access == Access::ReadOnly && matches!(database, Database::Sqlite(_));
         let pool = AnyPoolOptions::new()
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if query_only {
+                        sqlx::query("PRAGMA query_only = ON")
+                            .execute(connection)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&database.url(access))
             .await?;
         Ok(Store {
