@@ -48,6 +48,19 @@ mod pattern;
 mod text;
 mod types;
 
+/// The optional custom message of every assertion: nothing → `None`, format arguments →
+/// `Some(format_args!(…))`, formatted only if the assertion fails. Not public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __assert_message {
+    () => {
+        ::core::option::Option::None
+    };
+    ($($message:tt)+) => {
+        ::core::option::Option::Some(::core::format_args!($($message)+))
+    };
+}
+
 /// The functions and traits the assertion macros expand to, reached as
 /// `$crate::__private::assert`. Not public API.
 #[doc(hidden)]

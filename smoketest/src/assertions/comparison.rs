@@ -20,14 +20,11 @@ use super::fail;
 /// ```
 #[macro_export]
 macro_rules! assert_equal {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::equal(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::equal(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -43,14 +40,11 @@ macro_rules! assert_equal {
 /// ```
 #[macro_export]
 macro_rules! assert_not_equal {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::not_equal(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::not_equal(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -66,18 +60,11 @@ macro_rules! assert_not_equal {
 /// ```
 #[macro_export]
 macro_rules! assert_true {
-    ($condition:expr $(,)?) => {
+    ($condition:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::is_true(
             $condition,
             ::core::stringify!($condition),
-            ::core::option::Option::None,
-        )
-    };
-    ($condition:expr, $($message:tt)+) => {
-        $crate::__private::assert::is_true(
-            $condition,
-            ::core::stringify!($condition),
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -93,18 +80,11 @@ macro_rules! assert_true {
 /// ```
 #[macro_export]
 macro_rules! assert_false {
-    ($condition:expr $(,)?) => {
+    ($condition:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::is_false(
             $condition,
             ::core::stringify!($condition),
-            ::core::option::Option::None,
-        )
-    };
-    ($condition:expr, $($message:tt)+) => {
-        $crate::__private::assert::is_false(
-            $condition,
-            ::core::stringify!($condition),
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -129,14 +109,11 @@ macro_rules! assert_false {
 /// ```
 #[macro_export]
 macro_rules! assert_is {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::identical(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::identical(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -154,14 +131,11 @@ macro_rules! assert_is {
 /// ```
 #[macro_export]
 macro_rules! assert_is_not {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::not_identical(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::not_identical(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -177,13 +151,10 @@ macro_rules! assert_is_not {
 /// ```
 #[macro_export]
 macro_rules! assert_is_none {
-    ($option:expr $(,)?) => {
-        $crate::__private::assert::is_none(&$option, ::core::option::Option::None)
-    };
-    ($option:expr, $($message:tt)+) => {
+    ($option:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::is_none(
             &$option,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -200,13 +171,10 @@ macro_rules! assert_is_none {
 /// ```
 #[macro_export]
 macro_rules! assert_is_not_none {
-    ($option:expr $(,)?) => {
-        $crate::__private::assert::is_some(&$option, ::core::option::Option::None)
-    };
-    ($option:expr, $($message:tt)+) => {
+    ($option:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::is_some(
             &$option,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -221,13 +189,10 @@ macro_rules! assert_is_not_none {
 /// ```
 #[macro_export]
 macro_rules! assert_is_some {
-    ($option:expr $(,)?) => {
-        $crate::__private::assert::is_some(&$option, ::core::option::Option::None)
-    };
-    ($option:expr, $($message:tt)+) => {
+    ($option:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::is_some(
             &$option,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -243,14 +208,11 @@ macro_rules! assert_is_some {
 /// ```
 #[macro_export]
 macro_rules! assert_greater {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::greater(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::greater(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -266,14 +228,11 @@ macro_rules! assert_greater {
 /// ```
 #[macro_export]
 macro_rules! assert_greater_equal {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::greater_equal(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::greater_equal(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -289,14 +248,11 @@ macro_rules! assert_greater_equal {
 /// ```
 #[macro_export]
 macro_rules! assert_less {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::less(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::less(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -312,14 +268,11 @@ macro_rules! assert_less {
 /// ```
 #[macro_export]
 macro_rules! assert_less_equal {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::less_equal(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::less_equal(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }

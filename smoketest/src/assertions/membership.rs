@@ -24,14 +24,11 @@ use super::fail;
 /// ```
 #[macro_export]
 macro_rules! assert_in {
-    ($member:expr, $container:expr $(,)?) => {
-        $crate::__private::assert::is_in(&$member, &$container, ::core::option::Option::None)
-    };
-    ($member:expr, $container:expr, $($message:tt)+) => {
+    ($member:expr, $container:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::is_in(
             &$member,
             &$container,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -50,14 +47,11 @@ macro_rules! assert_in {
 /// ```
 #[macro_export]
 macro_rules! assert_not_in {
-    ($member:expr, $container:expr $(,)?) => {
-        $crate::__private::assert::not_in(&$member, &$container, ::core::option::Option::None)
-    };
-    ($member:expr, $container:expr, $($message:tt)+) => {
+    ($member:expr, $container:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::not_in(
             &$member,
             &$container,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -83,14 +77,11 @@ macro_rules! assert_not_in {
 /// ```
 #[macro_export]
 macro_rules! assert_count_equal {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::count_equal($first, $second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::count_equal(
             $first,
             $second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -121,14 +112,11 @@ macro_rules! assert_count_equal {
 /// ```
 #[macro_export]
 macro_rules! assert_map_subset {
-    ($subset:expr, $map:expr $(,)?) => {
-        $crate::__private::assert::map_subset(&$subset, &$map, ::core::option::Option::None)
-    };
-    ($subset:expr, $map:expr, $($message:tt)+) => {
+    ($subset:expr, $map:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::map_subset(
             &$subset,
             &$map,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }

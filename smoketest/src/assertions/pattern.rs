@@ -42,7 +42,7 @@ macro_rules! assert_raises {
     ($expression:expr, $format:literal $($arguments:tt)*) => {
         $crate::assert_raises!($expression, ::core::result::Result::Err(_), $format $($arguments)*)
     };
-    ($expression:expr, $pattern:pat $(if $guard:expr)? $(,)?) => {
+    ($expression:expr, $pattern:pat $(if $guard:expr)? $(, $($message:tt)*)?) => {
         match $expression {
             $pattern $(if $guard)? => {}
             #[allow(unreachable_patterns)]
@@ -53,22 +53,7 @@ macro_rules! assert_raises {
                     ::core::stringify!($pattern)
                     $(, " if ", ::core::stringify!($guard))?
                 ),
-                ::core::option::Option::None,
-            ),
-        }
-    };
-    ($expression:expr, $pattern:pat $(if $guard:expr)?, $($message:tt)+) => {
-        match $expression {
-            $pattern $(if $guard)? => {}
-            #[allow(unreachable_patterns)]
-            ref value => $crate::__private::assert::did_not_raise(
-                value,
-                ::core::stringify!($expression),
-                ::core::concat!(
-                    ::core::stringify!($pattern)
-                    $(, " if ", ::core::stringify!($guard))?
-                ),
-                ::core::option::Option::Some(::core::format_args!($($message)+)),
+                $crate::__assert_message!($($($message)*)?),
             ),
         }
     };
@@ -87,7 +72,7 @@ macro_rules! assert_raises {
 /// ```
 #[macro_export]
 macro_rules! assert_matches {
-    ($expression:expr, $pattern:pat $(if $guard:expr)? $(,)?) => {
+    ($expression:expr, $pattern:pat $(if $guard:expr)? $(, $($message:tt)*)?) => {
         match $expression {
             $pattern $(if $guard)? => {}
             #[allow(unreachable_patterns)]
@@ -97,21 +82,7 @@ macro_rules! assert_matches {
                     ::core::stringify!($pattern)
                     $(, " if ", ::core::stringify!($guard))?
                 ),
-                ::core::option::Option::None,
-            ),
-        }
-    };
-    ($expression:expr, $pattern:pat $(if $guard:expr)?, $($message:tt)+) => {
-        match $expression {
-            $pattern $(if $guard)? => {}
-            #[allow(unreachable_patterns)]
-            ref value => $crate::__private::assert::did_not_match(
-                value,
-                ::core::concat!(
-                    ::core::stringify!($pattern)
-                    $(, " if ", ::core::stringify!($guard))?
-                ),
-                ::core::option::Option::Some(::core::format_args!($($message)+)),
+                $crate::__assert_message!($($($message)*)?),
             ),
         }
     };

@@ -22,14 +22,11 @@ use super::fail;
 /// ```
 #[macro_export]
 macro_rules! assert_regex {
-    ($text:expr, $regex:expr $(,)?) => {
-        $crate::__private::assert::regex(&$text, &$regex, ::core::option::Option::None)
-    };
-    ($text:expr, $regex:expr, $($message:tt)+) => {
+    ($text:expr, $regex:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::regex(
             &$text,
             &$regex,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -47,14 +44,11 @@ macro_rules! assert_regex {
 /// ```
 #[macro_export]
 macro_rules! assert_not_regex {
-    ($text:expr, $regex:expr $(,)?) => {
-        $crate::__private::assert::not_regex(&$text, &$regex, ::core::option::Option::None)
-    };
-    ($text:expr, $regex:expr, $($message:tt)+) => {
+    ($text:expr, $regex:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::not_regex(
             &$text,
             &$regex,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }
@@ -82,14 +76,11 @@ macro_rules! assert_not_regex {
 /// ```
 #[macro_export]
 macro_rules! assert_multi_line_equal {
-    ($first:expr, $second:expr $(,)?) => {
-        $crate::__private::assert::multi_line_equal(&$first, &$second, ::core::option::Option::None)
-    };
-    ($first:expr, $second:expr, $($message:tt)+) => {
+    ($first:expr, $second:expr $(, $($message:tt)*)?) => {
         $crate::__private::assert::multi_line_equal(
             &$first,
             &$second,
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     };
 }

@@ -31,22 +31,13 @@ use super::fail;
 /// ```
 #[macro_export]
 macro_rules! assert_is_instance {
-    ($value:expr, $type:ty $(,)?) => {{
+    ($value:expr, $type:ty $(, $($message:tt)*)?) => {{
         #[allow(unused_imports)]
         use $crate::__private::assert::{ViaPointee as _, ViaValue as _};
         $crate::__private::assert::is_instance::<$type>(
             (&&$crate::__private::assert::AnyProbe(&$value)).as_any(),
             ::core::stringify!($value),
-            ::core::option::Option::None,
-        )
-    }};
-    ($value:expr, $type:ty, $($message:tt)+) => {{
-        #[allow(unused_imports)]
-        use $crate::__private::assert::{ViaPointee as _, ViaValue as _};
-        $crate::__private::assert::is_instance::<$type>(
-            (&&$crate::__private::assert::AnyProbe(&$value)).as_any(),
-            ::core::stringify!($value),
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     }};
 }
@@ -65,22 +56,13 @@ macro_rules! assert_is_instance {
 /// ```
 #[macro_export]
 macro_rules! assert_not_is_instance {
-    ($value:expr, $type:ty $(,)?) => {{
+    ($value:expr, $type:ty $(, $($message:tt)*)?) => {{
         #[allow(unused_imports)]
         use $crate::__private::assert::{ViaPointee as _, ViaValue as _};
         $crate::__private::assert::not_instance::<$type>(
             (&&$crate::__private::assert::AnyProbe(&$value)).as_any(),
             ::core::stringify!($value),
-            ::core::option::Option::None,
-        )
-    }};
-    ($value:expr, $type:ty, $($message:tt)+) => {{
-        #[allow(unused_imports)]
-        use $crate::__private::assert::{ViaPointee as _, ViaValue as _};
-        $crate::__private::assert::not_instance::<$type>(
-            (&&$crate::__private::assert::AnyProbe(&$value)).as_any(),
-            ::core::stringify!($value),
-            ::core::option::Option::Some(::core::format_args!($($message)+)),
+            $crate::__assert_message!($($($message)*)?),
         )
     }};
 }
