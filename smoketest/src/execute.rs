@@ -94,6 +94,17 @@ enum Hook {
     TearDownSuite,
 }
 
+impl Hook {
+    /// This hook among a suite's three per-instance hooks, sync or async alike.
+    fn pick<F>(self, set_up: F, tear_down: F, tear_down_suite: F) -> F {
+        match self {
+            Hook::SetUp => set_up,
+            Hook::TearDown => tear_down,
+            Hook::TearDownSuite => tear_down_suite,
+        }
+    }
+}
+
 /// Runs one of a suite's hooks on its instance, bounded by `limit`.
 async fn run_hook(suite: &SuiteRun, hook: Hook, limit: Duration) -> Result<(), Failure> {
     let instance = suite.instance.clone();
@@ -104,11 +115,7 @@ async fn run_hook(suite: &SuiteRun, hook: Hook, limit: Duration) -> Result<(), F
             tear_down_suite,
             ..
         } => {
-            let function = match hook {
-                Hook::SetUp => set_up,
-                Hook::TearDown => tear_down,
-                Hook::TearDownSuite => tear_down_suite,
-            };
+            let function = hook.pick(set_up, tear_down, tear_down_suite);
             on_worker(limit, move || function(&*instance)).await
         }
         Hooks::Async {
@@ -117,11 +124,7 @@ async fn run_hook(suite: &SuiteRun, hook: Hook, limit: Duration) -> Result<(), F
             tear_down_suite,
             ..
         } => {
-            let function = match hook {
-                Hook::SetUp => set_up,
-                Hook::TearDown => tear_down,
-                Hook::TearDownSuite => tear_down_suite,
-            };
+            let function = hook.pick(set_up, tear_down, tear_down_suite);
             let future =
                 CatchUnwind::new(async move { function(&*instance).await.map_err(Failure::from) });
             within(limit, future).await
