@@ -166,22 +166,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::report::tests::test;
     use crate::runner::Tier;
-
-    fn test(name: &str, suite: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
-        TestReport {
-            name: name.into(),
-            suite: suite.into(),
-            outcome,
-            time: 1.5,
-            message: message.map(Into::into),
-            location: message.map(|_| "src/smoke.rs:7".into()),
-            slow: false,
-            rolled_back: false,
-            backtrace: None,
-            output: Vec::new(),
-        }
-    }
 
     #[test]
     fn markup_characters_become_entities() {
