@@ -133,11 +133,6 @@ fn assert_outcomes(report: &Report) {
     assert!(report.tests.iter().all(|test| test.rolled_back));
 }
 
-/// Lets a timed-out synchronous body (500 ms of sleep) finish and its transaction go back.
-async fn let_abandoned_bodies_finish() {
-    tokio::time::sleep(Duration::from_millis(700)).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_writes_are_rolled_back_however_the_test_ends() {
     const APP: &str = "smoketest-db-sqlx-outcomes";
@@ -175,7 +170,6 @@ async fn postgres_writes_are_rolled_back_however_the_test_ends() {
         (Outcome::Errored, "timed out after 200ms".to_owned())
     );
     assert_eq!(report.tests_run, 7);
-    let_abandoned_bodies_finish().await;
 
     assert_eq!(
         count_pg(table, "tag <> 'committed outside'").await,
@@ -221,7 +215,6 @@ async fn sqlite_writes_are_rolled_back_however_the_test_ends() {
     let report = runner.run_async(Tier::Fast).await;
     assert_outcomes(&report);
     assert_eq!(report.tests.len(), 6);
-    let_abandoned_bodies_finish().await;
 
     let mut separate = SqliteConnection::connect(&format!("sqlite://{}", file.0.display()))
         .await
