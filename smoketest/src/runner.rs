@@ -123,12 +123,17 @@ pub(crate) fn split_apps(list: &str) -> Vec<String> {
 /// Whether `name` lies under the crate or module path `prefix`, segment-wise: `app` selects
 /// `app::smoke::x` but not `application::x`. Cargo package names work too: `my-app` is `my_app`.
 fn under_path(name: &str, prefix: &str) -> bool {
-    let prefix = prefix.trim_end_matches("::");
-    let prefix = prefix.replace('-', "_");
     name == prefix
         || name
-            .strip_prefix(prefix.as_str())
+            .strip_prefix(prefix)
             .is_some_and(|rest| rest.starts_with("::"))
+}
+
+/// An app prefix as [`under_path`] compares it, normalised once when it is set rather than for
+/// every test of every run: no trailing `::`, and a Cargo package name's `-` as the crate's `_`.
+fn app_path(prefix: impl Into<String>) -> String {
+    let prefix: String = prefix.into();
+    prefix.trim_end_matches("::").replace('-', "_")
 }
 
 impl Runner {
@@ -138,7 +143,7 @@ impl Runner {
     pub fn new() -> Self {
         let from_env = |name: &str| {
             std::env::var(name)
-                .map(|value| split_apps(&value))
+                .map(|value| split_apps(&value).into_iter().map(app_path).collect())
                 .unwrap_or_default()
         };
         Runner {
@@ -207,7 +212,7 @@ impl Runner {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.apps = apps.into_iter().map(Into::into).collect();
+        self.apps = apps.into_iter().map(app_path).collect();
         self
     }
 
@@ -217,7 +222,7 @@ impl Runner {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.skip_apps = apps.into_iter().map(Into::into).collect();
+        self.skip_apps = apps.into_iter().map(app_path).collect();
         self
     }
 
@@ -603,11 +608,12 @@ mod tests {
 
     #[test]
     fn app_prefixes_match_whole_path_segments() {
-        assert!(under_path("app::smoke::x", "app"));
-        assert!(under_path("app::smoke::x", "app::smoke"));
-        assert!(under_path("app::smoke::x", "app::smoke::"));
-        assert!(!under_path("application::smoke::x", "app"));
-        assert!(under_path("my_app::smoke::x", "my-app"));
+        let under = |name: &str, prefix: &str| under_path(name, &app_path(prefix));
+        assert!(under("app::smoke::x", "app"));
+        assert!(under("app::smoke::x", "app::smoke"));
+        assert!(under("app::smoke::x", "app::smoke::"));
+        assert!(!under("application::smoke::x", "app"));
+        assert!(under("my_app::smoke::x", "my-app"));
     }
 
     #[test]
