@@ -1,7 +1,7 @@
 //! The code `#[smoke_test]` generates: the user's function unchanged, then a `const _` block
 //! registering it in the runtime's link-time registry.
 
-use proc_macro2::{Delimiter, Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
@@ -17,11 +17,11 @@ use crate::signature::{self, Returns, TestFn};
 pub(crate) fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = args::parse(args, &mut errors);
-    let sig = match syn::parse2::<TestItem>(item.clone()) {
-        Ok(TestItem(sig)) => Some(sig),
+    let sig = match signature_of(&item) {
+        Some(sig) => Some(sig),
         // Not `fn name(...) ... { ... }`: parse it as an item (the slow path, taken only on a
         // compile error) to say what it is.
-        Err(_) => match syn::parse2::<Item>(item.clone()) {
+        None => match syn::parse2::<Item>(item.clone()) {
             Ok(Item::Fn(function)) => Some(function.sig),
             Ok(other) => {
                 errors.push(syn::Error::new_spanned(
@@ -51,28 +51,49 @@ pub(crate) fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// A function item, of which only the signature is parsed: the body is skipped as one opaque
-/// `{ ... }` token tree (it is emitted unchanged and rustc parses it anyway), which keeps the
-/// macro's own work proportional to the signature rather than to the test.
-struct TestItem(Signature);
+/// The signature of a function item, parsed without looking into its body: the item's last
+/// top-level token must be the `{ ... }` body, and everything before it parses as attributes,
+/// visibility and signature. The body is emitted unchanged and rustc parses it anyway; leaving it
+/// out keeps the macro's work proportional to the signature rather than to the test (syn would
+/// otherwise copy every token of the body out of the compiler). `None` when the item is not of
+/// that shape.
+fn signature_of(item: &TokenStream) -> Option<Signature> {
+    let mut head: Vec<TokenTree> = item.clone().into_iter().collect();
+    match head.pop() {
+        Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {}
+        _ => return None,
+    }
+    syn::parse2::<Head>(head.into_iter().collect())
+        .ok()
+        .map(|Head(sig)| sig)
+}
 
-impl Parse for TestItem {
+/// Attributes, visibility and signature: a function item without its body.
+struct Head(Signature);
+
+impl Parse for Head {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         input.call(Attribute::parse_outer)?;
         input.parse::<Visibility>()?;
-        let sig: Signature = input.parse()?;
-        input.step(|cursor| match cursor.group(Delimiter::Brace) {
-            Some((_, _, rest)) => Ok(((), rest)),
-            None => Err(cursor.error("expected the function's body")),
-        })?;
-        Ok(TestItem(sig))
+        Ok(Head(input.parse()?))
     }
 }
 
 /// The `const _` block: a `SmokeTest` record in the registry, a function listing the parameters
-/// (`Vec::new` when there are none) and a function calling the test with them. Everything is
-/// named by absolute path through `::smoketest::__private`; the block keeps the names from
-/// clashing with other tests in the module.
+/// (`Vec::new` when there are none) and a function calling the test with them — or, for the
+/// common test without parameters returning `()`, the test function itself. Everything is named
+/// by absolute path through `::smoketest::__private`; the block keeps the names from clashing
+/// with other tests in the module.
+///
+/// The record goes into the distributed slice through the `macro_rules!` that linkme's
+/// `#[distributed_slice]` declaration generates next to `SMOKE_TESTS_V0` (and that linkme's own
+/// element attribute expands to): it places the static in the slice's link section on every
+/// platform linkme supports. Calling it directly skips the element attribute's second proc-macro
+/// pass and type-check closures, the largest part of a test's compile time; the record's type is
+/// fixed here, so that check has nothing to catch. The macro comes from the same linkme as the
+/// declaration, so the section it writes is by construction the one the slice reads; a linkme
+/// release that changed the macro's input would make this a compile error, never a lost test
+/// (and smoketest's own tests, which register through it, would catch that first).
 fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
     let ident = test.ident;
     let name = ident.unraw().to_string();
@@ -93,29 +114,31 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
     } else {
         (quote!(__smoketest_params), Some(params(test)))
     };
-    let body = body(test);
-    let body_kind = if test.is_async {
-        quote!(Async)
-    } else {
-        quote!(Sync)
+    // Without parameters and returning `()`, the function is its own body.
+    let (body, wrapper) = match (test.params.is_empty(), &test.returns, test.is_async) {
+        (true, Returns::Unit, false) => (quote!(PlainSync(#ident)), None),
+        (true, Returns::Unit, true) => (quote!(PlainAsync(&#ident)), None),
+        (_, _, false) => (quote!(Sync(__smoketest_body)), Some(body(test))),
+        (_, _, true) => (quote!(Async(__smoketest_body)), Some(body(test))),
     };
     quote! {
         const _: () = {
-            #[::smoketest::__private::linkme::distributed_slice(::smoketest::__private::SMOKE_TESTS_V0)]
-            #[linkme(crate = ::smoketest::__private::linkme)]
-            static __SMOKETEST: ::smoketest::__private::SmokeTest = ::smoketest::__private::SmokeTest {
-                module_path: ::core::module_path!(),
-                function: #name,
-                file: ::core::file!(),
-                line: #line,
-                slow: #slow,
-                rolled_back: #rolled_back,
-                timeout: #timeout,
-                params: #params_fn,
-                body: ::smoketest::__private::Body::#body_kind(__smoketest_body),
-            };
+            ::smoketest::__private::SMOKE_TESTS_V0! {
+                #![linkme_macro = ::smoketest::__private::SMOKE_TESTS_V0]
+                static __SMOKETEST: ::smoketest::__private::SmokeTest = ::smoketest::__private::SmokeTest {
+                    module_path: ::core::module_path!(),
+                    function: #name,
+                    file: ::core::file!(),
+                    line: #line,
+                    slow: #slow,
+                    rolled_back: #rolled_back,
+                    timeout: #timeout,
+                    params: #params_fn,
+                    body: ::smoketest::__private::Body::#body,
+                };
+            }
             #params
-            #body
+            #wrapper
         };
     }
 }

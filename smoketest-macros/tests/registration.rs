@@ -53,6 +53,14 @@ mod nested {
     async fn second() -> Result<(), String> {
         Ok(())
     }
+
+    #[smoke_test]
+    fn third() -> Result<(), String> {
+        Ok(())
+    }
+
+    #[smoke_test]
+    async fn fourth() {}
 }
 
 fn registered(module_path: &str, function: &str) -> &'static SmokeTest {
@@ -84,7 +92,8 @@ fn a_plain_test_is_fast_free_and_synchronous() {
     assert!(!test.rolled_back);
     assert_eq!(test.timeout, None);
     assert!((test.params)().is_empty());
-    assert!(matches!(test.body, Body::Sync(_)));
+    // Registered as it is, without a wrapper.
+    assert!(matches!(test.body, Body::PlainSync(_)));
 }
 
 #[test]
@@ -134,6 +143,14 @@ fn a_raw_identifier_is_named_without_its_prefix() {
 #[test]
 fn tests_in_a_module_carry_its_path() {
     let nested = concat!(module_path!(), "::nested");
-    assert!(matches!(registered(nested, "first").body, Body::Sync(_)));
+    assert!(matches!(
+        registered(nested, "first").body,
+        Body::PlainSync(_)
+    ));
     assert!(matches!(registered(nested, "second").body, Body::Async(_)));
+    assert!(matches!(registered(nested, "third").body, Body::Sync(_)));
+    assert!(matches!(
+        registered(nested, "fourth").body,
+        Body::PlainAsync(_)
+    ));
 }

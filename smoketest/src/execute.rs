@@ -11,7 +11,7 @@ use crate::capture::{self, TestCapture};
 use crate::context::Context;
 use crate::outcome::{Failure, Outcome};
 use crate::panic::{CatchUnwind, catch};
-use crate::registry::{Body, TestCase};
+use crate::registry::TestCase;
 use crate::report::TestReport;
 use crate::rollback::{
     AnyHandle, Provider, Rollbacks, missing_provider_message, redact_credentials,
@@ -235,7 +235,7 @@ fn provider_for(case: &TestCase, rollbacks: &Rollbacks) -> Result<Option<Provide
         .ok_or_else(|| Failure::errored(missing_provider_message((handle.type_name)())))?;
     // A sync body that outlives its timeout keeps its handle on an abandoned thread, where an
     // async client can't be rolled back (sqlx needs its runtime even to close the connection).
-    if !provider.is_sync() && matches!(case.test.body, Body::Sync(_)) {
+    if !provider.is_sync() && case.test.body.is_sync() {
         return Err(Failure::errored(format!(
             "takes `&mut {}`, the handle of an async rollback provider, which needs an async \
              test: make `{}` an `async fn`",
@@ -327,78 +327,76 @@ async fn run_body(
             }
         }
     }
-    match case.test.body {
-        Body::Async(body) => {
-            if let Some(provider) = provider.as_ref().filter(|provider| provider.is_sync()) {
-                match provider.begin().await {
-                    Ok(handle) => context.put_handle(handle),
-                    Err(error) => return BodyEnd::not_run(begin_failure(error)),
-                }
-            }
-            let future = CatchUnwind::new(body(&mut context));
-            let result = within(remaining(), future)
-                .await
-                .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))));
-            // The body's future is gone (finished or dropped at its timeout): the handle is free.
-            let rollback = match (&provider, context.take_handle()) {
-                (Some(provider), Some(handle)) => Some(roll_back(provider, handle, limit).await),
-                _ => None,
-            };
-            BodyEnd {
-                result,
-                rollback,
-                tear_down: None,
-                tear_down_pending: false,
+    let body = case.test.body;
+    if !body.is_sync() {
+        if let Some(provider) = provider.as_ref().filter(|provider| provider.is_sync()) {
+            match provider.begin().await {
+                Ok(handle) => context.put_handle(handle),
+                Err(error) => return BodyEnd::not_run(begin_failure(error)),
             }
         }
-        Body::Sync(body) => {
-            // A synchronous suite's tear-down and a synchronous provider's rollback run on the
-            // body's own thread, right after it: if the body outlives its timeout, they still run
-            // after it, never concurrently with it.
-            let sync_tear_down = suite.and_then(|suite| match suite.vtable.hooks {
-                Hooks::Sync { tear_down, .. } => Some((tear_down, suite.instance.clone())),
-                Hooks::Async { .. } => None,
+        let future = CatchUnwind::new(body.call_async(&mut context));
+        let result = within(remaining(), future)
+            .await
+            .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))));
+        // The body's future is gone (finished or dropped at its timeout): the handle is free.
+        let rollback = match (&provider, context.take_handle()) {
+            (Some(provider), Some(handle)) => Some(roll_back(provider, handle, limit).await),
+            _ => None,
+        };
+        BodyEnd {
+            result,
+            rollback,
+            tear_down: None,
+            tear_down_pending: false,
+        }
+    } else {
+        // A synchronous suite's tear-down and a synchronous provider's rollback run on the
+        // body's own thread, right after it: if the body outlives its timeout, they still run
+        // after it, never concurrently with it.
+        let sync_tear_down = suite.and_then(|suite| match suite.vtable.hooks {
+            Hooks::Sync { tear_down, .. } => Some((tear_down, suite.instance.clone())),
+            Hooks::Async { .. } => None,
+        });
+        let has_sync_tear_down = sync_tear_down.is_some();
+        let on_thread = provider.clone().filter(Provider::is_sync);
+        let job = blocking::run(capture::propagate(move || {
+            let begun = match &on_thread {
+                Some(provider) => catch(|| provider.begin_blocking().map_err(begin_failure))
+                    .map(|handle| context.put_handle(handle)),
+                None => Ok(()),
+            };
+            let result = begun.and_then(|()| catch(|| body.call_sync(&mut context)));
+            let rollback = match (&on_thread, context.take_handle()) {
+                (Some(provider), Some(handle)) => Some(catch(|| {
+                    provider.rollback_blocking(handle).map_err(rollback_failure)
+                })),
+                _ => None,
+            };
+            let tear_down = sync_tear_down.map(|(tear_down, instance)| {
+                catch(|| tear_down(&*instance).map_err(Failure::from))
             });
-            let has_sync_tear_down = sync_tear_down.is_some();
-            let on_thread = provider.clone().filter(Provider::is_sync);
-            let job = blocking::run(capture::propagate(move || {
-                let begun = match &on_thread {
-                    Some(provider) => catch(|| provider.begin_blocking().map_err(begin_failure))
-                        .map(|handle| context.put_handle(handle)),
-                    None => Ok(()),
-                };
-                let result = begun.and_then(|()| catch(|| body(&mut context)));
-                let rollback = match (&on_thread, context.take_handle()) {
-                    (Some(provider), Some(handle)) => Some(catch(|| {
-                        provider.rollback_blocking(handle).map_err(rollback_failure)
-                    })),
-                    _ => None,
-                };
-                let tear_down = sync_tear_down.map(|(tear_down, instance)| {
-                    catch(|| tear_down(&*instance).map_err(Failure::from))
-                });
-                (result, rollback, tear_down)
-            }));
-            match within(remaining(), job).await {
-                Ok(Ok((result, rollback, tear_down))) => BodyEnd {
-                    result,
-                    rollback,
-                    tear_down,
-                    tear_down_pending: false,
-                },
-                Ok(Err(_canceled)) => BodyEnd {
-                    result: Err(Failure::errored("the worker thread running it was lost")),
-                    rollback: None,
-                    tear_down: None,
-                    tear_down_pending: has_sync_tear_down,
-                },
-                Err(TimedOut) => BodyEnd {
-                    result: Err(Failure::errored(timed_out_message(limit))),
-                    rollback: None,
-                    tear_down: None,
-                    tear_down_pending: has_sync_tear_down,
-                },
-            }
+            (result, rollback, tear_down)
+        }));
+        match within(remaining(), job).await {
+            Ok(Ok((result, rollback, tear_down))) => BodyEnd {
+                result,
+                rollback,
+                tear_down,
+                tear_down_pending: false,
+            },
+            Ok(Err(_canceled)) => BodyEnd {
+                result: Err(Failure::errored("the worker thread running it was lost")),
+                rollback: None,
+                tear_down: None,
+                tear_down_pending: has_sync_tear_down,
+            },
+            Err(TimedOut) => BodyEnd {
+                result: Err(Failure::errored(timed_out_message(limit))),
+                rollback: None,
+                tear_down: None,
+                tear_down_pending: has_sync_tear_down,
+            },
         }
     }
 }

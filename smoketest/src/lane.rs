@@ -28,7 +28,7 @@ use crate::context::Context;
 use crate::execute::{test_report, timed_out_message};
 use crate::outcome::Failure;
 use crate::panic::catch;
-use crate::registry::{Body, TestCase};
+use crate::registry::TestCase;
 use crate::report::TestReport;
 
 /// How long every worker must have been busy with one test before the lane grows.
@@ -41,7 +41,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Whether `case` can take the fast path.
 pub(crate) fn eligible(case: &TestCase) -> bool {
-    matches!(case.test.body, Body::Sync(_))
+    case.test.body.is_sync()
         && case.suite.is_none()
         && !case.test.rolled_back
         && case.collection_error.is_none()
@@ -183,12 +183,10 @@ impl Lane {
             let case = &self.tests[self.order[position]];
             let started = Instant::now();
             *lock(&slot.current) = Some((position, started));
-            let Body::Sync(body) = case.test.body else {
-                unreachable!("only sync bodies take the lane (see `eligible`)")
-            };
+            let body = case.test.body;
             let mut context = Context::new(self.state.clone(), None);
             let capture = TestCapture::new(&case.name);
-            let result = capture.in_scope(|| catch(|| body(&mut context)));
+            let result = capture.in_scope(|| catch(|| body.call_sync(&mut context)));
             let elapsed = started.elapsed();
             {
                 let mut current = lock(&slot.current);

@@ -7,7 +7,7 @@ pub use crate::assertions::support as assert;
 pub use crate::context::{Context, Exclusive, Shared};
 pub use crate::outcome::Failure;
 pub use crate::panic::{AssertionFailure, assertion_failed};
-pub use crate::registry::{Body, BodyResult, Param, SMOKE_TESTS_V0, SmokeTest};
+pub use crate::registry::{Body, BodyResult, Param, PlainAsync, SMOKE_TESTS_V0, SmokeTest};
 pub use crate::suite::probe;
 pub use crate::suite::{BoxFuture, SuiteInstance, SuiteVTable};
 

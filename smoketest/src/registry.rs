@@ -2,6 +2,7 @@
 
 use std::any::{Any, TypeId, type_name};
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -16,6 +17,9 @@ use crate::suite::{BoxFuture, SuiteVTable};
 pub type BodyResult = Result<(), Failure>;
 
 /// A test body with its parameters resolved from a [`Context`].
+///
+/// The two `Plain*` forms are the common case, a test without parameters returning `()`: the
+/// macro registers the function itself, with no wrapper to compile per test.
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 pub enum Body {
@@ -23,6 +27,74 @@ pub enum Body {
     Sync(fn(&mut Context) -> BodyResult),
     /// An `async fn`: polled on the runner's executor.
     Async(for<'a> fn(&'a mut Context) -> BoxFuture<'a, BodyResult>),
+    /// `fn name()`, called as it is.
+    PlainSync(fn()),
+    /// `async fn name()`, called through [`PlainAsync`].
+    PlainAsync(&'static dyn PlainAsync),
+}
+
+impl Body {
+    /// Runs on a worker thread (rather than being polled on the executor).
+    pub(crate) fn is_sync(self) -> bool {
+        matches!(self, Body::Sync(_) | Body::PlainSync(_))
+    }
+
+    /// Calls a synchronous body.
+    ///
+    /// # Panics
+    ///
+    /// On an async body (callers check [`is_sync`](Body::is_sync) first).
+    pub(crate) fn call_sync(self, context: &mut Context) -> BodyResult {
+        match self {
+            Body::Sync(body) => body(context),
+            Body::PlainSync(function) => {
+                function();
+                Ok(())
+            }
+            Body::Async(_) | Body::PlainAsync(_) => unreachable!("an async body called as sync"),
+        }
+    }
+
+    /// Starts an async body.
+    ///
+    /// # Panics
+    ///
+    /// On a synchronous body (callers check [`is_sync`](Body::is_sync) first).
+    pub(crate) fn call_async(self, context: &mut Context) -> BoxFuture<'_, BodyResult> {
+        match self {
+            Body::Async(body) => body(context),
+            Body::PlainAsync(function) => {
+                let future = function.call();
+                Box::pin(async move {
+                    future.await;
+                    Ok(())
+                })
+            }
+            Body::Sync(_) | Body::PlainSync(_) => unreachable!("a sync body called as async"),
+        }
+    }
+}
+
+/// An `async fn()` returning `()`, as [`Body::PlainAsync`] holds it: `&name` coerces to
+/// `&dyn PlainAsync`, so the generic code is written once here instead of once per test.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a smoke test: its future must be `Send` and `'static`",
+    label = "the future this `async fn` returns is not `Send`"
+)]
+pub trait PlainAsync: Sync {
+    /// Calls the function.
+    fn call(&self) -> BoxFuture<'static, ()>;
+}
+
+impl<F, Fut> PlainAsync for F
+where
+    F: Fn() -> Fut + Sync,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    fn call(&self) -> BoxFuture<'static, ()> {
+        Box::pin(self())
+    }
 }
 
 /// One parameter of a test, as the macro saw it.
