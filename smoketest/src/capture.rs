@@ -14,7 +14,7 @@
 // use crate::capture::{self, TestCapture};
 //
 // // execute.rs, run_test: one span per test around its set-up, body and tear-down…
-// let capture = TestCapture::new(&case.name);
+// let capture = TestCapture::new(case.name);
 // let result = capture.instrument(run_steps(case, state, suite, rollbacks, limit)).await;
 // let mut report = test_report(case, result, started.elapsed());
 // report.output = capture.take();
@@ -24,7 +24,7 @@
 // blocking::run(capture::propagate(move || /* the job, unchanged */))
 //
 // // lane.rs, work: per test on the worker…
-// let capture = TestCapture::new(&case.name);
+// let capture = TestCapture::new(case.name);
 // let result = capture.in_scope(|| catch(|| body(&mut context)));
 // report.output = capture.take();
 // // …and start_worker, so a subscriber set with `with_default` reaches the lane's threads:

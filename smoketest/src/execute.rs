@@ -1,5 +1,6 @@
 //! Running one test: set-up, body and tear-down, each bounded in time and isolated from panics.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -183,7 +184,7 @@ pub(crate) async fn run_test(
     limit: Duration,
 ) -> TestReport {
     let started = Instant::now();
-    let capture = TestCapture::new(&case.name);
+    let capture = TestCapture::new(case.name);
     let result = capture
         .instrument(run_steps(case, state, suite, rollbacks, limit))
         .await;
@@ -211,8 +212,8 @@ pub(crate) fn test_report(
         }
     };
     TestReport {
-        name: case.name.clone(),
-        suite: case.suite_name.clone(),
+        name: Cow::Borrowed(case.name),
+        suite: Cow::Borrowed(case.suite_name),
         outcome,
         time: elapsed.as_secs_f64() * 1000.0,
         message,

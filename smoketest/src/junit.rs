@@ -69,7 +69,7 @@ fn write_suite(xml: &mut String, tests: &[&TestReport]) {
     for test in tests {
         let name = test
             .name
-            .strip_prefix(test.suite.as_str())
+            .strip_prefix(&*test.suite)
             .and_then(|rest| rest.strip_prefix("::"))
             .filter(|rest| !rest.is_empty())
             .unwrap_or(&test.name);

@@ -172,6 +172,10 @@ impl Lane {
     }
 
     fn work(&self, slot: &Slot) {
+        // Lane tests have no suite and no handle: one context serves all of this worker's tests.
+        let mut context = Context::new(self.state.clone(), None);
+        // A test starts when the previous one ended: one clock read per test.
+        let mut started = Instant::now();
         loop {
             if self.stopped.load(Ordering::Acquire) {
                 break;
@@ -181,13 +185,13 @@ impl Lane {
                 break;
             }
             let case = &self.tests[self.order[position]];
-            let started = Instant::now();
             *lock(&slot.current) = Some((position, started));
             let body = case.test.body;
-            let mut context = Context::new(self.state.clone(), None);
-            let capture = TestCapture::new(&case.name);
+            let capture = TestCapture::new(case.name);
             let result = capture.in_scope(|| catch(|| body.call_sync(&mut context)));
-            let elapsed = started.elapsed();
+            let ended = Instant::now();
+            let elapsed = ended.duration_since(started);
+            started = ended;
             {
                 let mut current = lock(&slot.current);
                 if slot.abandoned.load(Ordering::Acquire) {

@@ -202,7 +202,7 @@ mod tests {
 
     fn test(name: &str, outcome: Outcome) -> TestReport {
         TestReport {
-            name: name.into(),
+            name: name.to_owned().into(),
             suite: "app::smoke".into(),
             outcome,
             time: 1.0,

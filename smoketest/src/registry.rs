@@ -165,9 +165,9 @@ pub static SMOKE_TESTS_V0: [SmokeTest];
 /// A registered test, resolved: its full name, suite, and anything wrong with its declaration.
 #[derive(Clone)]
 pub(crate) struct TestCase {
-    pub(crate) name: String,
+    pub(crate) name: &'static str,
     /// The suite's name: the suite type's path, or the module path of a free test.
-    pub(crate) suite_name: String,
+    pub(crate) suite_name: &'static str,
     pub(crate) suite: Option<SuiteVTable>,
     pub(crate) test: &'static SmokeTest,
     /// The `&mut` parameter: the handle a rolled-back test writes through.
@@ -201,21 +201,21 @@ fn resolve(test: &'static SmokeTest) -> TestCase {
                     (param.type_name)()
                 ));
             }
-            (Some((suite.name)().to_owned()), Some(suite))
+            (Some((suite.name)()), Some(suite))
         }
         None => (None, None),
     };
     if let Some((_, other)) = second {
         collection_error = Some(format!(
             "takes two suites, `{}` and `{}`; a test belongs to one suite",
-            suite_name.as_deref().unwrap_or_default(),
+            suite_name.unwrap_or_default(),
             (other.name)()
         ));
     }
-    let suite_name = suite_name.unwrap_or_else(|| test.module_path.to_owned());
+    let suite_name = suite_name.unwrap_or(test.module_path);
     let handle = params.iter().find(|param| param.exclusive).copied();
     TestCase {
-        name: format!("{suite_name}::{}", test.function),
+        name: leak(format!("{suite_name}::{}", test.function)),
         suite_name,
         suite,
         test,
@@ -224,23 +224,27 @@ fn resolve(test: &'static SmokeTest) -> TestCase {
     }
 }
 
+/// A name that lives as long as the program, like the registry it comes from: the linked tests
+/// are resolved once per process (see [`linked`]), and every report of every run then borrows
+/// their names instead of copying them.
+fn leak(name: String) -> &'static str {
+    Box::leak(name.into_boxed_str())
+}
+
 /// Resolves and sorts tests by name; duplicate names are marked, not dropped.
 pub(crate) fn collect(tests: impl IntoIterator<Item = &'static SmokeTest>) -> Vec<TestCase> {
     let mut cases: Vec<TestCase> = tests.into_iter().map(resolve).collect();
     cases.sort_by(|a, b| {
         a.name
-            .cmp(&b.name)
+            .cmp(b.name)
             .then_with(|| a.location().cmp(&b.location()))
     });
-    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<String>> = HashMap::new();
     for case in &cases {
-        by_name
-            .entry(case.name.clone())
-            .or_default()
-            .push(case.location());
+        by_name.entry(case.name).or_default().push(case.location());
     }
     for case in &mut cases {
-        let locations = &by_name[&case.name];
+        let locations = &by_name[case.name];
         if locations.len() > 1 {
             let own = case.location();
             let others: Vec<&str> = locations
@@ -335,7 +339,7 @@ mod tests {
     #[test]
     fn names_are_module_or_suite_paths_and_sorted() {
         let cases = collect([&IN_SUITE, &FREE]);
-        let names: Vec<&str> = cases.iter().map(|case| case.name.as_str()).collect();
+        let names: Vec<&str> = cases.iter().map(|case| case.name).collect();
         let suite = std::any::type_name::<Db>();
         assert_eq!(
             names,

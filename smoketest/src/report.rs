@@ -1,5 +1,6 @@
 //! The report of a run, in the text and JSON formats of the contract (django-smoketest's).
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
@@ -80,10 +81,12 @@ pub struct Report {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TestReport {
-    /// `crate::module::Suite::function` or `crate::module::function`.
-    pub name: String,
+    /// `crate::module::Suite::function` or `crate::module::function`. Borrowed from the
+    /// registry in a report the runner made (the names of linked tests live as long as the
+    /// program), owned in one read back from JSON.
+    pub name: Cow<'static, str>,
     /// The suite: the suite type's path, or the module of a free test.
-    pub suite: String,
+    pub suite: Cow<'static, str>,
     /// Passed, failed or errored.
     pub outcome: Outcome,
     /// How long it took, set-up and tear-down included, in milliseconds.
@@ -114,12 +117,14 @@ impl Report {
             tests
                 .iter()
                 .filter(|test| test.outcome == outcome)
-                .map(|test| test.name.clone())
+                .map(|test| test.name.to_string())
                 .collect()
         };
         let failed_tests = names(Outcome::Failed);
         let errored_tests = names(Outcome::Errored);
-        let mut suites: Vec<&str> = tests.iter().map(|test| test.suite.as_str()).collect();
+        let mut suites: Vec<&str> = tests.iter().map(|test| &*test.suite).collect();
+        // Sorted by name, a suite's tests are mostly adjacent: drop those repeats before sorting.
+        suites.dedup();
         suites.sort_unstable();
         suites.dedup();
         let status = if failed_tests.is_empty() && errored_tests.is_empty() {
@@ -276,8 +281,8 @@ pub(crate) mod tests {
         message: Option<&str>,
     ) -> TestReport {
         TestReport {
-            name: name.into(),
-            suite: suite.into(),
+            name: name.to_owned().into(),
+            suite: suite.to_owned().into(),
             outcome,
             time: 1.5,
             message: message.map(Into::into),

@@ -259,7 +259,7 @@ impl Runner {
 
     /// The names of the tests a run of `tier` would include, sorted.
     pub fn test_names(&self, tier: Tier) -> Vec<&str> {
-        self.selected(tier).map(|case| case.name.as_str()).collect()
+        self.selected(tier).map(|case| case.name).collect()
     }
 
     fn selected(&self, tier: Tier) -> impl Iterator<Item = &TestCase> {
@@ -271,7 +271,7 @@ impl Runner {
             .iter()
             .enumerate()
             .filter_map(move |(index, case)| {
-                let name = case.name.as_str();
+                let name = case.name;
                 let module = case.test.module_path;
                 let under =
                     |prefix: &String| under_path(name, prefix) || under_path(module, prefix);
@@ -389,7 +389,12 @@ impl Runner {
         }
         drop(running);
         if let Some(lane) = &lane {
-            results.extend(lane.take_results());
+            // Usually the lane ran nearly everything: take its results rather than copy them.
+            let mut lane_results = lane.take_results();
+            if lane_results.len() > results.len() {
+                std::mem::swap(&mut results, &mut lane_results);
+            }
+            results.append(&mut lane_results);
         }
         results.extend(suites.tear_down_all(self.timeout).await);
         Report::new(tier, results, started.elapsed())
@@ -405,7 +410,7 @@ impl Runner {
                 Some(_) if case.collection_error.is_some() => None,
                 Some(vtable) => Some(
                     suites
-                        .get(*vtable, &case.suite_name, &self.state, self.timeout)
+                        .get(*vtable, case.suite_name, &self.state, self.timeout)
                         .await,
                 ),
                 None => None,
@@ -481,7 +486,7 @@ fn block_on<F: Future>(future: F) -> F::Output {
 
 /// Per-run state of each suite: set up by its first test, shared by the rest, torn down at the end.
 struct SuiteSlots {
-    slots: HashMap<String, AsyncMutex<Option<Result<SuiteRun, Failure>>>>,
+    slots: HashMap<&'static str, AsyncMutex<Option<Result<SuiteRun, Failure>>>>,
 }
 
 impl SuiteSlots {
@@ -489,7 +494,7 @@ impl SuiteSlots {
         let slots = cases
             .iter()
             .filter(|case| case.suite.is_some())
-            .map(|case| (case.suite_name.clone(), AsyncMutex::new(None)))
+            .map(|case| (case.suite_name, AsyncMutex::new(None)))
             .collect();
         SuiteSlots { slots }
     }
@@ -519,11 +524,11 @@ impl SuiteSlots {
     /// named `<suite>::tear_down_suite`, so it is counted and visible like a test.
     async fn tear_down_all(self, limit: Duration) -> Vec<TestReport> {
         let mut reports = Vec::new();
-        let mut names: Vec<String> = self.slots.keys().cloned().collect();
+        let mut names: Vec<&'static str> = self.slots.keys().copied().collect();
         names.sort_unstable();
         let mut slots = self.slots;
         for name in names {
-            let Some(slot) = slots.remove(&name) else {
+            let Some(slot) = slots.remove(name) else {
                 continue;
             };
             let Some(Ok(suite)) = slot.into_inner() else {
@@ -532,8 +537,8 @@ impl SuiteSlots {
             let started = Instant::now();
             if let Err(failure) = execute::tear_down_suite(&suite, limit).await {
                 reports.push(TestReport {
-                    name: format!("{name}::tear_down_suite"),
-                    suite: name.clone(),
+                    name: format!("{name}::tear_down_suite").into(),
+                    suite: name.into(),
                     outcome: Outcome::Errored,
                     time: started.elapsed().as_secs_f64() * 1000.0,
                     message: Some(format!("tear_down_suite failed: {}", failure.message)),

@@ -144,7 +144,7 @@ fn failures_and_errors_are_counted_separately_and_each_test_once() {
         report.tests_passed + report.tests_failed + report.tests_errored,
         report.tests_run
     );
-    let mut names: Vec<&str> = report.tests.iter().map(|t| t.name.as_str()).collect();
+    let mut names: Vec<&str> = report.tests.iter().map(|t| &*t.name).collect();
     names.dedup();
     assert_eq!(names.len(), report.tests_run);
 }

@@ -51,7 +51,7 @@ fn the_slow_tier_runs_every_test() {
         .tests
         .iter()
         .filter(|t| t.slow)
-        .map(|t| t.name.as_str())
+        .map(|t| &*t.name)
         .collect();
     assert_eq!(slow, ["fixture_pass::smoke::Catalog::full_scan"]);
 }
