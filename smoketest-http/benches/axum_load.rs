@@ -4,7 +4,8 @@
 //! same server. Every answer must be a 200 (a transport error or another status counts as an
 //! error, and there must be none); the throughput of each route and their ratio are printed.
 //! For comparison, the same load on a mount with single-flight off (each request runs the tests,
-//! at most 2 runs at once: the default bound).
+//! at most 2 runs at once: the default bound), and on one with a one-second result cache
+//! (`cache_for`), what a monitor polling at high rates should use.
 //!
 //! ```console
 //! $ cargo bench -p smoketest-http --bench axum_load
@@ -115,10 +116,12 @@ async fn bench(requests: usize, warm_up: usize) -> bool {
     let runner = Runner::new().filter("trivial_");
     assert_eq!(runner.test_names(Tier::Fast).len(), 5);
     let uncoalesced = SmokeEndpoint::new(runner.clone()).single_flight(false);
+    let cached = SmokeEndpoint::new(runner.clone()).cache_for(Duration::from_secs(1));
     let app = Router::new()
         .route("/static", get(|| async { "PASS static\n" }))
         .nest_service("/smoketest", smoketest_http::axum::service(runner))
-        .nest_service("/uncoalesced", smoketest_http::axum::service(uncoalesced));
+        .nest_service("/uncoalesced", smoketest_http::axum::service(uncoalesced))
+        .nest_service("/cached", smoketest_http::axum::service(cached));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind an ephemeral port on 127.0.0.1");
@@ -136,6 +139,7 @@ async fn bench(requests: usize, warm_up: usize) -> bool {
         ("GET /static", format!("{origin}/static")),
         ("GET /smoketest/", format!("{origin}/smoketest/")),
         ("GET /uncoalesced/", format!("{origin}/uncoalesced/")),
+        ("GET /cached/", format!("{origin}/cached/")),
     ];
     for (_, url) in &routes {
         load(&client, url, warm_up, "PASS").await;
@@ -165,8 +169,8 @@ async fn bench(requests: usize, warm_up: usize) -> bool {
             ..median
         });
     }
-    let [static_route, coalesced, uncoalesced] = &results[..] else {
-        unreachable!("three routes were measured")
+    let [static_route, coalesced, uncoalesced, cached] = &results[..] else {
+        unreachable!("four routes were measured")
     };
     println!(
         "\n/smoketest/ (single-flight on) vs /static: {:.2}",
@@ -175,6 +179,10 @@ async fn bench(requests: usize, warm_up: usize) -> bool {
     println!(
         "/uncoalesced/ (single-flight off) vs /static: {:.2}",
         uncoalesced.per_second() / static_route.per_second()
+    );
+    println!(
+        "/cached/ (1 s result cache) vs /static: {:.2}",
+        cached.per_second() / static_route.per_second()
     );
     println!(
         "errors in all rounds: {}",
