@@ -158,6 +158,10 @@ pub struct SmokeTest {
 
 /// Every `#[smoke_test]` in the linked program. The name carries the crate's major version so two
 /// incompatible copies of smoketest in one binary keep separate registries.
+///
+/// `#[smoke_test]` adds its records through the `SMOKE_TESTS_V0!` macro that this declaration
+/// generates (what linkme's own element attribute expands to), not through that attribute, which
+/// costs most of a test's compile time (see `smoketest-macros`' `expand.rs`).
 #[doc(hidden)]
 #[distributed_slice]
 pub static SMOKE_TESTS_V0: [SmokeTest];
