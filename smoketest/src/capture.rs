@@ -19,13 +19,13 @@
 // let mut report = test_report(case, result, started.elapsed());
 // report.output = capture.take();
 //
-// // execute.rs, on_worker and run_body (Body::Sync): a job for a worker thread stays in the
+// // execute.rs, on_worker and run_body (a sync body): a job for a worker thread stays in the
 // // test's span (the span current where the job is made):
 // blocking::run(capture::propagate(move || /* the job, unchanged */))
 //
 // // lane.rs, work: per test on the worker…
 // let capture = TestCapture::new(case.name);
-// let result = capture.in_scope(|| catch(|| body(&mut context)));
+// let result = capture.in_scope(|| catch(|| body.call_sync(&mut context)));
 // report.output = capture.take();
 // // …and start_worker, so a subscriber set with `with_default` reaches the lane's threads:
 // blocking::spawn(capture::propagate(move || lane.work(&slot)));

@@ -329,29 +329,7 @@ async fn run_body(
         }
     }
     let body = case.test.body;
-    if !body.is_sync() {
-        if let Some(provider) = provider.as_ref().filter(|provider| provider.is_sync()) {
-            match provider.begin().await {
-                Ok(handle) => context.put_handle(handle),
-                Err(error) => return BodyEnd::not_run(begin_failure(error)),
-            }
-        }
-        let future = CatchUnwind::new(body.call_async(&mut context));
-        let result = within(remaining(), future)
-            .await
-            .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))));
-        // The body's future is gone (finished or dropped at its timeout): the handle is free.
-        let rollback = match (&provider, context.take_handle()) {
-            (Some(provider), Some(handle)) => Some(roll_back(provider, handle, limit).await),
-            _ => None,
-        };
-        BodyEnd {
-            result,
-            rollback,
-            tear_down: None,
-            tear_down_pending: false,
-        }
-    } else {
+    if body.is_sync() {
         // A synchronous suite's tear-down and a synchronous provider's rollback run on the
         // body's own thread, right after it: if the body outlives its timeout, they still run
         // after it, never concurrently with it.
@@ -398,6 +376,28 @@ async fn run_body(
                 tear_down: None,
                 tear_down_pending: has_sync_tear_down,
             },
+        }
+    } else {
+        if let Some(provider) = provider.as_ref().filter(|provider| provider.is_sync()) {
+            match provider.begin().await {
+                Ok(handle) => context.put_handle(handle),
+                Err(error) => return BodyEnd::not_run(begin_failure(error)),
+            }
+        }
+        let future = CatchUnwind::new(body.call_async(&mut context));
+        let result = within(remaining(), future)
+            .await
+            .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))));
+        // The body's future is gone (finished or dropped at its timeout): the handle is free.
+        let rollback = match (&provider, context.take_handle()) {
+            (Some(provider), Some(handle)) => Some(roll_back(provider, handle, limit).await),
+            _ => None,
+        };
+        BodyEnd {
+            result,
+            rollback,
+            tear_down: None,
+            tear_down_pending: false,
         }
     }
 }
