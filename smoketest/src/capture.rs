@@ -13,26 +13,18 @@
 // ```ignore
 // use crate::capture::{self, TestCapture};
 //
-// // execute.rs, run_test: one span per test around its set-up, body and tear-down…
+// // execute.rs, run_job: one span per test around its set-up, body and tear-down, on its worker…
 // let capture = TestCapture::new(case.name);
-// let result = capture.instrument(run_steps(case, state, suite, rollbacks, limit)).await;
-// let mut report = test_report(case, result, started.elapsed());
+// let result = capture.in_scope(|| test(worker, index, started));
 // report.output = capture.take();
 //
-// // execute.rs, on_worker and run_body (a sync body): a job for a worker thread stays in the
-// // test's span (the span current where the job is made):
-// blocking::run(capture::propagate(move || /* the job, unchanged */))
-//
-// // lane.rs, work: per test on the worker…
-// let capture = TestCapture::new(case.name);
-// let result = capture.in_scope(|| catch(|| body.call_sync(&mut context)));
-// report.output = capture.take();
-// // …and start_worker, so a subscriber set with `with_default` reaches the lane's threads:
-// blocking::spawn(capture::propagate(move || lane.work(&slot)));
+// // …and scheduler.rs / runner.rs, so that a subscriber set with `with_default` (not globally)
+// // reaches the threads a run starts:
+// thread::Builder::new().spawn(capture::propagate(move || run.work(&batch, &slot)))
 // ```
 //
 // plus `output: Vec::new()` wherever a `TestReport` is built by hand (`test_report`,
-// `tear_down_all`: suite-wide hooks are not captured).
+// `tear_down_suite_report`: suite-wide hooks are not captured).
 
 #[cfg(not(feature = "tracing"))]
 pub(crate) use self::disabled::{TestCapture, propagate};
@@ -43,8 +35,6 @@ pub(crate) use self::enabled::{TestCapture, propagate};
 
 #[cfg(not(feature = "tracing"))]
 mod disabled {
-    use std::future::Future;
-
     /// Without the `tracing` feature: nothing to capture, nothing to pay.
     #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct TestCapture;
@@ -56,10 +46,6 @@ mod disabled {
 
         pub(crate) fn in_scope<R>(&self, f: impl FnOnce() -> R) -> R {
             f()
-        }
-
-        pub(crate) fn instrument<F: Future>(&self, future: F) -> F {
-            future
         }
 
         pub(crate) fn take(&self) -> Vec<String> {
@@ -76,12 +62,10 @@ mod disabled {
 mod enabled {
     use std::cell::RefCell;
     use std::fmt::{self, Write as _};
-    use std::future::Future;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex, PoisonError};
 
     use tracing::field::{Field, Visit};
-    use tracing::instrument::{Instrument as _, Instrumented};
     use tracing::{Dispatch, Event, Metadata, Span, Subscriber, span};
     use tracing_subscriber::layer::{Context, Layer};
     use tracing_subscriber::registry::LookupSpan;
@@ -352,11 +336,6 @@ mod enabled {
             self.span.in_scope(f)
         }
 
-        /// Enters the test's span around every poll of `future`, on whatever thread polls it.
-        pub(crate) fn instrument<F: Future>(&self, future: F) -> Instrumented<F> {
-            future.instrument(self.span.clone())
-        }
-
         /// The lines captured so far, with the truncation marker if events were dropped; later
         /// events are not kept.
         pub(crate) fn take(&self) -> Vec<String> {
@@ -392,9 +371,6 @@ mod enabled {
 mod tests {
     use super::enabled::{MAX_BYTES, MAX_LINES};
     use super::*;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
 
     use tracing_subscriber::layer::SubscriberExt as _;
 
@@ -402,22 +378,6 @@ mod tests {
     fn with_layer<R>(f: impl FnOnce() -> R) -> R {
         let subscriber = tracing_subscriber::registry().with(CaptureLayer::new());
         tracing::subscriber::with_default(subscriber, f)
-    }
-
-    /// Pending once, so that two futures joined together alternate.
-    struct YieldOnce(bool);
-
-    impl Future for YieldOnce {
-        type Output = ();
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-            if self.0 {
-                Poll::Ready(())
-            } else {
-                self.0 = true;
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
-        }
     }
 
     #[test]
@@ -464,32 +424,6 @@ mod tests {
             capture.take()
         });
         assert_eq!(output, Vec::<String>::new());
-    }
-
-    #[test]
-    fn concurrent_tests_polled_in_turn_keep_their_own_lines() {
-        let (a, b) = with_layer(|| {
-            let a = TestCapture::new("a");
-            let b = TestCapture::new("b");
-            let body = |label: &'static str| async move {
-                for step in 0..3 {
-                    tracing::info!(step, "{label}");
-                    YieldOnce(false).await;
-                }
-            };
-            futures_executor::block_on(futures_util::future::join(
-                a.instrument(body("a")),
-                b.instrument(body("b")),
-            ));
-            (a.take(), b.take())
-        });
-        let lines = |label: &str| -> Vec<String> {
-            (0..3)
-                .map(|step| format!("INFO smoketest::capture::tests: {label} step={step}"))
-                .collect()
-        };
-        assert_eq!(a, lines("a"));
-        assert_eq!(b, lines("b"));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use std::time::Duration;
 use crate::nagios::{NagiosState, unknown_line};
 use crate::redact::Redactor;
 use crate::report::Report;
-use crate::runner::{Runner, Tier, split_apps};
+use crate::runner::{Runner, split_apps};
+use crate::tier::Tier;
 
 const USAGE: &str = "\
 Run the smoke tests linked into this program and print the report.

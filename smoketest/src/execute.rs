@@ -1,15 +1,24 @@
-//! Running one test: set-up, body and tear-down, each bounded in time and isolated from panics.
+//! One job on a worker thread: a test with its suite's hooks and its transaction, or a suite's
+//! `tear_down_suite`. Each step is announced to the scheduler with its time limit; the scheduler
+//! alone decides when one has run out (see [`scheduler`](crate::scheduler)).
+//!
+//! A test's steps, in unittest's order:
+//! 1. its suite, set up by the first test of the run that needs it (`set_up_suite`, the runner's
+//!    default limit); the others wait for it;
+//! 2. `set_up`, the transaction's `BEGIN` and the body, together within the test's limit;
+//! 3. the rollback, with a fresh allowance of at least the default timeout, so that a transaction
+//!    is never left open because the body used up the time;
+//! 4. `tear_down`, after every test whose `set_up` succeeded, with a fresh allowance.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::future::{Either, select};
-
-use crate::State;
-use crate::capture::{self, TestCapture};
+use crate::capture::TestCapture;
 use crate::context::Context;
+use crate::limits::DEFAULT_TIMEOUT;
 use crate::outcome::{Failure, Outcome};
 use crate::panic::{CatchUnwind, catch};
 use crate::registry::TestCase;
@@ -17,26 +26,17 @@ use crate::report::TestReport;
 use crate::rollback::{
     AnyHandle, Provider, Rollbacks, missing_provider_message, redact_credentials,
 };
+use crate::scheduler::{Phase, Run, Step, Worker, lock};
 use crate::suite::{Hooks, SuiteInstance, SuiteVTable};
-use crate::{Error, blocking};
+use crate::{Error, stuck};
 
-/// The suite a test runs in, already set up for this run.
-#[derive(Clone)]
-pub(crate) struct SuiteRun {
-    pub(crate) vtable: SuiteVTable,
-    pub(crate) instance: SuiteInstance,
-}
-
-/// Why a bounded step did not produce its value.
-struct TimedOut;
-
-/// Awaits `future` for at most `limit`.
-async fn within<T>(limit: Duration, future: impl Future<Output = T>) -> Result<T, TimedOut> {
-    let future = std::pin::pin!(future);
-    match select(future, futures_timer::Delay::new(limit)).await {
-        Either::Left((value, _)) => Ok(value),
-        Either::Right(((), _)) => Err(TimedOut),
-    }
+/// A unit of work for a worker.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Job {
+    /// The test at this index of the run's tests.
+    Test(usize),
+    /// The `tear_down_suite` of the suite of this name.
+    TearDownSuite(&'static str),
 }
 
 /// `timed out after 2s`, with the duration as written in `timeout = "2s"`.
@@ -44,161 +44,95 @@ pub(crate) fn timed_out_message(limit: Duration) -> String {
     format!("timed out after {}", humantime::format_duration(limit))
 }
 
-/// Runs a synchronous piece of work on a worker thread, with panics caught, for at most `limit`.
-async fn on_worker<F>(limit: Duration, work: F) -> Result<Result<(), Failure>, TimedOut>
-where
-    F: FnOnce() -> Result<(), Error> + Send + 'static,
-{
-    let job = blocking::run(capture::propagate(move || {
-        catch(|| work().map_err(Failure::from))
-    }));
-    match within(limit, job).await? {
-        Ok(result) => Ok(result),
-        Err(_canceled) => Ok(Err(Failure::errored(
-            "the worker thread running it was lost",
-        ))),
+/// Runs a job on this worker; returns its report (`None` for a job with nothing to report, or
+/// one the scheduler already reported) and when it ended.
+pub(crate) fn run_job(
+    worker: &Worker<'_>,
+    job: Job,
+    started: Instant,
+) -> (Option<TestReport>, Instant) {
+    match job {
+        Job::Test(index) => {
+            let case = &worker.run.plan.tests[index];
+            let capture = TestCapture::new(case.name);
+            let result = test(worker, index, &capture, started);
+            let ended = Instant::now();
+            let report = result.map(|result| {
+                let mut report = test_report(case, result, ended.duration_since(started));
+                report.output = capture.take();
+                report
+            });
+            (report, ended)
+        }
+        Job::TearDownSuite(name) => {
+            let result = tear_down_suite(worker, name, started);
+            let ended = Instant::now();
+            let report = result
+                .err()
+                .map(|failure| tear_down_suite_report(name, failure, ended - started));
+            (report, ended)
+        }
     }
 }
 
-/// Runs a suite's set-up of the whole suite (`set_up_suite`), bounded by `limit`.
-pub(crate) async fn set_up_suite(
-    vtable: SuiteVTable,
-    state: Arc<State>,
-    limit: Duration,
-) -> Result<SuiteInstance, Failure> {
-    match vtable.hooks {
-        Hooks::Sync { set_up_suite, .. } => {
-            let job = blocking::run(move || catch(|| set_up_suite(&state).map_err(Failure::from)));
-            match within(limit, job).await {
-                Ok(Ok(result)) => result,
-                Ok(Err(_canceled)) => {
-                    Err(Failure::errored("the worker thread running it was lost"))
+/// The report of a job that could not start, for the reason `failure` gives.
+pub(crate) fn not_run(
+    run: &Run,
+    job: Job,
+    failure: Failure,
+    started: Instant,
+) -> Option<TestReport> {
+    let elapsed = started.elapsed();
+    Some(match job {
+        Job::Test(index) => test_report(&run.plan.tests[index], Err(failure), elapsed),
+        Job::TearDownSuite(name) => tear_down_suite_report(name, failure, elapsed),
+    })
+}
+
+/// The report of a job whose `step` ran out of time at `now`, made by the scheduler when it
+/// abandons the worker.
+pub(crate) fn timed_out(run: &Run, step: &Step, now: Instant) -> TestReport {
+    let elapsed = now.duration_since(step.job_started);
+    let timed_out = Failure::errored(timed_out_message(step.limit));
+    match step.job {
+        Job::TearDownSuite(name) => tear_down_suite_report(name, timed_out, elapsed),
+        Job::Test(index) => {
+            let case = &run.plan.tests[index];
+            let result = match step.phase {
+                Phase::SetUpSuite => {
+                    run.suites.fail(case.suite_name, timed_out.clone());
+                    Err(timed_out.prefixed("set_up_suite failed: "))
                 }
-                Err(TimedOut) => Err(Failure::errored(timed_out_message(limit))),
-            }
-        }
-        Hooks::Async { set_up_suite, .. } => {
-            let future =
-                CatchUnwind::new(async move { set_up_suite(&state).await.map_err(Failure::from) });
-            within(limit, future)
-                .await
-                .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))))
+                Phase::SetUp => Err(timed_out.prefixed("set_up failed: ")),
+                Phase::Begin => Err(timed_out.prefixed("rollback could not begin: ")),
+                Phase::Rollback => and_then(step.so_far.clone(), "rollback", Err(timed_out)),
+                Phase::TearDown => and_then(step.so_far.clone(), "tear_down", Err(timed_out)),
+                Phase::Body | Phase::WaitSuite | Phase::TearDownSuite => Err(timed_out),
+            };
+            test_report(case, result, elapsed)
         }
     }
 }
 
-/// Which per-instance hook to run.
-#[derive(Clone, Copy)]
-enum Hook {
-    SetUp,
-    TearDown,
-    TearDownSuite,
-}
-
-impl Hook {
-    /// This hook among a suite's three per-instance hooks, sync or async alike.
-    fn pick<F>(self, set_up: F, tear_down: F, tear_down_suite: F) -> F {
-        match self {
-            Hook::SetUp => set_up,
-            Hook::TearDown => tear_down,
-            Hook::TearDownSuite => tear_down_suite,
-        }
+/// What the scheduler counts as stuck when it abandons `step`: the test, or the suite hook.
+pub(crate) fn stuck_key(tests: &[TestCase], step: &Step) -> String {
+    match (step.job, step.phase) {
+        (Job::Test(index), Phase::SetUpSuite) => set_up_suite_key(tests[index].suite_name),
+        (Job::Test(index), _) => tests[index].name.to_owned(),
+        (Job::TearDownSuite(name), _) => tear_down_suite_key(name),
     }
 }
 
-/// Runs one of a suite's hooks on its instance, bounded by `limit`.
-async fn run_hook(suite: &SuiteRun, hook: Hook, limit: Duration) -> Result<(), Failure> {
-    let instance = suite.instance.clone();
-    let outcome = match suite.vtable.hooks {
-        Hooks::Sync {
-            set_up,
-            tear_down,
-            tear_down_suite,
-            ..
-        } => {
-            let function = hook.pick(set_up, tear_down, tear_down_suite);
-            on_worker(limit, move || function(&*instance)).await
-        }
-        Hooks::Async {
-            set_up,
-            tear_down,
-            tear_down_suite,
-            ..
-        } => {
-            let function = hook.pick(set_up, tear_down, tear_down_suite);
-            let future =
-                CatchUnwind::new(async move { function(&*instance).await.map_err(Failure::from) });
-            within(limit, future).await
-        }
-    };
-    outcome.unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))))
+fn set_up_suite_key(suite: &str) -> String {
+    format!("{suite}::set_up_suite")
 }
 
-/// Runs `tear_down_suite` once at the end of the run.
-pub(crate) async fn tear_down_suite(suite: &SuiteRun, limit: Duration) -> Result<(), Failure> {
-    run_hook(suite, Hook::TearDownSuite, limit).await
-}
-
-/// How the body ended, with the clean-ups that already ran after it.
-struct BodyEnd {
-    result: Result<(), Failure>,
-    /// `Some` when the test was rolled back (or its rollback failed).
-    rollback: Option<Result<(), Failure>>,
-    /// `Some` when a synchronous tear-down ran on the body's thread.
-    tear_down: Option<Result<(), Failure>>,
-    /// The body is still running on an abandoned worker thread, which will run a synchronous
-    /// rollback and tear-down itself when the body returns.
-    tear_down_pending: bool,
-}
-
-impl BodyEnd {
-    /// The body never ran (its transaction could not begin).
-    fn not_run(failure: Failure) -> Self {
-        BodyEnd {
-            result: Err(failure),
-            rollback: None,
-            tear_down: None,
-            tear_down_pending: false,
-        }
-    }
-}
-
-fn begin_failure(error: Error) -> Failure {
-    let failure = Failure::from(error);
-    let message = redact_credentials(&failure.message);
-    Failure { message, ..failure }.prefixed("rollback could not begin: ")
-}
-
-fn rollback_failure(error: Error) -> Failure {
-    let failure = Failure::from(error);
-    let message = redact_credentials(&failure.message);
-    Failure { message, ..failure }
-}
-
-/// Runs one test; `suite` is `Err` when its `set_up_suite` failed.
-pub(crate) async fn run_test(
-    case: &TestCase,
-    state: Arc<State>,
-    suite: Option<Result<SuiteRun, Failure>>,
-    rollbacks: &Rollbacks,
-    limit: Duration,
-) -> TestReport {
-    let started = Instant::now();
-    let capture = TestCapture::new(case.name);
-    let result = capture
-        .instrument(run_steps(case, state, suite, rollbacks, limit))
-        .await;
-    let mut report = test_report(case, result, started.elapsed());
-    report.output = capture.take();
-    report
+fn tear_down_suite_key(suite: &str) -> String {
+    format!("{suite}::tear_down_suite")
 }
 
 /// The report entry of a test that ended with `result` after `elapsed`.
-pub(crate) fn test_report(
-    case: &TestCase,
-    result: Result<(), Failure>,
-    elapsed: Duration,
-) -> TestReport {
+fn test_report(case: &TestCase, result: Result<(), Failure>, elapsed: Duration) -> TestReport {
     let (outcome, message, location, backtrace) = match result {
         Ok(()) => (Outcome::Passed, None, None, None),
         Err(failure) => {
@@ -225,6 +159,296 @@ pub(crate) fn test_report(
     }
 }
 
+/// A failing `tear_down_suite` is an errored entry named `<suite>::tear_down_suite`, so that it
+/// is counted and visible like a test.
+fn tear_down_suite_report(name: &'static str, failure: Failure, elapsed: Duration) -> TestReport {
+    TestReport {
+        name: format!("{name}::tear_down_suite").into(),
+        suite: name.into(),
+        outcome: Outcome::Errored,
+        time: elapsed.as_secs_f64() * 1000.0,
+        message: Some(format!("tear_down_suite failed: {}", failure.message)),
+        location: failure.location,
+        slow: false,
+        rolled_back: false,
+        backtrace: failure.backtrace,
+        output: Vec::new(),
+    }
+}
+
+/// `result`, with the outcome of the clean-up `step` added: a passing test whose clean-up failed
+/// is errored; a failing one keeps its outcome and mentions the clean-up.
+fn and_then(
+    result: Result<(), Failure>,
+    step: &str,
+    cleanup: Result<(), Failure>,
+) -> Result<(), Failure> {
+    let Err(cleanup) = cleanup else {
+        return result;
+    };
+    match result {
+        Ok(()) => Err(cleanup.prefixed(&format!("{step} failed: "))),
+        Err(mut failure) => {
+            failure.message = format!(
+                "{}; {step} also failed: {}",
+                failure.message, cleanup.message
+            );
+            Err(failure)
+        }
+    }
+}
+
+/// A test's steps; `None` when the scheduler abandoned this worker while it set up the suite.
+fn test(
+    worker: &Worker<'_>,
+    index: usize,
+    capture: &TestCapture,
+    started: Instant,
+) -> Option<Result<(), Failure>> {
+    let plan = &worker.run.plan;
+    let case = &plan.tests[index];
+    if let Some(error) = &case.collection_error {
+        return Some(Err(Failure::errored(error.clone())));
+    }
+    if let Some(for_how_long) = stuck::since(case.name) {
+        return Some(Err(Failure::errored(stuck::still_running_message(
+            for_how_long,
+        ))));
+    }
+    let stuck = stuck::count();
+    if stuck >= plan.max_abandoned {
+        return Some(Err(Failure::errored(stuck::too_many_message(
+            stuck,
+            plan.max_abandoned,
+        ))));
+    }
+    let suite = match case.suite {
+        None => None,
+        Some(vtable) => match worker
+            .run
+            .suites
+            .get(worker, index, vtable, case.suite_name)?
+        {
+            Ok(instance) => Some((vtable, instance)),
+            Err(failure) => return Some(Err(failure.prefixed("set_up_suite failed: "))),
+        },
+    };
+    let provider = match provider_for(case, &plan.rollbacks) {
+        Ok(provider) => provider,
+        Err(failure) => return Some(Err(failure)),
+    };
+    // The suite's set-up is the suite's, not this test's: only the test's own steps are captured.
+    Some(capture.in_scope(|| steps(worker, index, suite, provider, started)))
+}
+
+fn steps(
+    worker: &Worker<'_>,
+    index: usize,
+    suite: Option<(SuiteVTable, SuiteInstance)>,
+    provider: Option<Provider>,
+    started: Instant,
+) -> Result<(), Failure> {
+    let plan = &worker.run.plan;
+    let case = &plan.tests[index];
+    let job = Job::Test(index);
+    let limit = case.test.timeout.unwrap_or(plan.default_timeout);
+    // Set-up, begin and body share the test's limit, from when they start: after the suite's
+    // set-up, which has its own.
+    let since = if suite.is_some() {
+        Instant::now()
+    } else {
+        started
+    };
+    let step = |phase, cancellable| Step::new(job, phase, started, since, Some(limit), cancellable);
+    let mut context = Context::new(plan.state.clone(), suite.as_ref().map(|(_, i)| i.clone()));
+    if let Some((vtable, instance)) = &suite {
+        worker.step(step(Phase::SetUp, vtable.is_async()));
+        hook(worker, *vtable, instance, Hook::SetUp, limit)
+            .map_err(|failure| failure.prefixed("set_up failed: "))?;
+    }
+    let mut result = Ok(());
+    if let Some(provider) = &provider {
+        worker.step(step(Phase::Begin, !provider.is_sync()));
+        match begin(worker, provider, limit) {
+            Ok(handle) => context.put_handle(handle),
+            Err(failure) => result = Err(failure.prefixed("rollback could not begin: ")),
+        }
+    }
+    if result.is_ok() {
+        let body = case.test.body;
+        worker.step(step(Phase::Body, !body.is_sync()));
+        result = if body.is_sync() {
+            catch(|| body.call_sync(&mut context))
+        } else {
+            worker
+                .drive(CatchUnwind::new(body.call_async(&mut context)))
+                .unwrap_or_else(|| Err(Failure::errored(timed_out_message(limit))))
+        };
+    }
+    if let (Some(provider), Some(handle)) = (&provider, context.take_handle()) {
+        let allowance = limit.max(DEFAULT_TIMEOUT);
+        let cleanup = Step::new(
+            job,
+            Phase::Rollback,
+            started,
+            Instant::now(),
+            Some(allowance),
+            !provider.is_sync(),
+        );
+        worker.step(cleanup.after(&result));
+        let rolled_back = roll_back(worker, provider, handle, allowance);
+        result = and_then(result, "rollback", rolled_back);
+    }
+    if let Some((vtable, instance)) = &suite {
+        let cleanup = Step::new(
+            job,
+            Phase::TearDown,
+            started,
+            Instant::now(),
+            Some(limit),
+            vtable.is_async(),
+        );
+        worker.step(cleanup.after(&result));
+        let torn_down = hook(worker, *vtable, instance, Hook::TearDown, limit);
+        result = and_then(result, "tear_down", torn_down);
+    }
+    result
+}
+
+/// Which of a suite's hooks on its instance to run.
+#[derive(Clone, Copy)]
+enum Hook {
+    SetUp,
+    TearDown,
+    TearDownSuite,
+}
+
+/// Runs a suite hook on this worker: called directly, or driven if it is async.
+fn hook(
+    worker: &Worker<'_>,
+    vtable: SuiteVTable,
+    instance: &SuiteInstance,
+    hook: Hook,
+    limit: Duration,
+) -> Result<(), Failure> {
+    match vtable.hooks {
+        Hooks::Sync {
+            set_up,
+            tear_down,
+            tear_down_suite,
+            ..
+        } => {
+            let function = match hook {
+                Hook::SetUp => set_up,
+                Hook::TearDown => tear_down,
+                Hook::TearDownSuite => tear_down_suite,
+            };
+            catch(|| function(&**instance).map_err(Failure::from))
+        }
+        Hooks::Async {
+            set_up,
+            tear_down,
+            tear_down_suite,
+            ..
+        } => {
+            let function = match hook {
+                Hook::SetUp => set_up,
+                Hook::TearDown => tear_down,
+                Hook::TearDownSuite => tear_down_suite,
+            };
+            let future = async move { function(&**instance).await.map_err(Failure::from) };
+            drive_or_time_out(worker, future, limit)
+        }
+    }
+}
+
+/// Drives an async step; a cancelled one timed out.
+fn drive_or_time_out<T>(
+    worker: &Worker<'_>,
+    future: impl Future<Output = Result<T, Failure>>,
+    limit: Duration,
+) -> Result<T, Failure> {
+    worker
+        .drive(CatchUnwind::new(future))
+        .unwrap_or_else(|| Err(Failure::errored(timed_out_message(limit))))
+}
+
+fn set_up_suite(
+    worker: &Worker<'_>,
+    vtable: SuiteVTable,
+    limit: Duration,
+) -> Result<SuiteInstance, Failure> {
+    let state = &*worker.run.plan.state;
+    match vtable.hooks {
+        Hooks::Sync { set_up_suite, .. } => catch(|| set_up_suite(state).map_err(Failure::from)),
+        Hooks::Async { set_up_suite, .. } => {
+            let future = async move { set_up_suite(state).await.map_err(Failure::from) };
+            drive_or_time_out(worker, future, limit)
+        }
+    }
+}
+
+fn tear_down_suite(
+    worker: &Worker<'_>,
+    name: &'static str,
+    started: Instant,
+) -> Result<(), Failure> {
+    let Some((vtable, instance)) = worker.run.suites.instance(name) else {
+        return Ok(());
+    };
+    if let Some(for_how_long) = stuck::since(&tear_down_suite_key(name)) {
+        return Err(Failure::errored(stuck::still_running_message(for_how_long)));
+    }
+    let limit = worker.run.plan.default_timeout;
+    let job = Job::TearDownSuite(name);
+    worker.step(Step::new(
+        job,
+        Phase::TearDownSuite,
+        started,
+        started,
+        Some(limit),
+        vtable.is_async(),
+    ));
+    hook(worker, vtable, &instance, Hook::TearDownSuite, limit)
+}
+
+fn begin(worker: &Worker<'_>, provider: &Provider, limit: Duration) -> Result<AnyHandle, Failure> {
+    let failure = |error: Error| {
+        let failure = Failure::from(error);
+        let message = redact_credentials(&failure.message);
+        Failure { message, ..failure }
+    };
+    match provider {
+        Provider::Sync(provider) => catch(|| provider.begin().map_err(failure)),
+        Provider::Async(provider) => drive_or_time_out(
+            worker,
+            async { provider.begin().await.map_err(failure) },
+            limit,
+        ),
+    }
+}
+
+fn roll_back(
+    worker: &Worker<'_>,
+    provider: &Provider,
+    handle: AnyHandle,
+    limit: Duration,
+) -> Result<(), Failure> {
+    let failure = |error: Error| {
+        let failure = Failure::from(error);
+        let message = redact_credentials(&failure.message);
+        Failure { message, ..failure }
+    };
+    match provider {
+        Provider::Sync(provider) => catch(|| provider.rollback(handle).map_err(failure)),
+        Provider::Async(provider) => drive_or_time_out(
+            worker,
+            async { provider.rollback(handle).await.map_err(failure) },
+            limit,
+        ),
+    }
+}
+
 /// The provider that rolls back `case`, if it is a rolled-back test.
 fn provider_for(case: &TestCase, rollbacks: &Rollbacks) -> Result<Option<Provider>, Failure> {
     let (true, Some(handle)) = (case.test.rolled_back, case.handle) else {
@@ -235,7 +459,7 @@ fn provider_for(case: &TestCase, rollbacks: &Rollbacks) -> Result<Option<Provide
         .cloned()
         .ok_or_else(|| Failure::errored(missing_provider_message((handle.type_name)())))?;
     // A sync body that outlives its timeout keeps its handle on an abandoned thread, where an
-    // async client can't be rolled back (sqlx needs its runtime even to close the connection).
+    // async client's transaction would wait, unreachable, for a body that may never return.
     if !provider.is_sync() && case.test.body.is_sync() {
         return Err(Failure::errored(format!(
             "takes `&mut {}`, the handle of an async rollback provider, which needs an async \
@@ -247,157 +471,137 @@ fn provider_for(case: &TestCase, rollbacks: &Rollbacks) -> Result<Option<Provide
     Ok(Some(provider))
 }
 
-async fn run_steps(
-    case: &TestCase,
-    state: Arc<State>,
-    suite: Option<Result<SuiteRun, Failure>>,
-    rollbacks: &Rollbacks,
-    limit: Duration,
-) -> Result<(), Failure> {
-    if let Some(error) = &case.collection_error {
-        return Err(Failure::errored(error.clone()));
+/// Per-run state of each suite: set up by its first test, shared by the rest, torn down at the end.
+pub(crate) struct SuiteSlots {
+    slots: HashMap<&'static str, SuiteSlot>,
+}
+
+struct SuiteSlot {
+    vtable: SuiteVTable,
+    state: Mutex<SuiteState>,
+    ready: Condvar,
+}
+
+enum SuiteState {
+    Idle,
+    SettingUp,
+    Ready(Result<SuiteInstance, Failure>),
+}
+
+impl SuiteSlots {
+    /// A slot for the suite of every selected test that has one.
+    pub(crate) fn new(tests: &[TestCase], selected: &[usize]) -> Self {
+        let slots = selected
+            .iter()
+            .map(|&index| &tests[index])
+            .filter(|case| case.collection_error.is_none())
+            .filter_map(|case| {
+                let slot = SuiteSlot {
+                    vtable: case.suite?,
+                    state: Mutex::new(SuiteState::Idle),
+                    ready: Condvar::new(),
+                };
+                Some((case.suite_name, slot))
+            })
+            .collect();
+        SuiteSlots { slots }
     }
-    let suite = match suite {
-        Some(Ok(suite)) => Some(suite),
-        Some(Err(failure)) => return Err(failure.prefixed("set_up_suite failed: ")),
-        None => None,
-    };
-    let provider = provider_for(case, rollbacks)?;
-    let deadline = Instant::now() + limit;
-    if let Some(suite) = &suite {
-        run_hook(suite, Hook::SetUp, limit)
-            .await
-            .map_err(|failure| failure.prefixed("set_up failed: "))?;
-    }
-    let end = run_body(case, state, suite.as_ref(), provider, deadline, limit).await;
-    let tear_down = match (&suite, end.tear_down, end.tear_down_pending) {
-        (Some(_), Some(done), _) => done,
-        (Some(_), None, true) | (None, _, _) => Ok(()),
-        // A fresh allowance: cleaning up must not be skipped because the body used up the time.
-        (Some(suite), None, false) => run_hook(suite, Hook::TearDown, limit).await,
-    };
-    let mut result = end.result;
-    for (step, outcome) in [
-        ("rollback", end.rollback.unwrap_or(Ok(()))),
-        ("tear_down", tear_down),
-    ] {
-        let Err(cleanup) = outcome else { continue };
-        result = match result {
-            Ok(()) => Err(cleanup.prefixed(&format!("{step} failed: "))),
-            Err(mut failure) => {
-                failure.message = format!(
-                    "{}; {step} also failed: {}",
-                    failure.message, cleanup.message
+
+    /// The suite `name` set up for this run: the first test to ask sets it up, as a step of its
+    /// job; the others wait for it. `None` when the scheduler abandoned this worker meanwhile.
+    fn get(
+        &self,
+        worker: &Worker<'_>,
+        index: usize,
+        vtable: SuiteVTable,
+        name: &'static str,
+    ) -> Option<Result<SuiteInstance, Failure>> {
+        let Some(slot) = self.slots.get(name) else {
+            return Some(Err(Failure::errored("suite was not selected (runner bug)")));
+        };
+        let job = Job::Test(index);
+        let mut state = lock(&slot.state);
+        loop {
+            match &*state {
+                SuiteState::Ready(result) => return Some(result.clone()),
+                SuiteState::SettingUp => {
+                    let now = Instant::now();
+                    worker.step(Step::new(job, Phase::WaitSuite, now, now, None, false));
+                    state = slot
+                        .ready
+                        .wait(state)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+                SuiteState::Idle => break,
+            }
+        }
+        *state = SuiteState::SettingUp;
+        drop(state);
+
+        let limit = worker.run.plan.default_timeout;
+        let result = match stuck::since(&set_up_suite_key(name)) {
+            Some(for_how_long) => Err(Failure::errored(stuck::still_running_message(for_how_long))),
+            None => {
+                let now = Instant::now();
+                let step = Step::new(
+                    job,
+                    Phase::SetUpSuite,
+                    now,
+                    now,
+                    Some(limit),
+                    vtable.is_async(),
                 );
-                Err(failure)
+                worker.step(step);
+                set_up_suite(worker, vtable, limit)
             }
         };
-    }
-    result
-}
-
-/// Rolls back on the executor, with a fresh allowance of at least the default timeout: a
-/// transaction must never be left open because the body used up the time, and a rollback may
-/// have to wait for a query the timed-out test left running on the connection.
-async fn roll_back(provider: &Provider, handle: AnyHandle, limit: Duration) -> Result<(), Failure> {
-    let limit = limit.max(crate::runner::DEFAULT_TIMEOUT);
-    within(limit, provider.rollback(handle))
-        .await
-        .unwrap_or_else(|TimedOut| Err(Error::msg(timed_out_message(limit))))
-        .map_err(rollback_failure)
-}
-
-async fn run_body(
-    case: &TestCase,
-    state: Arc<State>,
-    suite: Option<&SuiteRun>,
-    provider: Option<Provider>,
-    deadline: Instant,
-    limit: Duration,
-) -> BodyEnd {
-    let mut context = Context::new(state, suite.map(|suite| suite.instance.clone()));
-    let remaining = || deadline.saturating_duration_since(Instant::now());
-    // An async provider begins here, on the executor; a sync one on the body's thread below.
-    let on_executor = provider.as_ref().filter(|provider| !provider.is_sync());
-    if let Some(provider) = on_executor {
-        match within(remaining(), provider.begin()).await {
-            Ok(Ok(handle)) => context.put_handle(handle),
-            Ok(Err(error)) => return BodyEnd::not_run(begin_failure(error)),
-            Err(TimedOut) => {
-                return BodyEnd::not_run(begin_failure(Error::msg(timed_out_message(limit))));
+        if worker.abandoned() {
+            // Reported as timed out, and the suite failed for the run's other tests; a set-up
+            // that still succeeded is owed its tear-down.
+            if let Ok(instance) = result {
+                let _ = hook(worker, vtable, &instance, Hook::TearDownSuite, limit);
             }
+            return None;
+        }
+        let mut state = lock(&slot.state);
+        if matches!(*state, SuiteState::SettingUp) {
+            *state = SuiteState::Ready(result);
+        }
+        slot.ready.notify_all();
+        match &*state {
+            SuiteState::Ready(result) => Some(result.clone()),
+            SuiteState::Idle | SuiteState::SettingUp => None,
         }
     }
-    let body = case.test.body;
-    if body.is_sync() {
-        // A synchronous suite's tear-down and a synchronous provider's rollback run on the
-        // body's own thread, right after it: if the body outlives its timeout, they still run
-        // after it, never concurrently with it.
-        let sync_tear_down = suite.and_then(|suite| match suite.vtable.hooks {
-            Hooks::Sync { tear_down, .. } => Some((tear_down, suite.instance.clone())),
-            Hooks::Async { .. } => None,
-        });
-        let has_sync_tear_down = sync_tear_down.is_some();
-        let on_thread = provider.clone().filter(Provider::is_sync);
-        let job = blocking::run(capture::propagate(move || {
-            let begun = match &on_thread {
-                Some(provider) => catch(|| provider.begin_blocking().map_err(begin_failure))
-                    .map(|handle| context.put_handle(handle)),
-                None => Ok(()),
-            };
-            let result = begun.and_then(|()| catch(|| body.call_sync(&mut context)));
-            let rollback = match (&on_thread, context.take_handle()) {
-                (Some(provider), Some(handle)) => Some(catch(|| {
-                    provider.rollback_blocking(handle).map_err(rollback_failure)
-                })),
-                _ => None,
-            };
-            let tear_down = sync_tear_down.map(|(tear_down, instance)| {
-                catch(|| tear_down(&*instance).map_err(Failure::from))
-            });
-            (result, rollback, tear_down)
-        }));
-        match within(remaining(), job).await {
-            Ok(Ok((result, rollback, tear_down))) => BodyEnd {
-                result,
-                rollback,
-                tear_down,
-                tear_down_pending: false,
-            },
-            Ok(Err(_canceled)) => BodyEnd {
-                result: Err(Failure::errored("the worker thread running it was lost")),
-                rollback: None,
-                tear_down: None,
-                tear_down_pending: has_sync_tear_down,
-            },
-            Err(TimedOut) => BodyEnd {
-                result: Err(Failure::errored(timed_out_message(limit))),
-                rollback: None,
-                tear_down: None,
-                tear_down_pending: has_sync_tear_down,
-            },
-        }
-    } else {
-        if let Some(provider) = provider.as_ref().filter(|provider| provider.is_sync()) {
-            match provider.begin().await {
-                Ok(handle) => context.put_handle(handle),
-                Err(error) => return BodyEnd::not_run(begin_failure(error)),
+
+    /// The scheduler abandoned the set-up of suite `name`: its waiting tests fail with `failure`.
+    pub(crate) fn fail(&self, name: &str, failure: Failure) {
+        if let Some(slot) = self.slots.get(name) {
+            let mut state = lock(&slot.state);
+            if matches!(*state, SuiteState::SettingUp) {
+                *state = SuiteState::Ready(Err(failure));
             }
+            slot.ready.notify_all();
         }
-        let future = CatchUnwind::new(body.call_async(&mut context));
-        let result = within(remaining(), future)
-            .await
-            .unwrap_or_else(|TimedOut| Err(Failure::errored(timed_out_message(limit))));
-        // The body's future is gone (finished or dropped at its timeout): the handle is free.
-        let rollback = match (&provider, context.take_handle()) {
-            (Some(provider), Some(handle)) => Some(roll_back(provider, handle, limit).await),
+    }
+
+    /// The suites this run set up, in name order: each is owed its `tear_down_suite`.
+    pub(crate) fn set_up(&self) -> impl Iterator<Item = &'static str> {
+        let mut names: Vec<&'static str> = self
+            .slots
+            .iter()
+            .filter(|(_, slot)| matches!(*lock(&slot.state), SuiteState::Ready(Ok(_))))
+            .map(|(name, _)| *name)
+            .collect();
+        names.sort_unstable();
+        names.into_iter()
+    }
+
+    fn instance(&self, name: &str) -> Option<(SuiteVTable, SuiteInstance)> {
+        let slot = self.slots.get(name)?;
+        match &*lock(&slot.state) {
+            SuiteState::Ready(Ok(instance)) => Some((slot.vtable, instance.clone())),
             _ => None,
-        };
-        BodyEnd {
-            result,
-            rollback,
-            tear_down: None,
-            tear_down_pending: false,
         }
     }
 }

@@ -167,7 +167,7 @@ mod tests {
 
     use super::*;
     use crate::report::tests::test;
-    use crate::runner::Tier;
+    use crate::tier::Tier;
 
     #[test]
     fn markup_characters_become_entities() {

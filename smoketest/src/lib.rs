@@ -54,14 +54,14 @@
 extern crate self as smoketest;
 
 pub mod assertions;
-mod blocking;
 mod capture;
 mod cli;
 mod context;
+mod driver;
 mod error;
 mod execute;
 mod junit;
-mod lane;
+mod limits;
 mod nagios;
 mod outcome;
 mod panic;
@@ -70,8 +70,11 @@ mod registry;
 mod report;
 pub mod rollback;
 mod runner;
+mod scheduler;
 mod state;
+mod stuck;
 mod suite;
+mod tier;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -80,12 +83,17 @@ pub mod __private;
 #[cfg(feature = "tracing")]
 pub use crate::capture::CaptureLayer;
 pub use crate::error::{Error, Result};
+pub use crate::limits::{
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_ABANDONED_THREADS, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
+};
 pub use crate::nagios::NagiosState;
 pub use crate::outcome::Outcome;
 pub use crate::redact::Redactor;
 pub use crate::report::{Report, Status, TestReport};
 pub use crate::rollback::{AsyncRollbackProvider, RollbackProvider, redact_credentials};
-pub use crate::runner::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Runner, Tier};
+pub use crate::runner::Runner;
 pub use crate::state::State;
+pub use crate::stuck::count as abandoned_threads;
 pub use crate::suite::{AsyncSuite, Suite};
+pub use crate::tier::Tier;
 pub use smoketest_macros::smoke_test;

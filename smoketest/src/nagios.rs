@@ -198,7 +198,7 @@ mod tests {
     use super::*;
     use crate::outcome::Outcome;
     use crate::report::TestReport;
-    use crate::runner::Tier;
+    use crate::tier::Tier;
 
     fn test(name: &str, outcome: Outcome) -> TestReport {
         TestReport {

@@ -323,7 +323,7 @@ mod tests {
 
     use super::*;
     use crate::outcome::Outcome;
-    use crate::runner::Tier;
+    use crate::tier::Tier;
 
     #[test]
     fn passwords_in_urls_and_key_value_pairs_are_hidden() {

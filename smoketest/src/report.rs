@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::Outcome;
-use crate::runner::Tier;
+use crate::tier::Tier;
 
 /// `PASS` when no test failed or errored (zero tests is a pass), else `FAIL`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

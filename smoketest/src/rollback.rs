@@ -173,58 +173,8 @@ impl Provider {
         )
     }
 
-    /// Begins, blocking: only for a sync provider, on a worker thread.
-    pub(crate) fn begin_blocking(&self) -> Result<AnyHandle> {
-        match self {
-            Provider::Sync(provider) => provider.begin(),
-            Provider::Async(_) => Err(crate::Error::msg(
-                "an async provider can't begin on a worker thread (runner bug)",
-            )),
-        }
-    }
-
-    /// Rolls back, blocking: only for a sync provider, on a worker thread.
-    pub(crate) fn rollback_blocking(&self, handle: AnyHandle) -> Result {
-        match self {
-            Provider::Sync(provider) => provider.rollback(handle),
-            Provider::Async(_) => Err(crate::Error::msg(
-                "an async provider can't roll back on a worker thread (runner bug)",
-            )),
-        }
-    }
-
     pub(crate) fn is_sync(&self) -> bool {
         matches!(self, Provider::Sync(_))
-    }
-
-    /// Begins, on the executor (async providers) or a worker thread (sync ones).
-    pub(crate) async fn begin(&self) -> Result<AnyHandle> {
-        match self {
-            Provider::Sync(provider) => {
-                let provider = provider.clone();
-                crate::blocking::run(move || provider.begin())
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(crate::Error::msg("the worker thread running it was lost"))
-                    })
-            }
-            Provider::Async(provider) => provider.begin().await,
-        }
-    }
-
-    /// Rolls back, on the executor (async providers) or a worker thread (sync ones).
-    pub(crate) async fn rollback(&self, handle: AnyHandle) -> Result {
-        match self {
-            Provider::Sync(provider) => {
-                let provider = provider.clone();
-                crate::blocking::run(move || provider.rollback(handle))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(crate::Error::msg("the worker thread running it was lost"))
-                    })
-            }
-            Provider::Async(provider) => provider.rollback(handle).await,
-        }
     }
 }
 

@@ -1,63 +1,21 @@
 //! The runner: selects tests, runs them concurrently within their time limits, builds the report.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use std::future::poll_fn;
-use std::task::Poll;
-
-use futures_timer::Delay;
-use futures_util::lock::Mutex as AsyncMutex;
-use futures_util::stream::FuturesUnordered;
-use futures_util::{FutureExt as _, StreamExt as _};
-use serde::{Deserialize, Serialize};
-
 use crate::State;
-use crate::execute::{self, SuiteRun};
-use crate::lane::{self, Lane};
-use crate::outcome::{Failure, Outcome};
+use crate::capture;
+use crate::driver::Driver;
+use crate::limits::{
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_ABANDONED_THREADS, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
+};
 use crate::registry::{self, TestCase};
-use crate::report::{Report, TestReport};
+use crate::report::Report;
 use crate::rollback::{AsyncRollbackProvider, Provider, RollbackProvider, Rollbacks};
-
-/// Which tests a run includes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tier {
-    /// Tests not marked `slow`: cheap enough for monitoring to run every few minutes.
-    #[default]
-    Fast,
-    /// All tests, `slow` ones included: for after a deploy.
-    Slow,
-}
-
-impl Tier {
-    /// `"fast"` or `"slow"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Fast => "fast",
-            Tier::Slow => "slow",
-        }
-    }
-}
-
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Default time limit of one test, unless the runner or the test sets another.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Default number of tests running at once. Smoke tests mostly wait on I/O, so running them
-/// together makes a run cost about what its slowest test costs.
-pub const DEFAULT_CONCURRENCY: usize = 64;
+use crate::scheduler::{self, Plan};
+use crate::tier::Tier;
 
 /// Runs smoke tests: which ones (tier, apps, filters), with what state, under which limits.
 ///
@@ -84,9 +42,12 @@ pub struct Runner {
     apps: Vec<String>,
     skip_apps: Vec<String>,
     filters: Vec<String>,
+    excluded: Vec<String>,
     failfast: bool,
     timeout: Duration,
     concurrency: usize,
+    stack_size: usize,
+    max_abandoned: usize,
 }
 
 impl Default for Runner {
@@ -104,9 +65,12 @@ impl fmt::Debug for Runner {
             .field("apps", &self.apps)
             .field("skip_apps", &self.skip_apps)
             .field("filters", &self.filters)
+            .field("excluded", &self.excluded)
             .field("failfast", &self.failfast)
             .field("timeout", &self.timeout)
             .field("concurrency", &self.concurrency)
+            .field("stack_size", &self.stack_size)
+            .field("max_abandoned_threads", &self.max_abandoned)
             .finish()
     }
 }
@@ -153,9 +117,12 @@ impl Runner {
             apps: from_env("SMOKETEST_APPS"),
             skip_apps: from_env("SMOKETEST_SKIP_APPS"),
             filters: Vec::new(),
+            excluded: Vec::new(),
             failfast: false,
             timeout: DEFAULT_TIMEOUT,
             concurrency: DEFAULT_CONCURRENCY,
+            stack_size: DEFAULT_STACK_SIZE,
+            max_abandoned: DEFAULT_MAX_ABANDONED_THREADS,
         }
     }
 
@@ -233,6 +200,13 @@ impl Runner {
         self
     }
 
+    /// Leaves the test of exactly this full name out of every run; called several times, each
+    /// name is left out.
+    pub fn exclude(mut self, name: impl Into<String>) -> Self {
+        self.excluded.push(name.into());
+        self
+    }
+
     /// Stops starting tests after the first failure or error; tests already running finish,
     /// tests not started are not reported.
     pub fn failfast(mut self, failfast: bool) -> Self {
@@ -254,6 +228,24 @@ impl Runner {
     /// How many tests may run at once; 1 runs them one after another. Default 64; 0 is taken as 1.
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Stack size of the threads tests run on, in bytes. Default 8 MiB, a main thread's.
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = bytes;
+        self
+    }
+
+    /// Bound on threads held by timed-out tests that have not returned (a blocking call on a
+    /// dead connection: Rust cannot stop a thread), counted over the whole process. While the
+    /// bound is reached, this runner starts no test (each is errored, saying so) until some of
+    /// those tests return. Default 16; the count is in every report (`abandoned_threads`).
+    ///
+    /// A test still stuck from an earlier run is never started again meanwhile: it is errored
+    /// at once, so one hung test holds one thread however often the tier is polled.
+    pub fn max_abandoned_threads(mut self, max: usize) -> Self {
+        self.max_abandoned = max;
         self
     }
 
@@ -279,145 +271,97 @@ impl Runner {
                     && (self.apps.is_empty() || self.apps.iter().any(under))
                     && !self.skip_apps.iter().any(under)
                     && (self.filters.is_empty()
-                        || self.filters.iter().any(|text| name.contains(text.as_str())));
+                        || self.filters.iter().any(|text| name.contains(text.as_str())))
+                    && !self.excluded.iter().any(|excluded| excluded == name);
                 selected.then_some(index)
             })
     }
 
-    /// Runs a tier and waits for the report, driving async tests on the current thread.
+    /// Runs a tier and waits for the report.
     ///
-    /// With the `tokio` feature, the run happens inside a tokio runtime made for it. Inside an
-    /// async context, use [`run_async`](Runner::run_async) instead.
+    /// Every test runs on a worker thread of the runner's (see [`run_async`](Runner::run_async));
+    /// with the `tokio` feature, async tests are driven inside a tokio runtime the runner keeps
+    /// for the process. Inside an async context, use [`run_async`](Runner::run_async) instead.
     pub fn run(&self, tier: Tier) -> Report {
-        block_on(self.run_async(tier))
+        self.run_with(tier, Driver::detached())
     }
 
-    /// Runs a tier on the caller's executor (the app's runtime), so async tests can use it.
+    /// Runs a tier without blocking the caller's executor, so async tests can use the app's
+    /// runtime (with the `tokio` feature: the runtime this is awaited in).
     ///
-    /// Synchronous tests and hooks run on the runner's worker threads; async ones are polled by
-    /// this future. The future is `Send`, so it can be spawned or awaited in a web handler.
+    /// Tests run on the runner's worker threads, at most [`concurrency`](Runner::concurrency) at
+    /// once, async ones included: an `async fn` test that blocks its thread (a synchronous
+    /// driver called from async code) costs that worker, never the app's executor threads, and
+    /// still times out at its limit. The run goes on to its end on a thread of its own even if
+    /// this future is dropped.
     pub async fn run_async(&self, tier: Tier) -> Report {
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        self.spawn(tier, move |report| {
+            // The caller may have stopped waiting: then the report has nowhere to go.
+            let _ = sender.send(report);
+        });
+        match receiver.await {
+            Ok(report) => report,
+            // `spawn` calls its callback whatever happens, unless the run's thread panicked,
+            // which would be a bug of the runner's: run here rather than hang.
+            Err(_canceled) => self.run_with(tier, Driver::current()),
+        }
+    }
+
+    /// Starts a run of `tier` on a thread of its own and returns at once; `then` is called with
+    /// the report on that thread when the run ends, whether or not anyone still waits for it.
+    /// Async tests are driven with the caller's tokio runtime when there is one (feature
+    /// `tokio`). This is how `smoketest-http` makes runs outlive the requests that started them.
+    ///
+    /// ```
+    /// let (send, receive) = std::sync::mpsc::channel();
+    /// smoketest::Runner::new()
+    ///     .filter("no test has this name")
+    ///     .spawn(smoketest::Tier::Fast, move |report| send.send(report.status).unwrap());
+    /// assert_eq!(receive.recv().unwrap(), smoketest::Status::Pass);
+    /// ```
+    pub fn spawn<F>(&self, tier: Tier, then: F)
+    where
+        F: FnOnce(Report) + Send + 'static,
+    {
+        let runner = self.clone();
+        let driver = Driver::current();
+        let job = Arc::new(Mutex::new(Some(move || {
+            then(runner.run_with(tier, driver))
+        })));
+        let on_thread = job.clone();
+        let spawned = std::thread::Builder::new()
+            .name("smoketest-run".into())
+            .spawn(capture::propagate(move || {
+                if let Some(job) = scheduler::lock(&on_thread).take() {
+                    job();
+                }
+            }));
+        if spawned.is_err() {
+            // Out of threads: run here rather than lose the report.
+            if let Some(job) = scheduler::lock(&job).take() {
+                job();
+            }
+        }
+    }
+
+    fn run_with(&self, tier: Tier, driver: Driver) -> Report {
         crate::panic::install_hook();
         let started = Instant::now();
         let selected: Vec<usize> = self.selected_indices(tier).collect();
-        // Free synchronous tests take the lane (see `lane`), unless tests must run one by one in
-        // name order; everything else runs as a future of its own.
-        let (lane_order, others): (Vec<usize>, Vec<usize>) = selected
-            .into_iter()
-            .partition(|&index| self.concurrency > 1 && lane::eligible(&self.tests[index]));
-        let others: Vec<&TestCase> = others.iter().map(|&index| &self.tests[index]).collect();
-        let suites = SuiteSlots::new(&others);
-        let lane = (!lane_order.is_empty()).then(|| {
-            Lane::new(
-                self.tests.clone(),
-                lane_order,
-                self.state.clone(),
-                self.timeout,
-                self.failfast,
-            )
-        });
-        let mut tick = None;
-        if let Some(lane) = &lane {
-            lane.start_worker();
-            tick = Some(Delay::new(lane::GROWTH_DELAY));
-        }
-        let mut results = Vec::with_capacity(others.len());
-        let mut pending = others.iter();
-        let mut running = FuturesUnordered::new();
-        let mut stop = false;
-        loop {
-            let lane_workers = lane.as_ref().map_or(0, |lane| lane.workers());
-            while !stop && running.len() + lane_workers < self.concurrency {
-                let Some(case) = pending.next() else { break };
-                running.push(self.run_case(case, &suites));
-            }
-            let event = poll_fn(|cx| {
-                if let Poll::Ready(Some(report)) = running.poll_next_unpin(cx) {
-                    return Poll::Ready(Some(report));
-                }
-                if let Some(lane) = &lane {
-                    let ticked = tick
-                        .as_mut()
-                        .is_some_and(|tick| tick.poll_unpin(cx).is_ready());
-                    if ticked {
-                        tick = None;
-                    }
-                    if lane.poll_news(cx).is_ready() || ticked {
-                        return Poll::Ready(None);
-                    }
-                }
-                let lane_done = lane.as_ref().is_none_or(|lane| lane.is_done());
-                let nothing_to_start = stop || pending.len() == 0;
-                if running.is_empty() && lane_done && nothing_to_start {
-                    return Poll::Ready(None);
-                }
-                Poll::Pending
-            })
-            .await;
-            match event {
-                Some(report) => {
-                    if self.failfast && report.outcome != Outcome::Passed {
-                        stop = true;
-                        if let Some(lane) = &lane {
-                            lane.stop();
-                        }
-                    }
-                    results.push(report);
-                }
-                None => {
-                    let Some(lane) = &lane else { break };
-                    let now = Instant::now();
-                    let (wanted, next_check) = lane.check(now);
-                    let room = self
-                        .concurrency
-                        .saturating_sub(running.len() + lane.workers());
-                    // Keep the lane moving even when its only worker just timed out or exited.
-                    let floor = usize::from(lane.workers() == 0);
-                    for _ in 0..wanted.max(floor).min(room) {
-                        lane.start_worker();
-                    }
-                    tick = next_check.map(|at| Delay::new(at.saturating_duration_since(now)));
-                    if lane.stopped_by_failure() {
-                        stop = true;
-                    }
-                    let lane_done = lane.is_done();
-                    if running.is_empty() && lane_done && (stop || pending.len() == 0) {
-                        break;
-                    }
-                }
-            }
-        }
-        drop(running);
-        if let Some(lane) = &lane {
-            // Usually the lane ran nearly everything: take its results rather than copy them.
-            let mut lane_results = lane.take_results();
-            if lane_results.len() > results.len() {
-                std::mem::swap(&mut results, &mut lane_results);
-            }
-            results.append(&mut lane_results);
-        }
-        results.extend(suites.tear_down_all(self.timeout).await);
-        Report::new(tier, results, started.elapsed())
-    }
-
-    fn run_case<'a>(
-        &'a self,
-        case: &'a TestCase,
-        suites: &'a SuiteSlots,
-    ) -> Pin<Box<dyn Future<Output = TestReport> + Send + 'a>> {
-        Box::pin(async move {
-            let suite = match &case.suite {
-                Some(_) if case.collection_error.is_some() => None,
-                Some(vtable) => Some(
-                    suites
-                        .get(*vtable, case.suite_name, &self.state, self.timeout)
-                        .await,
-                ),
-                None => None,
-            };
-            let limit = case.test.timeout.unwrap_or(self.timeout);
-            execute::run_test(case, self.state.clone(), suite, &self.rollbacks, limit).await
-        })
+        let plan = Plan {
+            tests: self.tests.clone(),
+            state: self.state.clone(),
+            rollbacks: self.rollbacks.clone(),
+            default_timeout: self.timeout,
+            failfast: self.failfast,
+            concurrency: self.concurrency,
+            stack_size: self.stack_size,
+            max_abandoned: self.max_abandoned,
+            driver,
+        };
+        let tests = scheduler::run(plan, selected);
+        Report::new(tier, tests, started.elapsed())
     }
 
     /// Parses `std::env::args()`, runs, prints the report to stdout and returns the exit code:
@@ -442,7 +386,7 @@ impl Runner {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        block_on(self.run_cli_async_from(args))
+        futures_executor::block_on(self.run_cli_async_from(args))
     }
 
     /// The async twin of [`run_cli`](Runner::run_cli), for an async `main` whose tests need the
@@ -467,100 +411,13 @@ impl Runner {
     }
 }
 
-/// Blocks on a future: in a tokio runtime with the `tokio` feature, else on this thread.
-fn block_on<F: Future>(future: F) -> F::Output {
-    #[cfg(feature = "tokio")]
-    {
-        match tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => return runtime.block_on(future),
-            Err(error) => eprintln!(
-                "smoketest: could not start a tokio runtime ({error}); running without one"
-            ),
-        }
-    }
-    futures_executor::block_on(future)
-}
-
-/// Per-run state of each suite: set up by its first test, shared by the rest, torn down at the end.
-struct SuiteSlots {
-    slots: HashMap<&'static str, AsyncMutex<Option<Result<SuiteRun, Failure>>>>,
-}
-
-impl SuiteSlots {
-    fn new(cases: &[&TestCase]) -> Self {
-        let slots = cases
-            .iter()
-            .filter(|case| case.suite.is_some())
-            .map(|case| (case.suite_name, AsyncMutex::new(None)))
-            .collect();
-        SuiteSlots { slots }
-    }
-
-    /// The suite set up for this run; the first caller runs `set_up_suite`, the others wait for it.
-    async fn get(
-        &self,
-        vtable: crate::suite::SuiteVTable,
-        name: &str,
-        state: &Arc<State>,
-        limit: Duration,
-    ) -> Result<SuiteRun, Failure> {
-        let Some(slot) = self.slots.get(name) else {
-            return Err(Failure::errored("suite was not selected (runner bug)"));
-        };
-        let mut slot = slot.lock().await;
-        if slot.is_none() {
-            let result = execute::set_up_suite(vtable, state.clone(), limit)
-                .await
-                .map(|instance| SuiteRun { vtable, instance });
-            *slot = Some(result);
-        }
-        slot.clone().expect("set just above")
-    }
-
-    /// Runs `tear_down_suite` of every suite that was set up; a failure becomes an errored entry
-    /// named `<suite>::tear_down_suite`, so it is counted and visible like a test.
-    async fn tear_down_all(self, limit: Duration) -> Vec<TestReport> {
-        let mut reports = Vec::new();
-        let mut names: Vec<&'static str> = self.slots.keys().copied().collect();
-        names.sort_unstable();
-        let mut slots = self.slots;
-        for name in names {
-            let Some(slot) = slots.remove(name) else {
-                continue;
-            };
-            let Some(Ok(suite)) = slot.into_inner() else {
-                continue;
-            };
-            let started = Instant::now();
-            if let Err(failure) = execute::tear_down_suite(&suite, limit).await {
-                reports.push(TestReport {
-                    name: format!("{name}::tear_down_suite").into(),
-                    suite: name.into(),
-                    outcome: Outcome::Errored,
-                    time: started.elapsed().as_secs_f64() * 1000.0,
-                    message: Some(format!("tear_down_suite failed: {}", failure.message)),
-                    location: failure.location,
-                    slow: false,
-                    rolled_back: false,
-                    backtrace: failure.backtrace,
-                    output: Vec::new(),
-                });
-            }
-        }
-        reports
-    }
-}
-
 #[cfg(test)]
 // linkme's `link_section` counts as unsafe code when its macro is expanded inside this crate
 // (in user crates it comes from an external macro and the lint stays quiet).
 #[allow(unsafe_code)]
 mod tests {
     use super::*;
-    use crate::{Result, Suite, smoke_test};
+    use crate::{Outcome, Result, Suite, TestReport, smoke_test};
 
     /// A suite that a test wrongly takes by `&mut`.
     struct Shared;

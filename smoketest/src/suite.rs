@@ -167,6 +167,11 @@ fn downcast<T: Any>(instance: &(dyn Any + Send + Sync)) -> &T {
 }
 
 impl SuiteVTable {
+    /// Whether its hooks are async (driven, and cancelled at their deadline, rather than called).
+    pub(crate) fn is_async(&self) -> bool {
+        matches!(self.hooks, Hooks::Async { .. })
+    }
+
     /// The vtable of a synchronous suite.
     pub fn of_sync<T: Suite>() -> Self {
         SuiteVTable {

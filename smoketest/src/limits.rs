@@ -1,0 +1,18 @@
+//! The runner's default limits: what a run may cost in time and threads unless told otherwise.
+
+use std::time::Duration;
+
+/// Default time limit of one test, unless the runner or the test sets another.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default number of tests running at once. Smoke tests mostly wait on I/O, so running them
+/// together makes a run cost about what its slowest test costs.
+pub const DEFAULT_CONCURRENCY: usize = 64;
+
+/// Default stack size of the threads tests run on: a main thread's on Linux, so that a test
+/// that works in `main` does not overflow a smaller worker stack.
+pub const DEFAULT_STACK_SIZE: usize = 8 * 1024 * 1024;
+
+/// Default bound on threads abandoned by timed-out tests that never returned (a blocking call
+/// on a dead connection), process-wide: beyond it, runs start no test until some return.
+pub const DEFAULT_MAX_ABANDONED_THREADS: usize = 16;

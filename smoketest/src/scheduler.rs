@@ -1,0 +1,450 @@
+//! The scheduler: runs a run's jobs on worker threads, at most `concurrency` at once, each step
+//! within its time limit.
+//!
+//! One path for every test. Each job (a test, or a suite's `tear_down_suite`) runs whole on one
+//! worker thread: its hooks, its transaction, its body, sync or async (see [`driver`]). Workers
+//! pull jobs in name order from a shared cursor, so trivial tests run back to back on one thread.
+//! The coordinator, the thread that called the run, only watches:
+//!
+//! - **Deadlines.** A worker announces each step of its job ([`Step`]) with its deadline; the
+//!   coordinator looks every [`WATCH_INTERVAL`] (and wakes at the earliest deadline). When one
+//!   passes, an async step is cancelled first (its future dropped at its next `.await`, after which
+//!   the worker cleans up and reports as usual); a sync step, or an async one still not back after
+//!   [`CANCEL_GRACE`], is reported as timed out by the coordinator and its worker abandoned: it
+//!   finishes the job's clean-up on its own when the call returns, and until then the work counts
+//!   as stuck (see [`stuck`](crate::stuck)), so no later run starts it again.
+//! - **Growth.** The run starts with one worker. While jobs wait and every worker has been on its
+//!   current step for [`GROWTH_DELAY`], the coordinator starts more, up to `concurrency`: tests that
+//!   wait on I/O run side by side, trivial ones never pay for a second thread.
+//! - **The end.** The batch is done when no job waits and no worker is left; workers that were not
+//!   abandoned are joined, so a run leaves no thread behind but stuck ones.
+//!
+//! [`driver`]: crate::driver
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crate::State;
+use crate::capture;
+use crate::driver::{Cancel, Driver};
+use crate::execute::{self, Job, SuiteSlots};
+use crate::outcome::Failure;
+use crate::registry::TestCase;
+use crate::report::TestReport;
+use crate::rollback::Rollbacks;
+use crate::stuck;
+
+/// How long every worker must have been on its current step before the run adds workers.
+pub(crate) const GROWTH_DELAY: Duration = Duration::from_millis(1);
+
+/// How often the coordinator looks at its workers while they run: workers announce their steps
+/// without waking it, so a step that starts after a look is seen at the next one, at most this
+/// late.
+pub(crate) const WATCH_INTERVAL: Duration = Duration::from_millis(5);
+
+/// How long a cancelled async step has to give its thread back before it is abandoned.
+pub(crate) const CANCEL_GRACE: Duration = Duration::from_millis(250);
+
+/// Locks a mutex of the scheduler. Jobs run outside these locks and catch their own panics, so a
+/// poisoned one still holds consistent data.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What a run is made of: the tests, what they borrow, and its limits.
+pub(crate) struct Plan {
+    pub(crate) tests: Arc<[TestCase]>,
+    pub(crate) state: Arc<State>,
+    pub(crate) rollbacks: Arc<Rollbacks>,
+    pub(crate) default_timeout: Duration,
+    pub(crate) failfast: bool,
+    pub(crate) concurrency: usize,
+    pub(crate) stack_size: usize,
+    pub(crate) max_abandoned: usize,
+    pub(crate) driver: Driver,
+}
+
+/// Runs the `selected` tests (indices into `plan.tests`, in the order they start), then the
+/// `tear_down_suite` of every suite they set up; returns their reports in completion order.
+pub(crate) fn run(plan: Plan, selected: Vec<usize>) -> Vec<TestReport> {
+    let suites = SuiteSlots::new(&plan.tests, &selected);
+    let run = Arc::new(Run {
+        results: Mutex::new(Vec::with_capacity(selected.len())),
+        suites,
+        plan,
+        workers: Mutex::new(Vec::new()),
+        wake: Condvar::new(),
+    });
+    let failfast = run.plan.failfast;
+    run.schedule(Batch::new(
+        selected.into_iter().map(Job::Test).collect(),
+        failfast,
+    ));
+    let tear_downs: Vec<Job> = run.suites.set_up().map(Job::TearDownSuite).collect();
+    if !tear_downs.is_empty() {
+        run.schedule(Batch::new(tear_downs, false));
+    }
+    std::mem::take(&mut *lock(&run.results))
+}
+
+/// What a run's coordinator and workers share.
+pub(crate) struct Run {
+    pub(crate) plan: Plan,
+    pub(crate) suites: SuiteSlots,
+    results: Mutex<Vec<TestReport>>,
+    /// The workers of the current batch that are not abandoned.
+    workers: Mutex<Vec<Arc<Slot>>>,
+    /// Signalled when a worker leaves.
+    wake: Condvar,
+}
+
+/// Jobs handed out in order, until done or stopped.
+struct Batch {
+    jobs: Vec<Job>,
+    next: AtomicUsize,
+    failfast: bool,
+    stopped: AtomicBool,
+}
+
+impl Batch {
+    fn new(jobs: Vec<Job>, failfast: bool) -> Arc<Self> {
+        Arc::new(Batch {
+            jobs,
+            next: AtomicUsize::new(0),
+            failfast,
+            stopped: AtomicBool::new(false),
+        })
+    }
+
+    /// The next job to start, if any.
+    fn take(&self) -> Option<Job> {
+        if self.stopped.load(Ordering::Acquire) {
+            return None;
+        }
+        let index = self.next.fetch_add(1, Ordering::AcqRel);
+        self.jobs.get(index).copied()
+    }
+
+    /// Jobs not started yet.
+    fn pending(&self) -> usize {
+        if self.stopped.load(Ordering::Acquire) {
+            return 0;
+        }
+        self.jobs
+            .len()
+            .saturating_sub(self.next.load(Ordering::Acquire))
+    }
+
+    /// Failfast: a job did not pass, start no more.
+    fn after(&self, report: &TestReport) {
+        if self.failfast && report.outcome != crate::Outcome::Passed {
+            self.stopped.store(true, Ordering::Release);
+        }
+    }
+}
+
+/// Which part of a job a worker is in; decides what a timeout there is reported as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    SetUpSuite,
+    /// Waiting for another worker to set up the suite: no deadline of its own.
+    WaitSuite,
+    SetUp,
+    Begin,
+    Body,
+    Rollback,
+    TearDown,
+    TearDownSuite,
+}
+
+/// What a worker is doing: announced at each step, read by the coordinator.
+#[derive(Clone, Debug)]
+pub(crate) struct Step {
+    pub(crate) job: Job,
+    pub(crate) phase: Phase,
+    /// When the job started, for its reported time.
+    pub(crate) job_started: Instant,
+    /// When this step started.
+    pub(crate) since: Instant,
+    pub(crate) limit: Duration,
+    pub(crate) deadline: Option<Instant>,
+    /// An async step: cancelled at its deadline rather than abandoned at once.
+    pub(crate) cancellable: bool,
+    /// The job's result before a clean-up step (rollback, tear-down), which a timeout there adds to.
+    pub(crate) so_far: Result<(), Failure>,
+    /// Set by the coordinator when it cancelled the step: the new deadline, for the worker to
+    /// give its thread back by.
+    cancelled_until: Option<Instant>,
+}
+
+impl Step {
+    /// A step of `job` starting `since`, which must end within `limit` (`None`: no deadline).
+    pub(crate) fn new(
+        job: Job,
+        phase: Phase,
+        job_started: Instant,
+        since: Instant,
+        limit: Option<Duration>,
+        cancellable: bool,
+    ) -> Self {
+        Step {
+            job,
+            phase,
+            job_started,
+            since,
+            limit: limit.unwrap_or_default(),
+            deadline: limit.map(|limit| since + limit),
+            cancellable,
+            so_far: Ok(()),
+            cancelled_until: None,
+        }
+    }
+
+    /// A clean-up step, after a job that so far came to `so_far`.
+    pub(crate) fn after(mut self, so_far: &Result<(), Failure>) -> Self {
+        self.so_far = so_far.clone();
+        self
+    }
+}
+
+/// One worker, as the coordinator sees it.
+#[derive(Default)]
+pub(crate) struct Slot {
+    step: Mutex<Option<Step>>,
+    abandoned: AtomicBool,
+    /// While abandoned: the stuck work, released when the worker finishes it.
+    held: Mutex<Option<stuck::Held>>,
+    cancel: Cancel,
+}
+
+/// What the coordinator found a worker doing.
+enum Check {
+    Idle,
+    Busy {
+        since: Instant,
+        deadline: Option<Instant>,
+    },
+    Abandoned,
+}
+
+/// A worker's view of its run, passed to [`execute`].
+pub(crate) struct Worker<'a> {
+    pub(crate) run: &'a Run,
+    slot: &'a Slot,
+}
+
+impl Worker<'_> {
+    /// Announces the next step of the current job.
+    pub(crate) fn step(&self, step: Step) {
+        let mut current = lock(&self.slot.step);
+        // Under the lock the coordinator fires cancellations in: a cancellation meant for the
+        // previous step can't reach this one.
+        self.slot.cancel.reset();
+        *current = Some(step);
+    }
+
+    /// Drives an async step to completion; `None` when it was cancelled at its deadline.
+    pub(crate) fn drive<F: std::future::Future>(&self, future: F) -> Option<F::Output> {
+        self.run
+            .plan
+            .driver
+            .block_on(future, Some(&self.slot.cancel))
+    }
+
+    /// The coordinator gave up on this worker (and reported its job).
+    pub(crate) fn abandoned(&self) -> bool {
+        self.slot.abandoned.load(Ordering::Acquire)
+    }
+
+    /// Ends the job: `true` when its report is still this worker's to give.
+    fn finish(&self) -> bool {
+        let mut current = lock(&self.slot.step);
+        *current = None;
+        !self.abandoned()
+    }
+}
+
+impl Run {
+    /// Runs a batch to its end (see the module's documentation).
+    fn schedule(self: &Arc<Self>, batch: Arc<Batch>) {
+        let mut handles: Vec<(Arc<Slot>, JoinHandle<()>)> = Vec::new();
+        let mut workers = lock(&self.workers);
+        loop {
+            let now = Instant::now();
+            let mut wake_at: Option<Instant> = None;
+            let mut all_busy = true;
+            let mut index = 0;
+            while index < workers.len() {
+                match self.check(&workers[index], now) {
+                    Check::Abandoned => {
+                        workers.swap_remove(index);
+                        if batch.failfast {
+                            batch.stopped.store(true, Ordering::Release);
+                        }
+                        continue;
+                    }
+                    Check::Idle => all_busy = false,
+                    Check::Busy { since, deadline } => {
+                        if now.duration_since(since) < GROWTH_DELAY {
+                            all_busy = false;
+                        }
+                        wake_at = earliest(wake_at, deadline);
+                    }
+                }
+                index += 1;
+            }
+            let pending = batch.pending();
+            if pending == 0 && workers.is_empty() {
+                break;
+            }
+            let room = self.plan.concurrency.saturating_sub(workers.len());
+            let wanted = match (workers.is_empty(), all_busy) {
+                (true, _) => 1,
+                (false, true) => pending,
+                (false, false) => 0,
+            };
+            for _ in 0..wanted.min(room).min(pending) {
+                let slot = Arc::new(Slot::default());
+                match self.start_worker(&batch, &slot) {
+                    Ok(handle) => {
+                        workers.push(slot.clone());
+                        handles.push((slot, handle));
+                    }
+                    Err(error) if workers.is_empty() => {
+                        self.not_started(&batch, &error);
+                        break;
+                    }
+                    // The workers there are carry on.
+                    Err(_) => break,
+                }
+            }
+            if batch.pending() > 0 && workers.len() < self.plan.concurrency {
+                wake_at = earliest(wake_at, Some(now + GROWTH_DELAY));
+            }
+            if !workers.is_empty() {
+                wake_at = earliest(wake_at, Some(now + WATCH_INTERVAL));
+            }
+            workers = match wake_at {
+                Some(at) => {
+                    let wait = at.saturating_duration_since(Instant::now());
+                    self.wake
+                        .wait_timeout(workers, wait)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
+                }
+                None => self
+                    .wake
+                    .wait(workers)
+                    .unwrap_or_else(PoisonError::into_inner),
+            };
+        }
+        drop(workers);
+        for (slot, handle) in handles {
+            // Abandoned workers are left to finish on their own; the others have left their
+            // loop already, and joining them means the run leaves no thread behind.
+            if !slot.abandoned.load(Ordering::Acquire) {
+                let _ = handle.join();
+            }
+        }
+    }
+
+    /// Looks at one worker: reports its step if it ran out of time.
+    fn check(&self, slot: &Slot, now: Instant) -> Check {
+        let mut current = lock(&slot.step);
+        let Some(step) = current.as_mut() else {
+            return Check::Idle;
+        };
+        let deadline = step.cancelled_until.or(step.deadline);
+        match deadline {
+            Some(deadline) if deadline <= now => {}
+            _ => {
+                return Check::Busy {
+                    since: step.since,
+                    deadline,
+                };
+            }
+        }
+        if step.cancellable && step.cancelled_until.is_none() {
+            let grace = now + CANCEL_GRACE;
+            step.cancelled_until = Some(grace);
+            slot.cancel.fire();
+            return Check::Busy {
+                since: step.since,
+                deadline: Some(grace),
+            };
+        }
+        let Some(step) = current.take() else {
+            return Check::Idle;
+        };
+        slot.abandoned.store(true, Ordering::Release);
+        let key = execute::stuck_key(&self.plan.tests, &step);
+        *lock(&slot.held) = Some(stuck::hold(key, step.since));
+        drop(current);
+        self.push(execute::timed_out(self, &step, now));
+        Check::Abandoned
+    }
+
+    fn push(&self, report: TestReport) {
+        lock(&self.results).push(report);
+    }
+
+    fn start_worker(
+        self: &Arc<Self>,
+        batch: &Arc<Batch>,
+        slot: &Arc<Slot>,
+    ) -> std::io::Result<JoinHandle<()>> {
+        let (run, batch, slot) = (self.clone(), batch.clone(), slot.clone());
+        thread::Builder::new()
+            .name("smoketest-worker".into())
+            .stack_size(self.plan.stack_size)
+            .spawn(capture::propagate(move || run.work(&batch, &slot)))
+    }
+
+    /// A worker's loop: jobs until none is left, the batch stopped, or the worker was abandoned.
+    fn work(&self, batch: &Batch, slot: &Slot) {
+        let worker = Worker { run: self, slot };
+        // A job starts when the previous one ended: one clock read per job.
+        let mut started = Instant::now();
+        while let Some(job) = batch.take() {
+            let (report, ended) = execute::run_job(&worker, job, started);
+            started = ended;
+            if !worker.finish() {
+                // Reported by the coordinator, which has started a replacement: the work is done
+                // now, so it is no longer stuck.
+                lock(&slot.held).take();
+                return;
+            }
+            if let Some(report) = report {
+                batch.after(&report);
+                self.push(report);
+            }
+        }
+        let mut workers = lock(&self.workers);
+        workers.retain(|other| !std::ptr::eq(Arc::as_ptr(other), slot));
+        drop(workers);
+        self.wake.notify_one();
+    }
+
+    /// No worker could be started: every job left is errored, saying why.
+    fn not_started(&self, batch: &Batch, error: &std::io::Error) {
+        let now = Instant::now();
+        while let Some(job) = batch.take() {
+            let failure = Failure::errored(format!("could not start a worker thread: {error}"));
+            if let Some(report) = execute::not_run(self, job, failure, now) {
+                self.push(report);
+            }
+        }
+    }
+}
+
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,437 @@
+//! The scheduler's rules, each on a handful of tests made here, without the CLI or HTTP layers.
+//!
+//! Tests that leave work stuck hold `SERIAL` and release their work before they end: the count of
+//! stuck work is process-wide, and the others read it.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::{Plan, run};
+use crate::driver::Driver;
+use crate::registry::{self, Body, Param, SmokeTest};
+use crate::report::TestReport;
+use crate::rollback::Rollbacks;
+use crate::suite::SuiteVTable;
+use crate::{Outcome, Result, State, Suite, stuck};
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A door that blocked bodies wait at until the test opens it.
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    const fn new() -> Self {
+        Gate {
+            open: Mutex::new(false),
+            opened: Condvar::new(),
+        }
+    }
+
+    fn wait(&self) {
+        let mut open = self.open.lock().unwrap();
+        while !*open {
+            open = self.opened.wait(open).unwrap();
+        }
+    }
+
+    fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.opened.notify_all();
+    }
+}
+
+/// Waits (bounded) until the work stuck on abandoned threads has returned.
+fn until_nothing_is_stuck() {
+    let started = Instant::now();
+    while stuck::count() > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "work still stuck"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+const fn test(function: &'static str, timeout_ms: u64, body: Body) -> SmokeTest {
+    SmokeTest {
+        module_path: "sched",
+        function,
+        file: "src/scheduler/tests.rs",
+        line: 1,
+        slow: false,
+        rolled_back: false,
+        timeout: Some(Duration::from_millis(timeout_ms)),
+        params: no_params,
+        body,
+    }
+}
+
+fn no_params() -> Vec<Param> {
+    Vec::new()
+}
+
+fn plan(tests: &[&'static SmokeTest]) -> (Plan, Vec<usize>) {
+    let tests: Arc<[_]> = registry::collect(tests.iter().copied()).into();
+    let selected = (0..tests.len()).collect();
+    let plan = Plan {
+        tests,
+        state: Arc::new(State::new()),
+        rollbacks: Arc::new(Rollbacks::new()),
+        default_timeout: Duration::from_millis(100),
+        failfast: false,
+        concurrency: 64,
+        stack_size: crate::DEFAULT_STACK_SIZE,
+        max_abandoned: crate::DEFAULT_MAX_ABANDONED_THREADS,
+        driver: Driver::Plain,
+    };
+    (plan, selected)
+}
+
+fn outcomes(reports: &[TestReport]) -> Vec<(String, Outcome, Option<String>)> {
+    let mut outcomes: Vec<_> = reports
+        .iter()
+        .map(|r| (r.name.to_string(), r.outcome, r.message.clone()))
+        .collect();
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+    outcomes
+}
+
+fn passed(name: &str) -> (String, Outcome, Option<String>) {
+    (format!("sched::{name}"), Outcome::Passed, None)
+}
+
+fn errored(name: &str, message: &str) -> (String, Outcome, Option<String>) {
+    (
+        format!("sched::{name}"),
+        Outcome::Errored,
+        Some(message.to_owned()),
+    )
+}
+
+fn nothing() {}
+
+static TRIVIAL: [SmokeTest; 4] = [
+    test("t0", 1000, Body::PlainSync(nothing)),
+    test("t1", 1000, Body::PlainSync(nothing)),
+    test("t2", 1000, Body::PlainSync(nothing)),
+    test("t3", 1000, Body::PlainSync(nothing)),
+];
+
+#[test]
+fn every_test_is_reported_exactly_once() {
+    let (plan, selected) = plan(&TRIVIAL.iter().collect::<Vec<_>>());
+    let reports = run(plan, selected);
+    assert_eq!(
+        outcomes(&reports),
+        [passed("t0"), passed("t1"), passed("t2"), passed("t3")]
+    );
+}
+
+/// Tests that count how many of them run at once.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static MOST_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+fn counted() {
+    let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+    MOST_IN_FLIGHT.fetch_max(now, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(20));
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+}
+
+static COUNTED: [SmokeTest; 8] = [
+    test("c0", 1000, Body::PlainSync(counted)),
+    test("c1", 1000, Body::PlainSync(counted)),
+    test("c2", 1000, Body::PlainSync(counted)),
+    test("c3", 1000, Body::PlainSync(counted)),
+    test("c4", 1000, Body::PlainSync(counted)),
+    test("c5", 1000, Body::PlainSync(counted)),
+    test("c6", 1000, Body::PlainSync(counted)),
+    test("c7", 1000, Body::PlainSync(counted)),
+];
+
+#[test]
+fn blocking_tests_run_side_by_side_up_to_the_concurrency_cap() {
+    let (mut plan, selected) = plan(&COUNTED.iter().collect::<Vec<_>>());
+    plan.concurrency = 3;
+    let reports = run(plan, selected);
+    assert_eq!(reports.len(), 8);
+    assert!(reports.iter().all(|r| r.outcome == Outcome::Passed));
+    assert_eq!(MOST_IN_FLIGHT.load(Ordering::SeqCst), 3);
+}
+
+static ORDER: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+
+fn record_b() {
+    ORDER.lock().unwrap().push("b");
+}
+fn record_a() {
+    ORDER.lock().unwrap().push("a");
+}
+fn record_c() {
+    ORDER.lock().unwrap().push("c");
+}
+
+static ORDERED: [SmokeTest; 3] = [
+    test("order_b", 1000, Body::PlainSync(record_b)),
+    test("order_c", 1000, Body::PlainSync(record_c)),
+    test("order_a", 1000, Body::PlainSync(record_a)),
+];
+
+#[test]
+fn with_concurrency_one_tests_run_one_after_another_in_name_order() {
+    let (mut plan, selected) = plan(&ORDERED.iter().collect::<Vec<_>>());
+    plan.concurrency = 1;
+    let reports = run(plan, selected);
+    assert_eq!(*ORDER.lock().unwrap(), ["a", "b", "c"]);
+    let names: Vec<&str> = reports.iter().map(|r| &*r.name).collect();
+    assert_eq!(
+        names,
+        ["sched::order_a", "sched::order_b", "sched::order_c"]
+    );
+}
+
+fn fails() {
+    crate::assert_true!(false, "broken");
+}
+
+static FAILFAST: [SmokeTest; 4] = [
+    test("ff_a", 1000, Body::PlainSync(nothing)),
+    test("ff_b", 1000, Body::PlainSync(fails)),
+    test("ff_c", 1000, Body::PlainSync(nothing)),
+    test("ff_d", 1000, Body::PlainSync(nothing)),
+];
+
+#[test]
+fn failfast_starts_no_test_after_the_first_failure() {
+    let (mut plan, selected) = plan(&FAILFAST.iter().collect::<Vec<_>>());
+    plan.failfast = true;
+    plan.concurrency = 1;
+    let reports = run(plan, selected);
+    let names: Vec<(&str, Outcome)> = reports.iter().map(|r| (&*r.name, r.outcome)).collect();
+    assert_eq!(
+        names,
+        [
+            ("sched::ff_a", Outcome::Passed),
+            ("sched::ff_b", Outcome::Failed)
+        ]
+    );
+}
+
+static HUNG_GATE: Gate = Gate::new();
+
+fn hangs() {
+    HUNG_GATE.wait();
+}
+
+static HUNG_AMONG_FAST: [SmokeTest; 4] = [
+    test("fast_0", 1000, Body::PlainSync(nothing)),
+    test("fast_1", 1000, Body::PlainSync(nothing)),
+    test("hung", 50, Body::PlainSync(hangs)),
+    test("fast_2", 1000, Body::PlainSync(nothing)),
+];
+
+#[test]
+fn a_hung_test_is_reported_at_its_limit_and_never_started_twice() {
+    let _serial = serial();
+    let tests: Vec<_> = HUNG_AMONG_FAST.iter().collect();
+    let (plan_1, selected) = plan(&tests);
+    let first = run(plan_1, selected.clone());
+    assert_eq!(
+        outcomes(&first),
+        [
+            passed("fast_0"),
+            passed("fast_1"),
+            passed("fast_2"),
+            errored("hung", "timed out after 50ms"),
+        ]
+    );
+    assert_eq!(stuck::count(), 1);
+
+    // The next run does not start it again: errored at once, still one thread.
+    let (plan_2, selected) = plan(&tests);
+    let second = run(plan_2, selected);
+    let hung = second.iter().find(|r| r.name == "sched::hung").unwrap();
+    let message = hung.message.as_deref().unwrap();
+    assert!(
+        message.starts_with("still running from an earlier run (for ")
+            && message.ends_with("): not started again until it returns"),
+        "{message}"
+    );
+    assert_eq!(stuck::count(), 1);
+
+    HUNG_GATE.open();
+    until_nothing_is_stuck();
+}
+
+static BOUND_GATE: Gate = Gate::new();
+
+fn hangs_at_the_bound() {
+    BOUND_GATE.wait();
+}
+
+static HOLDS_A_THREAD: SmokeTest = test("holds_a_thread", 20, Body::PlainSync(hangs_at_the_bound));
+static AFTER_THE_BOUND: SmokeTest = test("after_the_bound", 1000, Body::PlainSync(nothing));
+
+#[test]
+fn at_the_bound_on_abandoned_threads_no_test_starts() {
+    let _serial = serial();
+    let (plan_1, selected) = plan(&[&HOLDS_A_THREAD]);
+    run(plan_1, selected);
+    assert_eq!(stuck::count(), 1);
+    let (mut plan_2, selected) = plan(&[&AFTER_THE_BOUND]);
+    plan_2.max_abandoned = 1;
+    assert_eq!(
+        outcomes(&run(plan_2, selected)),
+        [errored(
+            "after_the_bound",
+            "not started: 1 thread is still held by timed-out tests, the runner's limit \
+             (`Runner::max_abandoned_threads(1)`); they are freed when those tests return"
+        )]
+    );
+    BOUND_GATE.open();
+    until_nothing_is_stuck();
+}
+
+static BLOCKING_ASYNC_GATE: Gate = Gate::new();
+
+async fn blocks_its_thread() {
+    BLOCKING_ASYNC_GATE.wait();
+}
+
+async fn awaits_forever() {
+    std::future::pending::<()>().await;
+}
+
+static ASYNC_HANGS: [SmokeTest; 2] = [
+    test(
+        "blocks_its_thread",
+        50,
+        Body::PlainAsync(&blocks_its_thread),
+    ),
+    test("awaits_forever", 50, Body::PlainAsync(&awaits_forever)),
+];
+
+#[test]
+fn async_tests_time_out_whether_they_await_or_block_their_thread() {
+    let _serial = serial();
+    let (plan, selected) = plan(&ASYNC_HANGS.iter().collect::<Vec<_>>());
+    let reports = run(plan, selected);
+    assert_eq!(
+        outcomes(&reports),
+        [
+            errored("awaits_forever", "timed out after 50ms"),
+            errored("blocks_its_thread", "timed out after 50ms"),
+        ]
+    );
+    // The awaiting one was cancelled and gave its thread back; the blocking one could not.
+    assert_eq!(stuck::since("sched::awaits_forever"), None);
+    assert!(stuck::since("sched::blocks_its_thread").is_some());
+    BLOCKING_ASYNC_GATE.open();
+    until_nothing_is_stuck();
+}
+
+/// Suites whose hooks hang, one hook each.
+static SUITE_GATE: Gate = Gate::new();
+static SET_UP_SUITES: AtomicUsize = AtomicUsize::new(0);
+
+struct HangsInSetUpSuite;
+impl Suite for HangsInSetUpSuite {
+    fn set_up_suite(_: &State) -> Result<Self> {
+        SET_UP_SUITES.fetch_add(1, Ordering::SeqCst);
+        SUITE_GATE.wait();
+        Ok(HangsInSetUpSuite)
+    }
+}
+
+struct HangsInTearDown;
+impl Suite for HangsInTearDown {
+    fn set_up_suite(_: &State) -> Result<Self> {
+        Ok(HangsInTearDown)
+    }
+    fn tear_down(&self) -> Result {
+        SUITE_GATE.wait();
+        Ok(())
+    }
+}
+
+struct HangsInTearDownSuite;
+impl Suite for HangsInTearDownSuite {
+    fn set_up_suite(_: &State) -> Result<Self> {
+        Ok(HangsInTearDownSuite)
+    }
+    fn tear_down_suite(&self) -> Result {
+        SUITE_GATE.wait();
+        Ok(())
+    }
+}
+
+fn in_suite<S: Suite>() -> Vec<Param> {
+    vec![Param::shared::<S>(Some(SuiteVTable::of_sync::<S>()))]
+}
+
+fn suite_body(_: &mut crate::context::Context) -> crate::registry::BodyResult {
+    Ok(())
+}
+
+const fn suite_test(function: &'static str, params: fn() -> Vec<Param>) -> SmokeTest {
+    let mut test = test(function, 50, Body::Sync(suite_body));
+    test.params = params;
+    test
+}
+
+static HUNG_SUITES: [SmokeTest; 5] = [
+    suite_test("first", in_suite::<HangsInSetUpSuite>),
+    suite_test("second", in_suite::<HangsInSetUpSuite>),
+    suite_test("third", in_suite::<HangsInSetUpSuite>),
+    suite_test("torn_down", in_suite::<HangsInTearDown>),
+    suite_test("kept", in_suite::<HangsInTearDownSuite>),
+];
+
+#[test]
+fn suites_whose_hooks_hang_are_reported_and_cost_one_thread_each() {
+    let _serial = serial();
+    let (mut plan, selected) = plan(&HUNG_SUITES.iter().collect::<Vec<_>>());
+    plan.default_timeout = Duration::from_millis(50);
+    let mut reports = run(plan, selected);
+    reports.sort_by(|a, b| a.name.cmp(&b.name));
+    let lines: Vec<String> = reports
+        .iter()
+        .map(|r| {
+            let short = r.name.rsplit("::").take(2).collect::<Vec<_>>();
+            format!(
+                "{}::{}: {}",
+                short[1],
+                short[0],
+                r.message.as_deref().unwrap_or("passed")
+            )
+        })
+        .collect();
+    let set_up_suite_failed = "set_up_suite failed: timed out after 50ms";
+    assert_eq!(
+        lines,
+        [
+            format!("HangsInSetUpSuite::first: {set_up_suite_failed}"),
+            format!("HangsInSetUpSuite::second: {set_up_suite_failed}"),
+            format!("HangsInSetUpSuite::third: {set_up_suite_failed}"),
+            "HangsInTearDown::torn_down: tear_down failed: timed out after 50ms".to_owned(),
+            "HangsInTearDownSuite::kept: passed".to_owned(),
+            "HangsInTearDownSuite::tear_down_suite: tear_down_suite failed: timed out after 50ms"
+                .to_owned(),
+        ]
+    );
+    // Set up once, by one thread, which is the one left stuck with it; one thread per hook.
+    assert_eq!(SET_UP_SUITES.load(Ordering::SeqCst), 1);
+    assert_eq!(stuck::count(), 3);
+    SUITE_GATE.open();
+    until_nothing_is_stuck();
+}
