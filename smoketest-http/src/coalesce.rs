@@ -1,21 +1,27 @@
 //! Coalescing: requests for a tier share the run in flight (single-flight), may be served a
 //! stored report (cache, schedule), and runs in flight are bounded across tiers.
 //!
+//! A run, once started, goes on to its end on a thread of its own and stores its report whatever
+//! its requests do. Cancelling it when its clients hang up would not stop its synchronous tests
+//! (threads can't be stopped), so the next request would start them again alongside.
+//!
 //! The state lives behind an `Arc` shared by every clone of the endpoint, since each framework
 //! clones the endpoint per worker or per request.
 
 use std::fmt;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::pin::pin;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use futures_channel::oneshot;
 use futures_util::FutureExt as _;
-use futures_util::future::{BoxFuture, Shared, WeakShared};
+use futures_util::future::Shared;
 use smoketest::{Redactor, Report, Runner, Tier};
-use tokio::sync::Semaphore;
+use tokio::sync::Notify;
 
 use crate::negotiate::Format;
+use crate::rate_limit::RetryAfter;
 
 /// Default bound on runs in flight per endpoint, across tiers: one per tier, so that with
 /// single-flight on it never holds a request back, and with it off a storm of requests queues
@@ -71,22 +77,25 @@ impl Finished {
 /// What a request is answered with.
 pub(crate) struct Served {
     pub(crate) finished: Arc<Finished>,
-    /// The report's age, when the endpoint serves stored reports (cache or schedule): then every
-    /// report, fresh ones included, says how old it is.
+    /// The report's age, when the endpoint serves stored reports (cache, schedule, rate limit):
+    /// then every report, fresh ones included, says how old it is.
     pub(crate) age: Option<Duration>,
 }
 
-/// A run in flight, awaited by every request for its tier.
-type Flight = Shared<BoxFuture<'static, Arc<Finished>>>;
+/// A run in flight: its report once it ends, for every request that awaits it. An error only if
+/// the run ended without a report.
+type Flight = Shared<oneshot::Receiver<Arc<Finished>>>;
 
 /// The state of one tier.
 #[derive(Default)]
 struct Slot {
-    /// The run in flight and its id. Weak, so that when every request awaiting it is gone the run
-    /// is dropped (cancelled) rather than kept, unpolled, for a later request to resume.
-    flight: Option<(u64, WeakShared<BoxFuture<'static, Arc<Finished>>>)>,
+    /// The run in flight, when the tier's runs are shared, and its id. Held strongly: the run
+    /// goes on when its requests are gone, and later requests join it.
+    flight: Option<(u64, Flight)>,
     /// The report of the run that finished last.
     latest: Option<Arc<Finished>>,
+    /// When a request under the slow tier's rate limit last started a run.
+    limited_start: Option<Instant>,
     /// Schedules running for this tier, and since when the first of them has been running.
     schedules: usize,
     scheduled_since: Option<Instant>,
@@ -103,11 +112,21 @@ impl Slot {
     }
 }
 
+/// The state behind the lock.
+#[derive(Default)]
+struct State {
+    slots: [Slot; 2],
+    /// Runs in flight across tiers, shared or not: what `max_runs` bounds.
+    running: usize,
+    next_id: u64,
+}
+
 /// What clones of an endpoint share.
 #[derive(Default)]
 struct Flights {
-    slots: Mutex<[Slot; 2]>,
-    next_id: AtomicU64,
+    state: Mutex<State>,
+    /// Wakes the requests waiting for a place under `max_runs` when a run ends.
+    freed: Notify,
 }
 
 fn index(tier: Tier) -> usize {
@@ -118,37 +137,65 @@ fn index(tier: Tier) -> usize {
 }
 
 impl Flights {
-    fn lock(&self) -> MutexGuard<'_, [Slot; 2]> {
-        // Nothing panics while holding the lock; were it poisoned, the slots are still whole.
-        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Stores a finished run's report as the tier's latest and, for a shared run, forgets the
-    /// flight, in one step: a request arriving after this starts a new run.
-    fn finish(&self, tier: Tier, flight: Option<u64>, finished: &Arc<Finished>) {
-        let mut slots = self.lock();
-        let slot = &mut slots[index(tier)];
-        slot.latest = Some(Arc::clone(finished));
-        if flight.is_some() && slot.flight.as_ref().map(|(id, _)| *id) == flight {
-            slot.flight = None;
-        }
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while holding the lock; were it poisoned, the state is still whole.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// Forgets a shared run that was dropped before finishing (every request awaiting it gone).
-struct ForgetOnDrop {
+/// A started run's hold on the shared state: its place under `max_runs` and, when shared, its
+/// tier's flight. Given back when the run ends, or when it is dropped without a report.
+struct Run {
     flights: Arc<Flights>,
     tier: Tier,
-    id: u64,
+    /// The flight's id, when the run is shared.
+    flight: Option<u64>,
+    /// Taken when the run ends. Dropped without a value, it tells the requests awaiting the run
+    /// that there will be no report.
+    sender: Option<oneshot::Sender<Arc<Finished>>>,
 }
 
-impl Drop for ForgetOnDrop {
-    fn drop(&mut self) {
-        let mut slots = self.flights.lock();
-        let slot = &mut slots[index(self.tier)];
-        if slot.flight.as_ref().map(|(id, _)| *id) == Some(self.id) {
-            slot.flight = None;
+impl Run {
+    /// Starts the run on a thread of its own; its report is stored when it ends.
+    fn spawn(self, runner: &Runner, redactor: Arc<Redactor>) {
+        let mut run = self;
+        runner.spawn(run.tier, move |report| {
+            let finished = Arc::new(Finished::new(report.redacted(&redactor)));
+            run.end(Some(finished));
+        });
+    }
+
+    /// Stores the report as the tier's latest, forgets the flight, frees the place and wakes the
+    /// requests waiting for one, in one step under the lock, so that a request finds either the
+    /// run in flight or its report; then hands the report to the requests awaiting the run.
+    fn end(&mut self, finished: Option<Arc<Finished>>) {
+        let Some(sender) = self.sender.take() else {
+            return;
+        };
+        {
+            let mut state = self.flights.lock();
+            state.running -= 1;
+            let slot = &mut state.slots[index(self.tier)];
+            if let Some(finished) = &finished {
+                slot.latest = Some(Arc::clone(finished));
+            }
+            if self.flight.is_some() && slot.flight.as_ref().map(|(id, _)| *id) == self.flight {
+                slot.flight = None;
+            }
+            self.flights.freed.notify_waiters();
         }
+        if let Some(finished) = finished {
+            // Nobody may be waiting any more: the report is stored all the same.
+            let _ = sender.send(finished);
+        }
+    }
+}
+
+impl Drop for Run {
+    /// A run that never reported (it should not happen) gives its place and its flight back, so
+    /// that the requests awaiting it can try again.
+    fn drop(&mut self) {
+        self.end(None);
     }
 }
 
@@ -160,8 +207,8 @@ struct Registration {
 
 impl Registration {
     fn new(flights: &Arc<Flights>, tier: Tier) -> Self {
-        let mut slots = flights.lock();
-        let slot = &mut slots[index(tier)];
+        let mut state = flights.lock();
+        let slot = &mut state.slots[index(tier)];
         slot.schedules += 1;
         slot.scheduled_since.get_or_insert_with(Instant::now);
         Registration {
@@ -173,8 +220,8 @@ impl Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        let mut slots = self.flights.lock();
-        let slot = &mut slots[index(self.tier)];
+        let mut state = self.flights.lock();
+        let slot = &mut state.slots[index(self.tier)];
         slot.schedules -= 1;
         if slot.schedules == 0 {
             slot.scheduled_since = None;
@@ -186,7 +233,6 @@ impl Drop for Registration {
 #[derive(Clone)]
 pub(crate) struct Runs {
     flights: Arc<Flights>,
-    permits: Arc<Semaphore>,
     max_runs: usize,
     single_flight: bool,
     cache_for: Option<Duration>,
@@ -208,7 +254,6 @@ impl Default for Runs {
     fn default() -> Self {
         Runs {
             flights: Arc::default(),
-            permits: Arc::new(Semaphore::new(DEFAULT_MAX_RUNS)),
             max_runs: DEFAULT_MAX_RUNS,
             single_flight: true,
             cache_for: None,
@@ -217,11 +262,24 @@ impl Default for Runs {
     }
 }
 
+/// Who wants a report, which decides what may answer them.
+#[derive(Clone, Copy)]
+enum Asker {
+    /// A request: a stored report answers it when the cache or the schedule allows.
+    Request,
+    /// A request for the slow tier under its rate limit of one run per interval.
+    Limited(Duration),
+    /// The schedule: always a run, its own or the one in flight.
+    Schedule,
+}
+
 /// The next step of a request, decided under the lock.
-enum Next {
+enum Step {
     Stored(Arc<Finished>),
     Join(Flight),
-    RunHere,
+    Start(Flight, Run),
+    WaitForPlace,
+    TooEarly(RetryAfter),
 }
 
 impl Runs {
@@ -243,91 +301,120 @@ impl Runs {
 
     pub(crate) fn max_runs(&mut self, max: usize) {
         self.max_runs = max.max(1);
-        self.permits = Arc::new(Semaphore::new(self.max_runs));
     }
 
     /// The report to answer a request for `tier` with: a stored one if the schedule or the cache
-    /// allows, else the run in flight, else a new run.
-    pub(crate) async fn report(&self, runner: &Runner, tier: Tier) -> Served {
-        let (next, show_age) = {
-            let mut slots = self.flights.lock();
-            let slot = &mut slots[index(tier)];
-            let show_age = self.cache_for.is_some() || slot.schedules > 0;
+    /// allows, else the run in flight, else a new run. With `limit`, the slow tier's rate limit:
+    /// within the interval after a request started a run, the latest report or the run in
+    /// flight, and when there is neither, how long to wait.
+    pub(crate) async fn report(
+        &self,
+        runner: &Runner,
+        tier: Tier,
+        limit: Option<Duration>,
+    ) -> Result<Served, RetryAfter> {
+        let asker = limit.map_or(Asker::Request, Asker::Limited);
+        self.obtain(runner, tier, asker).await
+    }
+
+    async fn obtain(
+        &self,
+        runner: &Runner,
+        tier: Tier,
+        asker: Asker,
+    ) -> Result<Served, RetryAfter> {
+        loop {
+            let mut place_freed = pin!(self.flights.freed.notified());
+            let (step, show_age) = {
+                let mut state = self.flights.lock();
+                let slot = &state.slots[index(tier)];
+                let show_age = self.cache_for.is_some()
+                    || slot.schedules > 0
+                    || matches!(asker, Asker::Limited(_));
+                let step = self.step(&mut state, tier, asker);
+                if let Step::WaitForPlace = step {
+                    // Registered before the lock is released, so that no run can end unnoticed.
+                    place_freed.as_mut().enable();
+                }
+                (step, show_age)
+            };
+            let flight = match step {
+                Step::Stored(finished) => {
+                    let age = show_age.then(|| finished.age());
+                    return Ok(Served { finished, age });
+                }
+                Step::Join(flight) => flight,
+                Step::Start(flight, run) => {
+                    run.spawn(runner, Arc::clone(&self.redactor));
+                    flight
+                }
+                Step::WaitForPlace => {
+                    place_freed.await;
+                    continue;
+                }
+                Step::TooEarly(retry_after) => return Err(retry_after),
+            };
+            // An error only for a run that ended without a report: decide again.
+            if let Ok(finished) = flight.await {
+                let age = show_age.then(|| finished.age());
+                return Ok(Served { finished, age });
+            }
+        }
+    }
+
+    /// What `asker` does next about `tier`. Under the lock, so two requests can't both start a
+    /// shared run, nor more than `max_runs` runs be in flight.
+    fn step(&self, state: &mut State, tier: Tier, asker: Asker) -> Step {
+        let slot = &state.slots[index(tier)];
+        if let Asker::Limited(interval) = asker {
+            let elapsed = slot.limited_start.map(|started| started.elapsed());
+            if let Some(elapsed) = elapsed.filter(|elapsed| *elapsed < interval) {
+                return match (&slot.latest, &slot.flight) {
+                    (Some(latest), _) => Step::Stored(Arc::clone(latest)),
+                    (None, Some((_, flight))) => Step::Join(flight.clone()),
+                    (None, None) => Step::TooEarly(RetryAfter {
+                        wait: interval - elapsed,
+                        interval,
+                    }),
+                };
+            }
+        }
+        if !matches!(asker, Asker::Schedule) {
             let cached = || {
                 let ttl = self.cache_for?;
                 slot.latest.as_ref().filter(|latest| latest.age() < ttl)
             };
-            let next = match slot.scheduled_report().or_else(cached) {
-                Some(stored) => Next::Stored(Arc::clone(stored)),
-                None if self.single_flight => Next::Join(self.join_or_start(runner, tier, slot)),
-                None => Next::RunHere,
-            };
-            (next, show_age)
+            if let Some(stored) = slot.scheduled_report().or_else(cached) {
+                return Step::Stored(Arc::clone(stored));
+            }
+        }
+        // Under the rate limit the slow tier's runs are always shared: never two at once.
+        let shared = self.single_flight || matches!(asker, Asker::Limited(_));
+        if let (true, Some((_, flight))) = (shared, &slot.flight) {
+            return Step::Join(flight.clone());
+        }
+        if state.running >= self.max_runs {
+            return Step::WaitForPlace;
+        }
+        state.running += 1;
+        let id = state.next_id;
+        state.next_id += 1;
+        let (sender, receiver) = oneshot::channel();
+        let flight = receiver.shared();
+        let slot = &mut state.slots[index(tier)];
+        if shared {
+            slot.flight = Some((id, flight.clone()));
+        }
+        if let Asker::Limited(_) = asker {
+            slot.limited_start = Some(Instant::now());
+        }
+        let run = Run {
+            flights: Arc::clone(&self.flights),
+            tier,
+            flight: shared.then_some(id),
+            sender: Some(sender),
         };
-        let finished = match next {
-            Next::Stored(finished) => finished,
-            Next::Join(flight) => flight.await,
-            Next::RunHere => self.run_here(runner, tier).await,
-        };
-        let age = show_age.then(|| finished.age());
-        Served { finished, age }
-    }
-
-    /// One scheduled run: shared with requests for the tier like theirs are with each other.
-    async fn scheduled_run(&self, runner: &Runner, tier: Tier) {
-        if self.single_flight {
-            let flight = {
-                let mut slots = self.flights.lock();
-                self.join_or_start(runner, tier, &mut slots[index(tier)])
-            };
-            flight.await;
-        } else {
-            self.run_here(runner, tier).await;
-        }
-    }
-
-    /// The run in flight for the slot's tier, or a new one. Called under the lock, so two
-    /// requests can't both start one; the new run only starts when first polled, outside it.
-    fn join_or_start(&self, runner: &Runner, tier: Tier, slot: &mut Slot) -> Flight {
-        if let Some(flight) = slot.flight.as_ref().and_then(|(_, weak)| weak.upgrade()) {
-            return flight;
-        }
-        let id = self.flights.next_id.fetch_add(1, Ordering::Relaxed);
-        let (runner, flights, permits, redactor) = (
-            runner.clone(),
-            Arc::clone(&self.flights),
-            Arc::clone(&self.permits),
-            Arc::clone(&self.redactor),
-        );
-        let flight = async move {
-            let forget = ForgetOnDrop {
-                flights: Arc::clone(&flights),
-                tier,
-                id,
-            };
-            // The semaphore is never closed, so acquiring only fails if it were: run anyway.
-            let _permit = permits.acquire().await.ok();
-            let report = runner.run_async(tier).await.redacted(&redactor);
-            let finished = Arc::new(Finished::new(report));
-            flights.finish(tier, Some(id), &finished);
-            drop(forget);
-            finished
-        }
-        .boxed()
-        .shared();
-        // `None` only for a completed future, and this one has not been polled yet.
-        slot.flight = flight.downgrade().map(|weak| (id, weak));
-        flight
-    }
-
-    /// A run of its own for one request (single-flight off), within the bound.
-    async fn run_here(&self, runner: &Runner, tier: Tier) -> Arc<Finished> {
-        // The semaphore is never closed, so acquiring only fails if it were: run anyway.
-        let _permit = self.permits.acquire().await.ok();
-        let report = runner.run_async(tier).await.redacted(&self.redactor);
-        let finished = Arc::new(Finished::new(report));
-        self.flights.finish(tier, None, &finished);
-        finished
+        Step::Start(flight, run)
     }
 
     /// Runs `tier` every `every` (the next run starts `every` after the previous one started,
@@ -346,9 +433,94 @@ impl Runs {
             let _registration = registration;
             loop {
                 let started = Instant::now();
-                runs.scheduled_run(&runner, tier).await;
+                // A scheduled run is shared with requests like theirs are with each other; it
+                // is never refused (`Err` is only the rate limit's).
+                let _ = runs.obtain(&runner, tier, Asker::Schedule).await;
                 futures_timer::Delay::new(every.saturating_sub(started.elapsed())).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::task::Context;
+
+    use futures_util::task::noop_waker_ref;
+
+    use super::*;
+
+    /// Starts a run as a request would, but keeps it from running: the caller drops it.
+    fn start(runs: &Runs, tier: Tier, asker: Asker) -> Run {
+        match runs.step(&mut runs.flights.lock(), tier, asker) {
+            Step::Start(_, run) => run,
+            _ => panic!("a run is started"),
+        }
+    }
+
+    fn nothing() -> Runner {
+        Runner::new().filter("no test has this name")
+    }
+
+    #[test]
+    fn requests_awaiting_a_run_that_ends_without_a_report_try_again() {
+        let runs = Runs::default();
+        let run = start(&runs, Tier::Fast, Asker::Request);
+        let runner = nothing();
+        let mut request = pin!(runs.report(&runner, Tier::Fast, None));
+        let mut cx = Context::from_waker(noop_waker_ref());
+        assert!(request.as_mut().poll(&mut cx).is_pending(), "it joined");
+
+        drop(run);
+        let state = runs.flights.lock();
+        assert_eq!(state.running, 0, "the place is free");
+        assert!(state.slots[index(Tier::Fast)].flight.is_none());
+        drop(state);
+
+        // The request starts a run of its own, and gets its report.
+        let served = futures_executor::block_on(request).expect("not rate-limited");
+        assert_eq!(served.finished.report().tier, Tier::Fast);
+        assert_eq!(runs.flights.lock().running, 0);
+    }
+
+    #[test]
+    fn under_the_rate_limit_only_a_run_without_a_report_leaves_nothing_to_serve() {
+        let interval = Duration::from_secs(60);
+        let runs = Runs::default();
+        drop(start(&runs, Tier::Slow, Asker::Limited(interval)));
+        let answer =
+            futures_executor::block_on(runs.report(&nothing(), Tier::Slow, Some(interval)));
+        let Err(retry_after) = answer else {
+            panic!("429 within the interval, with neither a report nor a run");
+        };
+        assert_eq!(retry_after.interval, interval);
+        assert!(retry_after.wait <= interval);
+    }
+
+    #[test]
+    fn a_request_waiting_for_a_place_starts_its_run_when_one_ends() {
+        let mut runs = Runs::default();
+        runs.max_runs(1);
+        let slow = start(&runs, Tier::Slow, Asker::Request);
+        let runner = nothing();
+        let mut request = pin!(runs.report(&runner, Tier::Fast, None));
+        let mut cx = Context::from_waker(noop_waker_ref());
+        assert!(request.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(
+            runs.flights.lock().running,
+            1,
+            "it waits, having started nothing"
+        );
+
+        drop(slow);
+        // Woken by the run's end: the next poll starts its run.
+        assert!(request.as_mut().poll(&mut cx).is_pending());
+        assert!(
+            runs.flights.lock().slots[index(Tier::Fast)]
+                .flight
+                .is_some()
+        );
+        let served = futures_executor::block_on(request).expect("not rate-limited");
+        assert_eq!(served.finished.report().tier, Tier::Fast);
     }
 }

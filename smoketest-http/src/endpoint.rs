@@ -46,10 +46,11 @@ use crate::{html, prometheus, query};
 ///
 /// A poll storm runs the tests once: requests for a tier that arrive while a run of it is in
 /// flight wait for that run and are answered with its report ([single-flight](Self::single_flight),
-/// on by default). A request arriving after the run finished starts a new one. If every request
-/// waiting for a run goes away (clients hang up), the run is dropped, which cancels it. Clones
-/// of an endpoint share their runs, as frameworks clone it per worker or per request: build the
-/// endpoint once and clone it, rather than building one per worker from the runner.
+/// on by default). A request arriving after the run finished starts a new one. A run, once
+/// started, goes on to its end and its report is stored even if every request waiting for it
+/// goes away (clients hang up): requests arriving meanwhile join it rather than start another.
+/// Clones of an endpoint share their runs, as frameworks clone it per worker or per request:
+/// build the endpoint once and clone it, rather than building one per worker from the runner.
 ///
 /// Opt-in on top of that: a [result cache](Self::cache_for) answering from a report younger than
 /// a TTL, a [background schedule](Self::schedule) running a tier every so often so that requests
@@ -256,10 +257,11 @@ impl SmokeEndpoint {
     }
 
     /// At most `max` runs in flight at once for this endpoint and its clones, whatever their
-    /// tiers; requests beyond it wait their turn (first come, first served). Default 2: with
-    /// single-flight there is at most one run per tier anyway, so the default never holds a
-    /// request back, while with single-flight off a storm queues instead of running the tests
-    /// once per request at the same time. `1` keeps the fast and the slow tier from running
+    /// tiers; requests beyond it wait until a run ends (a waiting request that goes away holds
+    /// nothing, and a run only starts once it has its place). Default 2: with single-flight
+    /// there is at most one run per tier anyway, so the default never holds a request back,
+    /// while with single-flight off a storm queues instead of running the tests once per
+    /// request at the same time. `1` keeps the fast and the slow tier from running
     /// together (the fast tier then waits behind a slow run: mind probe timeouts). 0 is taken as 1.
     ///
     /// ```
@@ -279,9 +281,10 @@ impl SmokeEndpoint {
     ///
     /// The next run starts `every` after the previous one started, or as soon as it finished if
     /// it took longer; scheduled runs are shared with requests and count towards
-    /// [`max_runs`](Self::max_runs). Dropping the future (aborting its task) stops the schedule:
-    /// requests then run the tests again. The report keeps `cache_control`'s `Cache-Control`
-    /// (`no-store`), unless [`cache_for`](Self::cache_for) is set too.
+    /// [`max_runs`](Self::max_runs). Dropping the future (aborting its task) stops the schedule
+    /// (a scheduled run in flight still finishes): requests then run the tests again. The report
+    /// keeps `cache_control`'s `Cache-Control` (`no-store`), unless [`cache_for`](Self::cache_for)
+    /// is set too.
     ///
     /// ```
     /// use std::time::Duration;
@@ -446,10 +449,11 @@ impl SmokeEndpoint {
     ///
     /// Within the interval after a run started, requests for the slow tier get the latest
     /// report, with its age (`Age` header, `age` key in JSON), or — while the first run is
-    /// still going — wait for it. A 429 with `Retry-After` (seconds until the interval is over)
-    /// answers only when there is no report to serve and no run to wait for: the interval's run
-    /// was cancelled because every request waiting for it went away. Cancelled runs count, so
-    /// that connecting and hanging up in a loop can't start expensive runs either.
+    /// still going — wait for it. A run goes on when every request waiting for it has gone
+    /// away, so connecting and hanging up in a loop neither starts expensive runs nor keeps
+    /// others from the report. A 429 with `Retry-After` (seconds until the interval is over)
+    /// answers only when there is no report to serve and no run to wait for, which happens only
+    /// if the interval's run ended without a report.
     ///
     /// Every slow-tier report then says how old it is (a fresh one `Age: 0`). After the
     /// interval, the next request starts a new run (never two at once).
@@ -585,13 +589,10 @@ impl SmokeEndpoint {
                 return self.finish(method, plain(StatusCode::BAD_REQUEST, bad.to_string()));
             }
         };
-        let served = if self.slow_limit.applies_to(tier) {
-            match self.slow_limit.report(&self.runs, &self.runner).await {
-                Ok(served) => served,
-                Err(retry) => return self.finish(method, too_many_requests(retry)),
-            }
-        } else {
-            self.runs.report(&self.runner, tier).await
+        let limit = self.slow_limit.interval_for(tier);
+        let served = match self.runs.report(&self.runner, tier, limit).await {
+            Ok(served) => served,
+            Err(retry) => return self.finish(method, too_many_requests(retry)),
         };
         self.report_response(method, format, grant, &served)
     }
@@ -683,5 +684,24 @@ impl SmokeEndpoint {
             response.body_mut().clear();
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_requests_says_when_to_come_back() {
+        let response = too_many_requests(RetryAfter {
+            wait: Duration::from_millis(59_500),
+            interval: Duration::from_secs(60),
+        });
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[RETRY_AFTER], "60");
+        assert_eq!(
+            response.body(),
+            "too many requests: the slow tier runs at most once every 60s; retry after 60 s\n"
+        );
     }
 }

@@ -1,51 +1,19 @@
 //! The rate limit of the slow tier: at most one run per interval per endpoint (and its clones),
 //! whoever asks and however often.
 //!
-//! Every request for the slow tier passes the gate below, which alone starts runs: one at a
-//! time, and not again before the interval since the last start has passed. Within it, requests
-//! get the latest report with its age, or wait for the run in flight; only when there is neither
-//! (the interval's run was cancelled, its requesters all gone) do they get a 429.
+//! The limit is applied where runs are started (`coalesce`), on the tier's own state: within
+//! the interval after a request started a run, requests get the latest report with its age, or
+//! wait for the run in flight. Runs go on when their requests are gone, so there is always one
+//! or the other; only a run that ended without a report (which should not happen) leaves a 429.
 
-use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures_util::FutureExt as _;
-use futures_util::future::{BoxFuture, Shared, WeakShared};
-use smoketest::{Runner, Tier};
-
-use crate::coalesce::{Finished, Runs, Served};
-
-/// A run of the slow tier started by the gate, awaited by every request that needs it.
-type Flight = Shared<BoxFuture<'static, Arc<Finished>>>;
-
-/// What clones of an endpoint share about the slow tier's runs.
-#[derive(Default)]
-struct Gate {
-    /// When the gate last started a run.
-    started: Option<Instant>,
-    /// The report of the last run that finished.
-    latest: Option<Arc<Finished>>,
-    /// The run in flight and its id. Weak, like the endpoint's own flights: when every request
-    /// awaiting it is gone, the run is dropped (cancelled).
-    flight: Option<(u64, WeakShared<BoxFuture<'static, Arc<Finished>>>)>,
-    /// The id of the next run.
-    next_id: u64,
-}
+use smoketest::Tier;
 
 /// The slow tier's rate limit: off by default.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct SlowTierLimit {
     interval: Option<Duration>,
-    gate: Arc<Mutex<Gate>>,
-}
-
-impl fmt::Debug for SlowTierLimit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SlowTierLimit")
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Too early for a run, and no report to serve: come back after this long.
@@ -69,85 +37,15 @@ impl RetryAfter {
     }
 }
 
-/// The next step of a request, decided under the gate's lock.
-enum Next {
-    Stored(Arc<Finished>),
-    Join(Flight),
-    TooEarly(RetryAfter),
-}
-
 impl SlowTierLimit {
     /// Sets the interval; zero turns the limit off.
     pub(crate) fn set_interval(&mut self, interval: Duration) {
         self.interval = (!interval.is_zero()).then_some(interval);
     }
 
-    /// Whether requests for `tier` go through the gate.
-    pub(crate) fn applies_to(&self, tier: Tier) -> bool {
-        tier == Tier::Slow && self.interval.is_some()
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Gate> {
-        // Nothing panics while holding the lock; were it poisoned, the gate is still whole.
-        self.gate.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The report for a request for the slow tier: the latest one within the interval, the run
-    /// in flight, or a new run once the interval has passed. Every report says how old it is.
-    pub(crate) async fn report(&self, runs: &Runs, runner: &Runner) -> Result<Served, RetryAfter> {
-        let Some(interval) = self.interval else {
-            return Ok(runs.report(runner, Tier::Slow).await);
-        };
-        let next = {
-            let mut gate = self.lock();
-            let flight = gate.flight.as_ref().and_then(|(_, weak)| weak.upgrade());
-            let since_start = gate.started.map(|started| started.elapsed());
-            match (since_start, flight) {
-                (Some(elapsed), flight) if elapsed < interval => {
-                    match (gate.latest.as_ref(), flight) {
-                        (Some(latest), _) => Next::Stored(Arc::clone(latest)),
-                        (None, Some(flight)) => Next::Join(flight),
-                        (None, None) => Next::TooEarly(RetryAfter {
-                            wait: interval - elapsed,
-                            interval,
-                        }),
-                    }
-                }
-                // A run longer than the interval: still never two at once.
-                (_, Some(flight)) => Next::Join(flight),
-                (_, None) => Next::Join(self.start(&mut gate, runs, runner)),
-            }
-        };
-        let finished = match next {
-            Next::Stored(finished) => finished,
-            Next::Join(flight) => flight.await,
-            Next::TooEarly(retry_after) => return Err(retry_after),
-        };
-        let age = Some(finished.age());
-        Ok(Served { finished, age })
-    }
-
-    /// Starts a run (under the lock, so two requests can't both start one); it runs when first
-    /// polled, outside the lock, through the endpoint's own runs, and stores its report here.
-    fn start(&self, gate: &mut Gate, runs: &Runs, runner: &Runner) -> Flight {
-        let id = gate.next_id;
-        gate.next_id += 1;
-        gate.started = Some(Instant::now());
-        let (limit, runs, runner) = (self.clone(), runs.clone(), runner.clone());
-        let flight = async move {
-            let finished = runs.report(&runner, Tier::Slow).await.finished;
-            let mut gate = limit.lock();
-            gate.latest = Some(Arc::clone(&finished));
-            if gate.flight.as_ref().map(|(flight, _)| *flight) == Some(id) {
-                gate.flight = None;
-            }
-            finished
-        }
-        .boxed()
-        .shared();
-        // `None` only for a completed future, and this one has not been polled yet.
-        gate.flight = flight.downgrade().map(|weak| (id, weak));
-        flight
+    /// The interval requests for `tier` are limited to, if they are.
+    pub(crate) fn interval_for(&self, tier: Tier) -> Option<Duration> {
+        self.interval.filter(|_| tier == Tier::Slow)
     }
 }
 

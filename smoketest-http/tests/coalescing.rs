@@ -115,8 +115,9 @@ async fn abandoned_run_probe() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_run_every_request_left_is_cancelled_not_served_later() {
-    // One run at a time: the cancelled run must give its place back.
+async fn a_run_every_request_left_goes_on_and_the_next_request_joins_it() {
+    static POLLED: AtomicUsize = AtomicUsize::new(0);
+    // One run at a time: the run keeps its place until it ends.
     let endpoint = endpoint("abandoned_run_probe").max_runs(1);
     let abandoned = tokio::spawn({
         let endpoint = endpoint.clone();
@@ -125,14 +126,64 @@ async fn a_run_every_request_left_is_cancelled_not_served_later() {
     until("the run started", || LEFT.runs() == 1).await;
     abandoned.abort();
     assert!(abandoned.await.unwrap_err().is_cancelled());
-    until("the run was dropped", || LEFT.cancelled() == 1).await;
 
-    let next = tokio::spawn(async move { get(&endpoint, "/", None, None).await });
-    until("a new run started", || LEFT.runs() == 2).await;
+    let next =
+        tokio::spawn(
+            async move { counting_first_poll(get(&endpoint, "/", None, None), &POLLED).await },
+        );
+    until("the next request arrived", || {
+        POLLED.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    assert_eq!(LEFT.runs(), 1, "it joined the run in flight");
     LEFT.open(1);
     let response = next.await.expect("the request completes");
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!((LEFT.runs(), LEFT.finished(), LEFT.cancelled()), (2, 1, 1));
+    assert!(
+        response
+            .body()
+            .starts_with("PASS\ntest classes: 1\ntests run: 1\n")
+    );
+    assert_eq!((LEFT.runs(), LEFT.finished(), LEFT.cancelled()), (1, 1, 0));
+}
+
+static UNWATCHED: Probe = Probe::gated();
+
+#[smoketest::smoke_test]
+async fn unwatched_run_probe() {
+    UNWATCHED.run().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_nobody_waits_for_any_more_still_stores_its_report() {
+    let endpoint = endpoint("unwatched_run_probe").cache_for(Duration::from_secs(3600));
+    let abandoned = tokio::spawn({
+        let endpoint = endpoint.clone();
+        async move { get(&endpoint, "/", None, None).await }
+    });
+    until("the run started", || UNWATCHED.runs() == 1).await;
+    abandoned.abort();
+    assert!(abandoned.await.unwrap_err().is_cancelled());
+    UNWATCHED.open(1);
+    until("the run finished", || UNWATCHED.finished() == 1).await;
+
+    // Its report, stored (or, were it being stored right now, the run it joins).
+    let response = get(&endpoint, "/", None, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(header(&response, "age").is_some());
+    assert!(
+        response
+            .body()
+            .starts_with("PASS\ntest classes: 1\ntests run: 1\n")
+    );
+    assert_eq!(
+        (
+            UNWATCHED.runs(),
+            UNWATCHED.finished(),
+            UNWATCHED.cancelled()
+        ),
+        (1, 1, 0)
+    );
 }
 
 static OWN: Probe = Probe::gated();
@@ -417,9 +468,10 @@ async fn while_the_next_scheduled_run_is_in_flight_the_latest_report_is_served()
     assert!(second.body().contains("even run"), "{}", second.body());
     assert_eq!(ROUNDS.runs(), 3, "requests ran nothing");
 
-    // The third run, waiting at the gate, is dropped with the schedule.
+    // The third run, waiting at the gate, goes on when the schedule stops.
     schedule.abort();
     let _ = schedule.await;
-    until("the third run was dropped", || ROUNDS.cancelled() == 1).await;
-    assert_eq!(ROUNDS.finished(), 2);
+    ROUNDS.open(1);
+    until("the third run finished", || ROUNDS.finished() == 3).await;
+    assert_eq!((ROUNDS.runs(), ROUNDS.cancelled()), (3, 0));
 }

@@ -1,10 +1,12 @@
 //! What the coalescing tests share: smoke tests that count their runs and wait at a gate the
-//! test opens, and requests whose first poll is observable.
+//! test opens (async ones, and sync ones that block their thread), and requests whose first
+//! poll is observable.
 #![allow(dead_code, unreachable_pub)]
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, Method, Response};
@@ -87,6 +89,70 @@ impl Probe {
     /// Runs dropped at the gate.
     pub fn cancelled(&self) -> usize {
         self.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Most runs at the gate at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
+/// What a synchronous smoke test records about its runs, and the gate each run blocks its thread
+/// at, as a sync test that takes long does: such a run can't be cancelled.
+pub struct BlockingProbe {
+    runs: AtomicUsize,
+    finished: AtomicUsize,
+    running: AtomicUsize,
+    peak: AtomicUsize,
+    permits: Mutex<usize>,
+    opened: Condvar,
+}
+
+impl BlockingProbe {
+    /// A probe whose runs block until [`open`](Self::open) lets them through.
+    pub const fn gated() -> Self {
+        BlockingProbe {
+            runs: AtomicUsize::new(0),
+            finished: AtomicUsize::new(0),
+            running: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+            permits: Mutex::new(0),
+            opened: Condvar::new(),
+        }
+    }
+
+    /// The body of a sync smoke test: counts the run and how many run at once, blocks at the gate.
+    pub fn run(&self) {
+        self.runs.fetch_add(1, Ordering::SeqCst);
+        let running = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(running, Ordering::SeqCst);
+        let mut permits = self.permits.lock().unwrap_or_else(PoisonError::into_inner);
+        while *permits == 0 {
+            permits = self
+                .opened
+                .wait(permits)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *permits -= 1;
+        drop(permits);
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        self.finished.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Lets `runs` more runs through the gate.
+    pub fn open(&self, runs: usize) {
+        *self.permits.lock().unwrap_or_else(PoisonError::into_inner) += runs;
+        self.opened.notify_all();
+    }
+
+    /// Runs started.
+    pub fn runs(&self) -> usize {
+        self.runs.load(Ordering::SeqCst)
+    }
+
+    /// Runs that passed the gate.
+    pub fn finished(&self) -> usize {
+        self.finished.load(Ordering::SeqCst)
     }
 
     /// Most runs at the gate at once.
