@@ -59,6 +59,19 @@ pub(crate) fn render(report: &Report) -> String {
         report.time / 1000.0,
     );
 
+    family(
+        &mut out,
+        "smoketest_abandoned_threads",
+        "Threads held by timed-out tests that have not returned, when the latest run of the tier \
+         ended (process-wide).",
+    );
+    sample(
+        &mut out,
+        "smoketest_abandoned_threads",
+        &[("tier", tier)],
+        report.abandoned_threads,
+    );
+
     if report.tests.is_empty() {
         return out;
     }

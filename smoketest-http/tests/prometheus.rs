@@ -130,9 +130,10 @@ fn value(families: &BTreeMap<String, Family>, name: &str, pairs: &[(&str, &str)]
         .unwrap_or_else(|| panic!("no {name}{pairs:?} in {:?}", family.samples))
 }
 
-const FAMILIES: [&str; 6] = [
+const FAMILIES: [&str; 7] = [
     "smoketest_run_passed",
     "smoketest_run_duration_seconds",
+    "smoketest_abandoned_threads",
     "smoketest_tests",
     "smoketest_test_passed",
     "smoketest_test_outcome",
@@ -194,6 +195,7 @@ async fn a_passing_run_exposes_every_sample() {
             "{outcome}"
         );
     }
+    assert_eq!(value(&families, "smoketest_abandoned_threads", &fast), 0.0);
     let run = value(&families, "smoketest_run_duration_seconds", &fast);
     assert!((0.005..10.0).contains(&run), "{run}");
     let slower = value(

@@ -73,6 +73,11 @@ pub struct Report {
     /// `false` when the binary was built with `panic = "abort"`: a panicking test then aborts
     /// the process instead of being reported.
     pub panics_caught: bool,
+    /// Threads held, when the run ended, by timed-out tests that have not returned (process-wide;
+    /// bounded by [`Runner::max_abandoned_threads`](crate::Runner::max_abandoned_threads)). More
+    /// than zero means some test blocks on something that never answers.
+    #[serde(default)]
+    pub abandoned_threads: usize,
     /// One entry per test run, sorted by name.
     pub tests: Vec<TestReport>,
 }
@@ -144,6 +149,7 @@ impl Report {
             time: elapsed.as_secs_f64() * 1000.0,
             tier,
             panics_caught: crate::panic::PANICS_ARE_CAUGHT,
+            abandoned_threads: crate::stuck::count(),
             tests,
         }
     }

@@ -70,6 +70,7 @@ fn json_has_the_contract_keys_and_per_test_details() {
     assert_eq!(json["errored_tests"], serde_json::json!([]));
     assert!(json["time"].as_f64().unwrap() > 0.0);
     assert_eq!(json["tier"], "fast");
+    assert_eq!(json["abandoned_threads"], 0);
     let remote = &json["tests"][3];
     assert_eq!(
         remote["name"],
