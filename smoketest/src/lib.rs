@@ -43,8 +43,9 @@
 //! `assert_raises!`, …): see [`assertions`] for the whole list.
 //!
 //! # Features
-//! - `tokio`: [`Runner::run_cli`] drives the run inside a multi-threaded tokio runtime, so async
-//!   tests can use tokio-based clients (sqlx, reqwest) without an async `main`.
+//! - `tokio` (default): async tests are driven inside the tokio runtime the run was started from
+//!   ([`Runner::run_async`]), or one the runner keeps for the process ([`Runner::run`],
+//!   [`Runner::run_cli`]), so they can use tokio-based clients (sqlx, reqwest).
 //! - `anyhow`: `smoketest::Error` converts into `anyhow::Error`.
 //! - `tracing`: `CaptureLayer`, a `tracing-subscriber` layer that keeps the events (and, through
 //!   `tracing-log`, the `log` records) each test emits in its report.
