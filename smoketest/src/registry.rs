@@ -25,7 +25,7 @@ pub type BodyResult = Result<(), Failure>;
 pub enum Body {
     /// A plain `fn`: run on a worker thread.
     Sync(fn(&mut Context) -> BodyResult),
-    /// An `async fn`: polled on the runner's executor.
+    /// An `async fn`: driven on a worker thread.
     Async(for<'a> fn(&'a mut Context) -> BoxFuture<'a, BodyResult>),
     /// `fn name()`, called as it is.
     PlainSync(fn()),
@@ -34,7 +34,7 @@ pub enum Body {
 }
 
 impl Body {
-    /// Runs on a worker thread (rather than being polled on the executor).
+    /// Called directly (rather than driven as a future).
     pub(crate) fn is_sync(self) -> bool {
         matches!(self, Body::Sync(_) | Body::PlainSync(_))
     }

@@ -87,8 +87,8 @@ pub trait RollbackProvider: Send + Sync + 'static {
     fn rollback(&self, handle: Self::Handle) -> Result;
 }
 
-/// A [`RollbackProvider`] for an async client (sqlx): `begin` and `rollback` are awaited on the
-/// runner's executor. When an async test times out, its future is dropped first, then the
+/// A [`RollbackProvider`] for an async client (sqlx): `begin` and `rollback` are driven on the
+/// test's worker thread, inside the app's runtime. When an async test times out, its future is dropped first, then the
 /// runner rolls back explicitly — a timed-out test can never commit.
 pub trait AsyncRollbackProvider: Send + Sync + 'static {
     /// What the test takes as `&mut Handle`.

@@ -63,8 +63,8 @@ pub trait Suite: Sized + Send + Sync + 'static {
     }
 }
 
-/// A [`Suite`] whose hooks are `async`; they run on the runner's executor (the app's runtime
-/// when the run was started from async code).
+/// A [`Suite`] whose hooks are `async`; they are driven on the runner's worker threads inside the
+/// app's runtime (the one the run was started from, with the default `tokio` feature).
 ///
 /// Implement the methods with `async fn`:
 ///
@@ -145,7 +145,7 @@ pub enum Hooks {
         /// After the run.
         tear_down_suite: fn(&(dyn Any + Send + Sync)) -> Result,
     },
-    /// From an [`AsyncSuite`]: polled on the runner's executor.
+    /// From an [`AsyncSuite`]: driven on worker threads.
     Async {
         /// Builds the suite value.
         set_up_suite: for<'a> fn(&'a State) -> BoxFuture<'a, Result<SuiteInstance>>,

@@ -1,6 +1,6 @@
 //! A passing synchronous test costs the runner no heap allocation: a run's allocations do not grow
-//! with the number of tests (the report borrows test names from the registry, the lane reuses its
-//! context and the runner takes the lane's result vector). Counted by a global allocator around
+//! with the number of tests (the report borrows test names from the registry, a worker announces
+//! each test's step in place and pushes its result into a vector sized for the run). Counted by a global allocator around
 //! `Runner::run`, so it holds for whatever the run does on any thread.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -100,8 +100,8 @@ hundred!(h7);
 hundred!(h8);
 hundred!(h9);
 
-/// The fewest allocations of five runs (a run that had to grow its lane, because the machine
-/// paused a worker for over a millisecond, allocates a few more).
+/// The fewest allocations of five runs (a run that had to start a second worker, because the
+/// machine paused the first for over a millisecond, allocates a few more).
 fn allocations_per_run(runner: &Runner) -> usize {
     (0..5)
         .map(|_| {
@@ -121,7 +121,7 @@ fn a_run_allocates_the_same_for_100_and_1000_passing_tests() {
     let hundred = Runner::new().filter("allocations::h0::");
     assert_eq!(thousand.test_names(Tier::Fast).len(), 1000);
     assert_eq!(hundred.test_names(Tier::Fast).len(), 100);
-    // The first run starts the worker threads and resolves the registry.
+    // The first run resolves the registry and installs the panic hook.
     thousand.run(Tier::Fast);
     hundred.run(Tier::Fast);
 
@@ -129,9 +129,10 @@ fn a_run_allocates_the_same_for_100_and_1000_passing_tests() {
         allocations_per_run(&thousand),
         allocations_per_run(&hundred),
     );
-    // Per run (22 for 100 tests here): the selection, the lane and its worker job, the report's
-    // vectors, a few of which grow by doubling (6 more for 1000 tests). One allocation per test
+    // Per run: the selection, the run's shared state, its worker thread, the report's vectors, a
+    // few of which grow by doubling (a few more for 1000 tests). One allocation per test
     // would be 900 more; the names copied into every report, as before, made 1800.
+    eprintln!("allocations per run: {few} for 100 tests, {many} for 1000");
     assert!(
         many.abs_diff(few) <= 20,
         "a run of 1000 tests made {many} allocations, a run of 100 made {few}"
