@@ -59,6 +59,20 @@ use crate::{html, prometheus, query};
 /// says how old it is, in an `Age` header and, in JSON, an `age` key (seconds). The slow tier
 /// can be [rate-limited](Self::slow_tier_interval) to one run per interval, whoever asks.
 ///
+/// # Tests that end the process
+///
+/// A test that calls `std::process::exit`, aborts or overflows its stack takes the whole process
+/// down, server included; no in-process isolation can stop it. With a runner built with
+/// [`Runner::isolate`], every run of the endpoint happens in a child process of the server's
+/// program, started with the arguments given (its smoke-test subcommand): such a test is then
+/// reported *errored* with how the child ended, and the server lives on. It costs a process
+/// start per run.
+///
+/// ```no_run
+/// // `myapp check` runs the smoke tests with `Runner::run_cli_from`; the server's runs use it.
+/// let endpoint = smoketest_http::SmokeEndpoint::new(smoketest::Runner::new().isolate(["check"]));
+/// ```
+///
 /// # Who sees what
 ///
 /// Without access control (the default), everybody sees everything. A [bearer

@@ -28,6 +28,8 @@ Options:
   --filter TEXT       run only tests whose name contains TEXT (repeatable)
   --timeout DURATION  time limit per test without its own, e.g. 500ms, 5s, 1m (default: 10s)
   --concurrency N     how many tests run at once; 1 runs them one by one (default: 64)
+  --isolate           run the tests in a child process of this program, so that a test that
+                      ends the process (exit, abort, stack overflow) is reported as errored
   --list              print the names of the selected tests and exit
   --help, -h          print this help and exit
 
@@ -50,6 +52,7 @@ pub(crate) struct Options {
     pub(crate) filters: Vec<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) concurrency: Option<usize>,
+    pub(crate) isolate: bool,
     pub(crate) list: bool,
     pub(crate) help: bool,
 }
@@ -100,6 +103,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Options, UsageError> {
                 options.junit = Some(PathBuf::from(path));
             }
             "--failfast" => options.failfast = no_value()?,
+            "--isolate" => options.isolate = no_value()?,
             "--list" => options.list = no_value()?,
             "--help" | "-h" => options.help = no_value()?,
             "--apps" => {
@@ -208,12 +212,16 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if crate::isolate::is_child() {
+        // Only the selection counts here: the parent prints the report.
+        return crate::isolate::serve(options.apply(runner)).await;
+    }
     let mut stdout = std::io::stdout().lock();
     if options.help {
         let _ = stdout.write_all(USAGE.as_bytes());
         return ExitCode::SUCCESS;
     }
-    let runner = options.apply(runner);
+    let mut runner = options.apply(runner);
     if options.list {
         for name in runner.test_names(options.tier) {
             let _ = writeln!(stdout, "{name}");
@@ -221,6 +229,9 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     drop(stdout);
+    if options.isolate {
+        runner = runner.isolate(crate::isolate::cli_child_args());
+    }
     // Created before the run, so a path that can't be written costs no test run.
     let junit = match &options.junit {
         Some(path) => match File::create(path) {
@@ -304,7 +315,7 @@ mod tests {
     fn every_flag_parses() {
         let options = parse(&args(
             "--slow --json -v --failfast --apps a,b --skip-apps=c --filter x --filter y \
-             --timeout 2s --concurrency 3 --list --junit=out/report.xml",
+             --timeout 2s --concurrency 3 --isolate --list --junit=out/report.xml",
         ))
         .unwrap();
         assert_eq!(
@@ -321,6 +332,7 @@ mod tests {
                 filters: vec!["x".into(), "y".into()],
                 timeout: Some(Duration::from_secs(2)),
                 concurrency: Some(3),
+                isolate: true,
                 list: true,
                 help: false,
             }

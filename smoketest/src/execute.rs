@@ -127,12 +127,16 @@ fn set_up_suite_key(suite: &str) -> String {
     format!("{suite}::set_up_suite")
 }
 
-fn tear_down_suite_key(suite: &str) -> String {
+pub(crate) fn tear_down_suite_key(suite: &str) -> String {
     format!("{suite}::tear_down_suite")
 }
 
 /// The report entry of a test that ended with `result` after `elapsed`.
-fn test_report(case: &TestCase, result: Result<(), Failure>, elapsed: Duration) -> TestReport {
+pub(crate) fn test_report(
+    case: &TestCase,
+    result: Result<(), Failure>,
+    elapsed: Duration,
+) -> TestReport {
     let (outcome, message, location, backtrace) = match result {
         Ok(()) => (Outcome::Passed, None, None, None),
         Err(failure) => {

@@ -61,6 +61,7 @@ mod context;
 mod driver;
 mod error;
 mod execute;
+mod isolate;
 mod junit;
 mod limits;
 mod nagios;

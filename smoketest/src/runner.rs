@@ -1,6 +1,7 @@
 //! The runner: selects tests, runs them concurrently within their time limits, builds the report.
 
 use std::any::Any;
+use std::ffi::OsString;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use crate::limits::{
 use crate::registry::{self, TestCase};
 use crate::report::Report;
 use crate::rollback::{AsyncRollbackProvider, Provider, RollbackProvider, Rollbacks};
-use crate::scheduler::{self, Plan};
+use crate::scheduler::{self, Observer, Plan};
 use crate::tier::Tier;
 
 /// Runs smoke tests: which ones (tier, apps, filters), with what state, under which limits.
@@ -43,11 +44,15 @@ pub struct Runner {
     skip_apps: Vec<String>,
     filters: Vec<String>,
     excluded: Vec<String>,
-    failfast: bool,
+    pub(crate) failfast: bool,
     timeout: Duration,
     concurrency: usize,
     stack_size: usize,
     max_abandoned: usize,
+    /// Set by [`isolate`](Runner::isolate): the arguments of the child process runs happen in.
+    isolate: Option<Arc<[OsString]>>,
+    /// Told of every job of a run; set in an isolated child (see [`crate::isolate`]).
+    observer: Option<Observer>,
 }
 
 impl Default for Runner {
@@ -71,6 +76,8 @@ impl fmt::Debug for Runner {
             .field("concurrency", &self.concurrency)
             .field("stack_size", &self.stack_size)
             .field("max_abandoned_threads", &self.max_abandoned)
+            .field("isolate", &self.isolate)
+            .field("observed", &self.observer.is_some())
             .finish()
     }
 }
@@ -123,6 +130,8 @@ impl Runner {
             concurrency: DEFAULT_CONCURRENCY,
             stack_size: DEFAULT_STACK_SIZE,
             max_abandoned: DEFAULT_MAX_ABANDONED_THREADS,
+            isolate: None,
+            observer: None,
         }
     }
 
@@ -249,12 +258,60 @@ impl Runner {
         self
     }
 
+    /// Runs every run of this runner in a child process: the program itself
+    /// ([`std::env::current_exe`]) started with `args`, the arguments that make it run its smoke
+    /// tests through [`run_cli_from`](Runner::run_cli_from) (e.g. `["check"]` for `myapp check`).
+    /// A test that ends the process — `std::process::exit`, `abort`, a panic while panicking, a
+    /// stack overflow — is then reported *errored* with how the process ended (`the test process
+    /// was killed by signal 6 (SIGABRT) while this test ran`); the tests not run yet go on in a
+    /// new child, and the caller lives on. [`run`](Runner::run), [`run_async`](Runner::run_async)
+    /// and [`spawn`](Runner::spawn) all honour it; so does `smoketest-http`.
+    ///
+    /// The child runs the tests this runner selects (tier, apps, filters, exclusions), with the
+    /// state, limits and options its own `main` sets up for `args`: put flags such as
+    /// `--concurrency 1` or `--timeout 5s` in `args`. It prints its progress on stdout; what tests
+    /// print there goes to this process's stderr. The cost is a process start per run (and one
+    /// more per test that ends the process). A program that is itself an isolated child runs
+    /// in-process instead of starting children of its own.
+    ///
+    /// ```no_run
+    /// use smoketest::{Runner, Tier};
+    ///
+    /// fn main() -> std::process::ExitCode {
+    ///     let args: Vec<String> = std::env::args().skip(1).collect();
+    ///     if args.first().map(String::as_str) == Some("check") {
+    ///         // The child: runs the smoke tests as told by its parent.
+    ///         return Runner::new().run_cli_from(&args[1..]);
+    ///     }
+    ///     // The service: its smoke test runs survive a test that aborts.
+    ///     let report = Runner::new().isolate(["check"]).run(Tier::Fast);
+    ///     println!("{}", report.to_text());
+    ///     std::process::ExitCode::SUCCESS
+    /// }
+    /// ```
+    ///
+    /// From the command line, `--isolate` does this with the program's own arguments.
+    pub fn isolate<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.isolate = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Tells `observer` of every job of this runner's runs.
+    pub(crate) fn observe(mut self, observer: Observer) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// The names of the tests a run of `tier` would include, sorted.
     pub fn test_names(&self, tier: Tier) -> Vec<&str> {
         self.selected(tier).map(|case| case.name).collect()
     }
 
-    fn selected(&self, tier: Tier) -> impl Iterator<Item = &TestCase> {
+    pub(crate) fn selected(&self, tier: Tier) -> impl Iterator<Item = &TestCase> {
         self.selected_indices(tier).map(|index| &self.tests[index])
     }
 
@@ -346,6 +403,11 @@ impl Runner {
     }
 
     fn run_with(&self, tier: Tier, driver: Driver) -> Report {
+        if let Some(args) = &self.isolate {
+            if !crate::isolate::is_child() {
+                return crate::isolate::run(self, args, tier);
+            }
+        }
         crate::panic::install_hook();
         let started = Instant::now();
         let selected: Vec<usize> = self.selected_indices(tier).collect();
@@ -359,6 +421,7 @@ impl Runner {
             stack_size: self.stack_size,
             max_abandoned: self.max_abandoned,
             driver,
+            observer: self.observer.clone(),
         };
         let tests = scheduler::run(plan, selected);
         Report::new(tier, tests, started.elapsed())
@@ -368,7 +431,7 @@ impl Runner {
     /// 0 PASS, 1 FAIL, 2 usage error (one line on stderr saying which).
     ///
     /// Flags: `--slow`, `--json`, `--verbose`, `--failfast`, `--apps a,b`, `--skip-apps a,b`,
-    /// `--filter TEXT`, `--timeout 5s`, `--concurrency N`, `--list`, `--help`.
+    /// `--filter TEXT`, `--timeout 5s`, `--concurrency N`, `--isolate`, `--list`, `--help`.
     ///
     /// ```no_run
     /// fn main() -> std::process::ExitCode {

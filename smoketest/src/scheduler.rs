@@ -19,8 +19,12 @@
 //! - **The end.** The batch is done when no job waits and no worker is left; workers that were not
 //!   abandoned are joined, so a run leaves no thread behind but stuck ones.
 //!
+//! A plan may carry an [`Observer`], told when each job starts and ends: it is how an isolated
+//! child process streams its progress to its parent (see [`isolate`](crate::isolate)).
+//!
 //! [`driver`]: crate::driver
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
@@ -64,6 +68,21 @@ pub(crate) struct Plan {
     pub(crate) stack_size: usize,
     pub(crate) max_abandoned: usize,
     pub(crate) driver: Driver,
+    pub(crate) observer: Option<Observer>,
+}
+
+/// Told, on the thread where it happens, when a job starts and when it ends.
+pub(crate) type Observer = Arc<dyn Fn(Event<'_>) + Send + Sync>;
+
+/// What an [`Observer`] is told. Jobs are named as their reports are: the test's name, or
+/// `<suite>::tear_down_suite`.
+#[derive(Debug)]
+pub(crate) enum Event<'a> {
+    /// A worker starts the job.
+    Started(&'a str),
+    /// The job is over: with its report, or `None` when it has nothing to report (a
+    /// `tear_down_suite` that succeeded). Each job ends once, started or not.
+    Ended(&'a str, Option<&'a TestReport>),
 }
 
 /// Runs the `selected` tests (indices into `plan.tests`, in the order they start), then the
@@ -382,12 +401,32 @@ impl Run {
         let key = execute::stuck_key(&self.plan.tests, &step);
         *lock(&slot.held) = Some(stuck::hold(key, step.since));
         drop(current);
-        self.push(execute::timed_out(self, &step, now));
+        self.end(step.job, Some(execute::timed_out(self, &step, now)));
         Check::Abandoned
     }
 
-    fn push(&self, report: TestReport) {
-        lock(&self.results).push(report);
+    /// Tells the observer, if any, that `job` starts.
+    fn start(&self, job: Job) {
+        if let Some(observer) = &self.plan.observer {
+            observer(Event::Started(&self.job_name(job)));
+        }
+    }
+
+    /// Ends `job`: tells the observer, if any, and keeps its report.
+    fn end(&self, job: Job, report: Option<TestReport>) {
+        if let Some(observer) = &self.plan.observer {
+            observer(Event::Ended(&self.job_name(job), report.as_ref()));
+        }
+        if let Some(report) = report {
+            lock(&self.results).push(report);
+        }
+    }
+
+    fn job_name(&self, job: Job) -> Cow<'static, str> {
+        match job {
+            Job::Test(index) => Cow::Borrowed(self.plan.tests[index].name),
+            Job::TearDownSuite(suite) => Cow::Owned(execute::tear_down_suite_key(suite)),
+        }
     }
 
     fn start_worker(
@@ -408,6 +447,7 @@ impl Run {
         // A job starts when the previous one ended: one clock read per job.
         let mut started = Instant::now();
         while let Some(job) = batch.take() {
+            self.start(job);
             let (report, ended) = execute::run_job(&worker, job, started);
             started = ended;
             if !worker.finish() {
@@ -416,10 +456,10 @@ impl Run {
                 lock(&slot.held).take();
                 return;
             }
-            if let Some(report) = report {
-                batch.after(&report);
-                self.push(report);
+            if let Some(report) = &report {
+                batch.after(report);
             }
+            self.end(job, report);
         }
         let mut workers = lock(&self.workers);
         workers.retain(|other| !std::ptr::eq(Arc::as_ptr(other), slot));
@@ -432,9 +472,7 @@ impl Run {
         let now = Instant::now();
         while let Some(job) = batch.take() {
             let failure = Failure::errored(format!("could not start a worker thread: {error}"));
-            if let Some(report) = execute::not_run(self, job, failure, now) {
-                self.push(report);
-            }
+            self.end(job, execute::not_run(self, job, failure, now));
         }
     }
 }

@@ -93,6 +93,7 @@ fn plan(tests: &[&'static SmokeTest]) -> (Plan, Vec<usize>) {
         stack_size: crate::DEFAULT_STACK_SIZE,
         max_abandoned: crate::DEFAULT_MAX_ABANDONED_THREADS,
         driver: Driver::Plain,
+        observer: None,
     };
     (plan, selected)
 }
@@ -433,5 +434,53 @@ fn suites_whose_hooks_hang_are_reported_and_cost_one_thread_each() {
     assert_eq!(SET_UP_SUITES.load(Ordering::SeqCst), 1);
     assert_eq!(stuck::count(), 3);
     SUITE_GATE.open();
+    until_nothing_is_stuck();
+}
+
+static OBSERVED_GATE: Gate = Gate::new();
+
+fn waits_for_the_gate() {
+    OBSERVED_GATE.wait();
+}
+
+static OBSERVED: [SmokeTest; 3] = [
+    test("obs_passes", 1000, Body::PlainSync(nothing)),
+    test("obs_fails", 1000, Body::PlainSync(fails)),
+    test("obs_hangs", 50, Body::PlainSync(waits_for_the_gate)),
+];
+
+#[test]
+fn the_observer_is_told_when_each_job_starts_and_ends() {
+    let _serial = serial();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let (mut plan, selected) = plan(&OBSERVED.iter().collect::<Vec<_>>());
+    let seen = events.clone();
+    plan.observer = Some(Arc::new(move |event: super::Event<'_>| {
+        let line = match event {
+            super::Event::Started(name) => format!("started {name}"),
+            super::Event::Ended(name, report) => {
+                let outcome = report.map(|report| (report.name.to_string(), report.outcome));
+                format!("ended {name} {outcome:?}")
+            }
+        };
+        seen.lock().unwrap().push(line);
+    }));
+    let reports = run(plan, selected);
+    assert_eq!(reports.len(), 3);
+    let events = std::mem::take(&mut *events.lock().unwrap());
+    // Each job's two events in order; jobs may interleave.
+    let position = |line: &str| events.iter().position(|event| event == line).unwrap();
+    for (name, outcome) in [
+        ("obs_passes", Outcome::Passed),
+        ("obs_fails", Outcome::Failed),
+        // Ended by the coordinator, which reported it when it timed out.
+        ("obs_hangs", Outcome::Errored),
+    ] {
+        let name = format!("sched::{name}");
+        let ended = format!("ended {name} {:?}", Some((name.clone(), outcome)));
+        assert!(position(&format!("started {name}")) < position(&ended));
+    }
+    assert_eq!(events.len(), 6, "{events:?}");
+    OBSERVED_GATE.open();
     until_nothing_is_stuck();
 }

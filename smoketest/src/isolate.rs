@@ -1,0 +1,508 @@
+//! Process isolation ([`Runner::isolate`], `--isolate`): a run happens in a child process of the
+//! same program, so that a test that ends the process — `std::process::exit`, `abort`, a panic
+//! while panicking, a stack overflow — is reported instead of taking the report, or the service,
+//! with it. Nothing in-process can survive those.
+//!
+//! # Protocol
+//!
+//! The parent starts [`std::env::current_exe`] with the runner's `isolate` arguments (which lead
+//! the program to [`Runner::run_cli_from`]), with:
+//! - the environment variable `SMOKETEST_ISOLATED=<nonce>`: a random token that marks the process
+//!   as a child and prefixes every line it writes for the parent, so that what tests print can't
+//!   be taken for one;
+//! - on stdin, the request: the tier (`fast` or `slow`) on the first line, then the names of the
+//!   tests to run, one per line. The names are the parent's selection, so that what the parent's
+//!   runner selects in code (filters, exclusions) holds in the child too; stdin rather than the
+//!   environment because a long list would exceed the limits on environment variables.
+//!
+//! The child selects tests as its command line says, keeps only those named, runs them with an
+//! [`Observer`] and writes on stdout, one line each:
+//! - `<nonce> started <name>` when a job starts (a test, or `<suite>::tear_down_suite`);
+//! - `<nonce> report <the job's TestReport as JSON>` when a job ends with a report;
+//! - `<nonce> ended <name>` when a job ends with nothing to report;
+//! - `<nonce> done` when the run is over.
+//!
+//! Anything else on its stdout is the tests' own output, which the parent passes on to its stderr
+//! (the child's stderr is the parent's already). If the child ends without `done`, the jobs it
+//! started and did not end are errored with how it ended, and a new child runs the tests not
+//! reported yet; a child that reports no test at all ends the run, its tests errored, since the
+//! next one would do the same.
+
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
+use std::ffi::OsString;
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use crate::execute;
+use crate::outcome::{Failure, Outcome};
+use crate::registry::TestCase;
+use crate::report::{Report, TestReport};
+use crate::runner::Runner;
+use crate::scheduler::Event;
+use crate::tier::Tier;
+
+/// The environment variable that makes the program an isolated child; its value is the nonce.
+const NONCE_VAR: &str = "SMOKETEST_ISOLATED";
+
+/// Whether this process is an isolated child. A child never isolates again: its runs happen
+/// in-process whatever its runner says, so a misconfigured program can't start children forever.
+pub(crate) fn is_child() -> bool {
+    child_nonce().is_some()
+}
+
+fn child_nonce() -> Option<String> {
+    std::env::var(NONCE_VAR)
+        .ok()
+        .filter(|nonce| !nonce.is_empty())
+}
+
+/// The arguments `--isolate` starts the child with: the program's own, minus `--isolate`. The
+/// whole command line rather than the flags `run_cli_from` was given, because the child needs the
+/// app's subcommand in front of them (`myapp check …`).
+pub(crate) fn cli_child_args() -> Vec<OsString> {
+    std::env::args_os()
+        .skip(1)
+        .filter(|arg| arg != "--isolate")
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `tier` of `runner`'s selection in children started with `args`, as many as it takes.
+pub(crate) fn run(runner: &Runner, args: &[OsString], tier: Tier) -> Report {
+    let started = Instant::now();
+    let mut left: Vec<&TestCase> = runner.selected(tier).collect();
+    let mut reports = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let child = match Child::run(args, tier, &left) {
+            Ok(child) => child,
+            Err(error) => {
+                let message = format!("could not start the test process: {error}");
+                reports.extend(left.iter().map(|case| errored(case, &message, started)));
+                break;
+            }
+        };
+        let failed = child.reports.iter().any(|r| r.outcome != Outcome::Passed);
+        let reported: HashSet<&str> = child.reports.iter().map(|r| &*r.name).collect();
+        let before = left.len();
+        left.retain(|case| !reported.contains(case.name));
+        reports.extend(child.reports);
+        let Some(how) = child.died else {
+            // The child got to the end of the run.
+            break;
+        };
+        if runner.failfast && failed {
+            // As in-process: the tests not started are not reported.
+            break;
+        }
+        if left.len() == before {
+            // Not one test reported: the next child would do the same.
+            let message = format!("the test process {how} before running this test");
+            reports.extend(left.iter().map(|case| errored(case, &message, started)));
+            break;
+        }
+    }
+    Report::new(tier, reports, started.elapsed())
+}
+
+/// What one child process did.
+struct Child {
+    /// The reports of the jobs that ended, and of those the child's end cut short.
+    reports: Vec<TestReport>,
+    /// How it ended (`exited with status 0`) when it ended without `done`.
+    died: Option<String>,
+}
+
+impl Child {
+    /// Runs the tests `tests` of `tier` in a child started with `args`, to its end.
+    fn run(args: &[OsString], tier: Tier, tests: &[&TestCase]) -> io::Result<Child> {
+        let nonce = nonce();
+        let mut process = Command::new(std::env::current_exe()?)
+            .args(args)
+            .env(NONCE_VAR, &nonce)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let mut request = format!("{tier}\n");
+        for case in tests {
+            request.push_str(case.name);
+            request.push('\n');
+        }
+        let stdin = process.stdin.take();
+        let stdout = process.stdout.take();
+        let mut stream = Stream::default();
+        let read = std::thread::scope(|scope| {
+            // The request is written while the events are read, so that neither process can wait
+            // on the other with a full pipe. Closing stdin ends the request.
+            let write = move || {
+                if let Some(mut stdin) = stdin {
+                    let _ = stdin.write_all(request.as_bytes());
+                }
+            };
+            std::thread::Builder::new()
+                .name("smoketest-isolate".into())
+                .spawn_scoped(scope, write)?;
+            if let Some(stdout) = stdout {
+                stream.read(BufReader::new(stdout), &nonce);
+            }
+            Ok(())
+        });
+        if let Err(error) = read {
+            let _ = process.kill();
+            let _ = process.wait();
+            return Err(error);
+        }
+        // Reading stopped at `done` or at the end of stdout; either way the pipe is closed now,
+        // so a child writing more can't block on it, and waiting for it can't last.
+        let status = process.wait()?;
+        Ok(stream.into_child(tests, status))
+    }
+}
+
+/// What the parent has read of a child's events.
+#[derive(Default)]
+struct Stream {
+    reports: Vec<TestReport>,
+    /// Jobs started and not ended, with when they started.
+    running: Vec<(String, Instant)>,
+    done: bool,
+}
+
+/// One line of a child's event stream, after the nonce.
+#[derive(Debug, PartialEq)]
+enum Message {
+    Started(String),
+    Report(Box<TestReport>),
+    Ended(String),
+    Done,
+}
+
+impl Message {
+    fn parse(text: &str) -> Option<Message> {
+        let (kind, rest) = text.split_once(' ').unwrap_or((text, ""));
+        match kind {
+            "started" => Some(Message::Started(rest.to_owned())),
+            "report" => serde_json::from_str(rest).ok().map(Message::Report),
+            "ended" => Some(Message::Ended(rest.to_owned())),
+            "done" if rest.is_empty() => Some(Message::Done),
+            _ => None,
+        }
+    }
+}
+
+/// Splits a line of the child's stdout into what a test printed and the event after the nonce,
+/// if there is one. A test that printed without a newline leaves its text in front of the nonce.
+fn split_line<'a>(line: &'a [u8], nonce: &str) -> (&'a [u8], Option<&'a [u8]>) {
+    let nonce = nonce.as_bytes();
+    let Some(at) = line.windows(nonce.len()).position(|window| window == nonce) else {
+        return (line, None);
+    };
+    let event = &line[at + nonce.len()..];
+    let event = event.strip_prefix(b" ").unwrap_or(event);
+    let event = event.strip_suffix(b"\n").unwrap_or(event);
+    (&line[..at], Some(event))
+}
+
+impl Stream {
+    /// Reads events until `done` or the end of the stream; the tests' output goes to stderr.
+    fn read(&mut self, mut stdout: impl BufRead, nonce: &str) {
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match stdout.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let (output, event) = split_line(&line, nonce);
+            let message = event.and_then(|event| Message::parse(&String::from_utf8_lossy(event)));
+            match message {
+                None => forward(&line),
+                Some(message) => {
+                    if !output.is_empty() {
+                        forward(output);
+                        forward(b"\n");
+                    }
+                    if self.take(message) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes in one event; `true` at the end of the run.
+    fn take(&mut self, message: Message) -> bool {
+        let mut end = |name: &str| self.running.retain(|(running, _)| running != name);
+        match message {
+            Message::Started(name) => self.running.push((name, Instant::now())),
+            Message::Ended(name) => end(&name),
+            Message::Report(report) => {
+                end(&report.name);
+                self.reports.push(*report);
+            }
+            Message::Done => self.done = true,
+        }
+        self.done
+    }
+
+    /// The child's reports, with the jobs it left running errored, saying why.
+    fn into_child(mut self, tests: &[&TestCase], status: ExitStatus) -> Child {
+        let died = (!self.done).then(|| how_it_ended(status));
+        let why = |what: &str| match &died {
+            Some(how) => format!("the test process {how} while {what} ran"),
+            // Only a garbled event line can lose a report.
+            None => format!("the test process ended the run without reporting {what}"),
+        };
+        for (name, since) in self.running {
+            let report = match tests.iter().find(|case| case.name == name) {
+                Some(case) => errored(case, &why("this test"), since),
+                None => errored_job(name, &why("it"), since),
+            };
+            self.reports.push(report);
+        }
+        Child {
+            reports: self.reports,
+            died,
+        }
+    }
+}
+
+/// Passes on a test's output to stderr.
+fn forward(bytes: &[u8]) {
+    let _ = io::stderr().lock().write_all(bytes);
+}
+
+/// The report of a test errored with `message`, its time counted from `since`.
+fn errored(case: &TestCase, message: &str, since: Instant) -> TestReport {
+    let failure = Failure::errored(message);
+    execute::test_report(case, Err(failure), since.elapsed())
+}
+
+/// The report of a job that is not one of the tests sent: a `<suite>::tear_down_suite`, reported
+/// as the scheduler reports a failing one.
+fn errored_job(name: String, message: &str, since: Instant) -> TestReport {
+    let suite = name
+        .rsplit_once("::")
+        .map_or("", |(suite, _)| suite)
+        .to_owned();
+    let message = match name.ends_with("::tear_down_suite") {
+        true => format!("tear_down_suite failed: {message}"),
+        false => message.to_owned(),
+    };
+    TestReport {
+        name: name.into(),
+        suite: suite.into(),
+        outcome: Outcome::Errored,
+        time: since.elapsed().as_secs_f64() * 1000.0,
+        message: Some(message),
+        location: None,
+        slow: false,
+        rolled_back: false,
+        backtrace: None,
+        output: Vec::new(),
+    }
+}
+
+/// How a process ended: `exited with status 0`, `was killed by signal 6 (SIGABRT)`.
+fn how_it_ended(status: ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return match signal_name(signal) {
+                Some(name) => format!("was killed by signal {signal} ({name})"),
+                None => format!("was killed by signal {signal}"),
+            };
+        }
+    }
+    match status.code() {
+        Some(code) => format!("exited with status {code}"),
+        None => format!("ended with {status}"),
+    }
+}
+
+/// The names of the signals with the same number on every unix, and `SIGBUS`.
+#[cfg(unix)]
+fn signal_name(signal: i32) -> Option<&'static str> {
+    const SIGBUS: i32 = if cfg!(any(target_os = "linux", target_os = "android")) {
+        7
+    } else {
+        10
+    };
+    Some(match signal {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        4 => "SIGILL",
+        5 => "SIGTRAP",
+        6 => "SIGABRT",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        14 => "SIGALRM",
+        15 => "SIGTERM",
+        SIGBUS => "SIGBUS",
+        _ => return None,
+    })
+}
+
+/// 128 random bits in hex, from std's randomly keyed hasher.
+fn nonce() -> String {
+    let half = || {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        if let Ok(now) = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
+            hasher.write_u128(now.as_nanos());
+        }
+        hasher.finish()
+    };
+    format!("{:016x}{:016x}", half(), half())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The child
+// ---------------------------------------------------------------------------------------------
+
+/// In an isolated child: runs what the parent asks (see the module's documentation) with
+/// `runner`, set up from the command line.
+pub(crate) async fn serve(runner: Runner) -> ExitCode {
+    let Some(nonce) = child_nonce() else {
+        return ExitCode::from(2);
+    };
+    let mut request = String::new();
+    let request = io::stdin()
+        .lock()
+        .read_to_string(&mut request)
+        .map(|_| request);
+    let mut lines = request.as_deref().unwrap_or_default().lines();
+    let tier = match lines.next() {
+        Some("fast") => Tier::Fast,
+        Some("slow") => Tier::Slow,
+        _ => {
+            eprintln!("error: {NONCE_VAR} is set, but stdin holds no run request of smoketest's");
+            return ExitCode::from(2);
+        }
+    };
+    let wanted: HashSet<&str> = lines.collect();
+    let unwanted: Vec<String> = runner
+        .test_names(tier)
+        .into_iter()
+        .filter(|name| !wanted.contains(name))
+        .map(str::to_owned)
+        .collect();
+    let runner = unwanted.into_iter().fold(runner, Runner::exclude);
+    let events = nonce.clone();
+    let runner = runner.observe(Arc::new(move |event: Event<'_>| {
+        let line = match event {
+            Event::Started(name) => format!("{events} started {name}\n"),
+            Event::Ended(_, Some(report)) => {
+                let json = serde_json::to_string(report).expect("a TestReport always serialises");
+                format!("{events} report {json}\n")
+            }
+            Event::Ended(name, None) => format!("{events} ended {name}\n"),
+        };
+        emit(&line);
+    }));
+    runner.run_async(tier).await;
+    emit(&format!("{nonce} done\n"));
+    ExitCode::SUCCESS
+}
+
+/// Writes an event line to stdout at once: the process may end right after it.
+fn emit(line: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(line.as_bytes());
+    let _ = stdout.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NONCE: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn event_lines_are_told_from_what_tests_print() {
+        let line = format!("{NONCE} started app::smoke::x\n");
+        assert_eq!(
+            split_line(line.as_bytes(), NONCE),
+            (&b""[..], Some(&b"started app::smoke::x"[..]))
+        );
+        let line = format!("no newline{NONCE} done\n");
+        assert_eq!(
+            split_line(line.as_bytes(), NONCE),
+            (&b"no newline"[..], Some(&b"done"[..]))
+        );
+        assert_eq!(
+            split_line(b"started app::smoke::x\n", NONCE),
+            (&b"started app::smoke::x\n"[..], None)
+        );
+        assert_eq!(Message::parse("done"), Some(Message::Done));
+        assert_eq!(
+            Message::parse("ended s::tear_down_suite"),
+            Some(Message::Ended("s::tear_down_suite".into()))
+        );
+        assert_eq!(Message::parse("report {not json"), None);
+        assert_eq!(Message::parse("finished"), None);
+    }
+
+    #[test]
+    fn a_report_line_round_trips() {
+        let test = TestReport {
+            name: "app::smoke::x".into(),
+            suite: "app::smoke".into(),
+            outcome: Outcome::Failed,
+            time: 1.5,
+            message: Some("two\nlines".into()),
+            location: Some("src/smoke.rs:3".into()),
+            slow: false,
+            rolled_back: true,
+            backtrace: None,
+            output: vec!["INFO x".into()],
+        };
+        let line = format!("report {}", serde_json::to_string(&test).unwrap());
+        assert_eq!(Message::parse(&line), Some(Message::Report(Box::new(test))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn how_a_process_ended_is_said_with_the_signal_name() {
+        use std::os::unix::process::ExitStatusExt;
+        // Raw wait statuses: a signal in the low bits, an exit code in the second byte.
+        assert_eq!(
+            how_it_ended(ExitStatus::from_raw(6)),
+            "was killed by signal 6 (SIGABRT)"
+        );
+        assert_eq!(
+            how_it_ended(ExitStatus::from_raw(9)),
+            "was killed by signal 9 (SIGKILL)"
+        );
+        assert_eq!(
+            how_it_ended(ExitStatus::from_raw(0)),
+            "exited with status 0"
+        );
+        assert_eq!(
+            how_it_ended(ExitStatus::from_raw(3 << 8)),
+            "exited with status 3"
+        );
+        assert_eq!(
+            how_it_ended(ExitStatus::from_raw(33)),
+            "was killed by signal 33"
+        );
+    }
+
+    #[test]
+    fn nonces_differ() {
+        let (a, b) = (nonce(), nonce());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
+}
