@@ -219,13 +219,6 @@ fn test(
             for_how_long,
         ))));
     }
-    let stuck = stuck::count();
-    if stuck >= plan.max_abandoned {
-        return Some(Err(Failure::errored(stuck::too_many_message(
-            stuck,
-            plan.max_abandoned,
-        ))));
-    }
     let suite = match case.suite {
         None => None,
         Some(vtable) => match worker

@@ -13,6 +13,6 @@ pub const DEFAULT_CONCURRENCY: usize = 64;
 /// that works in `main` does not overflow a smaller worker stack.
 pub const DEFAULT_STACK_SIZE: usize = 8 * 1024 * 1024;
 
-/// Default bound on threads abandoned by timed-out tests that never returned (a blocking call
-/// on a dead connection), process-wide: beyond it, runs start no test until some return.
-pub const DEFAULT_MAX_ABANDONED_THREADS: usize = 16;
+/// Default bound on the threads the process's runs hold at once: workers running tests, and
+/// workers stuck in timed-out tests that never returned (a blocking call on a dead connection).
+pub const DEFAULT_MAX_THREADS: usize = 64;

@@ -74,7 +74,7 @@ pub struct Report {
     /// the process instead of being reported.
     pub panics_caught: bool,
     /// Threads held, when the run ended, by timed-out tests that have not returned (process-wide;
-    /// bounded by [`Runner::max_abandoned_threads`](crate::Runner::max_abandoned_threads)). More
+    /// bounded by [`Runner::max_threads`](crate::Runner::max_threads)). More
     /// than zero means some test blocks on something that never answers.
     #[serde(default)]
     pub abandoned_threads: usize,

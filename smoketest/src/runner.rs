@@ -10,7 +10,7 @@ use crate::State;
 use crate::capture;
 use crate::driver::Driver;
 use crate::limits::{
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_ABANDONED_THREADS, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
 };
 use crate::registry::{self, TestCase};
 use crate::report::Report;
@@ -48,7 +48,7 @@ pub struct Runner {
     timeout: Duration,
     concurrency: usize,
     stack_size: usize,
-    max_abandoned: usize,
+    max_threads: usize,
     /// Set by [`isolate`](Runner::isolate): the arguments of the child process runs happen in.
     isolate: Option<Arc<[OsString]>>,
     /// Told of every job of a run; set in an isolated child (see [`crate::isolate`]).
@@ -75,7 +75,7 @@ impl fmt::Debug for Runner {
             .field("timeout", &self.timeout)
             .field("concurrency", &self.concurrency)
             .field("stack_size", &self.stack_size)
-            .field("max_abandoned_threads", &self.max_abandoned)
+            .field("max_threads", &self.max_threads)
             .field("isolate", &self.isolate)
             .field("observed", &self.observer.is_some())
             .finish()
@@ -129,7 +129,7 @@ impl Runner {
             timeout: DEFAULT_TIMEOUT,
             concurrency: DEFAULT_CONCURRENCY,
             stack_size: DEFAULT_STACK_SIZE,
-            max_abandoned: DEFAULT_MAX_ABANDONED_THREADS,
+            max_threads: DEFAULT_MAX_THREADS,
             isolate: None,
             observer: None,
         }
@@ -246,15 +246,17 @@ impl Runner {
         self
     }
 
-    /// Bound on threads held by timed-out tests that have not returned (a blocking call on a
-    /// dead connection: Rust cannot stop a thread), counted over the whole process. While the
-    /// bound is reached, this runner starts no test (each is errored, saying so) until some of
-    /// those tests return. Default 16; the count is in every report (`abandoned_threads`).
+    /// Bound on the threads the process's runs hold at once, counted over every runner: workers
+    /// running tests, and workers stuck in timed-out tests that have not returned (a blocking
+    /// call on a dead connection: Rust cannot stop a thread). A run starts a worker only under
+    /// the bound, so at most this many threads can ever be stuck; once that many are, runs start
+    /// no test (each is errored, saying so) until some of them return. Default 64; the number
+    /// stuck is in every report (`abandoned_threads`). 0 is taken as 1.
     ///
     /// A test still stuck from an earlier run is never started again meanwhile: it is errored
     /// at once, so one hung test holds one thread however often the tier is polled.
-    pub fn max_abandoned_threads(mut self, max: usize) -> Self {
-        self.max_abandoned = max;
+    pub fn max_threads(mut self, max: usize) -> Self {
+        self.max_threads = max.max(1);
         self
     }
 
@@ -419,7 +421,7 @@ impl Runner {
             failfast: self.failfast,
             concurrency: self.concurrency,
             stack_size: self.stack_size,
-            max_abandoned: self.max_abandoned,
+            max_threads: self.max_threads,
             driver,
             observer: self.observer.clone(),
         };

@@ -66,7 +66,7 @@ pub(crate) struct Plan {
     pub(crate) failfast: bool,
     pub(crate) concurrency: usize,
     pub(crate) stack_size: usize,
-    pub(crate) max_abandoned: usize,
+    pub(crate) max_threads: usize,
     pub(crate) driver: Driver,
     pub(crate) observer: Option<Observer>,
 }
@@ -325,19 +325,39 @@ impl Run {
                 (false, false) => 0,
             };
             for _ in 0..wanted.min(room).min(pending) {
+                // Under the process-wide bound on threads, so that no number of hanging tests
+                // can hold more than that many.
+                let Some(thread) = stuck::reserve_thread(self.plan.max_threads) else {
+                    let stuck = stuck::count();
+                    if workers.is_empty() && stuck >= self.plan.max_threads {
+                        self.not_started(
+                            &batch,
+                            stuck::too_many_message(stuck, self.plan.max_threads),
+                        );
+                    }
+                    // Otherwise other runs hold the threads for now: look again at the next tick.
+                    break;
+                };
                 let slot = Arc::new(Slot::default());
-                match self.start_worker(&batch, &slot) {
+                match self.start_worker(&batch, &slot, thread) {
                     Ok(handle) => {
                         workers.push(slot.clone());
                         handles.push((slot, handle));
                     }
                     Err(error) if workers.is_empty() => {
-                        self.not_started(&batch, &error);
+                        self.not_started(
+                            &batch,
+                            format!("could not start a worker thread: {error}"),
+                        );
                         break;
                     }
                     // The workers there are carry on.
                     Err(_) => break,
                 }
+            }
+            if batch.pending() == 0 && workers.is_empty() {
+                // Every job left was reported as not started.
+                break;
             }
             if batch.pending() > 0 && workers.len() < self.plan.concurrency {
                 wake_at = earliest(wake_at, Some(now + GROWTH_DELAY));
@@ -433,12 +453,17 @@ impl Run {
         self: &Arc<Self>,
         batch: &Arc<Batch>,
         slot: &Arc<Slot>,
+        thread: stuck::Thread,
     ) -> std::io::Result<JoinHandle<()>> {
         let (run, batch, slot) = (self.clone(), batch.clone(), slot.clone());
         thread::Builder::new()
             .name("smoketest-worker".into())
             .stack_size(self.plan.stack_size)
-            .spawn(capture::propagate(move || run.work(&batch, &slot)))
+            .spawn(capture::propagate(move || {
+                // Counted until the thread ends, abandoned or not.
+                let _thread = thread;
+                run.work(&batch, &slot);
+            }))
     }
 
     /// A worker's loop: jobs until none is left, the batch stopped, or the worker was abandoned.
@@ -468,10 +493,10 @@ impl Run {
     }
 
     /// No worker could be started: every job left is errored, saying why.
-    fn not_started(&self, batch: &Batch, error: &std::io::Error) {
+    fn not_started(&self, batch: &Batch, why: String) {
         let now = Instant::now();
         while let Some(job) = batch.take() {
-            let failure = Failure::errored(format!("could not start a worker thread: {error}"));
+            let failure = Failure::errored(why.clone());
             self.end(job, execute::not_run(self, job, failure, now));
         }
     }

@@ -5,13 +5,16 @@
 //! that bounded, process-wide (the tests are the process's, whichever runner runs them):
 //! - while a test (or suite hook) is stuck, no run starts it again: it is reported errored at once,
 //!   so a hung test costs one thread however often it is polled;
-//! - while [`count`] threads are stuck and a runner's limit is reached, that runner starts nothing.
+//! - runs start worker threads only while fewer than a runner's `max_threads` are alive, running
+//!   or stuck; once that many are stuck, they start nothing.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 static HELD: Mutex<Vec<(String, Instant)>> = Mutex::new(Vec::new());
+/// Worker threads alive in the process, running or stuck: what `Runner::max_threads` bounds.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
 /// `HELD`'s length, read without the lock on every test start.
 static COUNT: AtomicUsize = AtomicUsize::new(0);
 
@@ -61,6 +64,27 @@ impl Drop for Held {
     }
 }
 
+/// Counts a worker thread in, if fewer than `max` are alive; the count goes down when the token
+/// is dropped, at the end of the thread.
+pub(crate) fn reserve_thread(max: usize) -> Option<Thread> {
+    THREADS
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |alive| {
+            (alive < max).then_some(alive + 1)
+        })
+        .ok()
+        .map(|_| Thread(()))
+}
+
+/// One worker thread counted against the bound.
+#[derive(Debug)]
+pub(crate) struct Thread(());
+
+impl Drop for Thread {
+    fn drop(&mut self) {
+        THREADS.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// The message of a test not started because an earlier run's copy of it is still running.
 pub(crate) fn still_running_message(for_how_long: Duration) -> String {
     // Whole seconds, or whole milliseconds under a second: enough to tell a glitch from a hang.
@@ -75,7 +99,7 @@ pub(crate) fn still_running_message(for_how_long: Duration) -> String {
     )
 }
 
-/// The message of a test not started because `count` threads are stuck, at the runner's `limit`.
+/// The message of a test not started because `count` threads are stuck, the runner's `limit`.
 pub(crate) fn too_many_message(count: usize, limit: usize) -> String {
     let threads = if count == 1 {
         "1 thread is".to_owned()
@@ -83,8 +107,8 @@ pub(crate) fn too_many_message(count: usize, limit: usize) -> String {
         format!("{count} threads are")
     };
     format!(
-        "not started: {threads} still held by timed-out tests, the runner's limit \
-         (`Runner::max_abandoned_threads({limit})`); they are freed when those tests return"
+        "not started: {threads} stuck in timed-out tests, all the runner allows \
+         (`Runner::max_threads({limit})`); they are freed when those tests return"
     )
 }
 

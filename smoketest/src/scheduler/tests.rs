@@ -91,7 +91,7 @@ fn plan(tests: &[&'static SmokeTest]) -> (Plan, Vec<usize>) {
         failfast: false,
         concurrency: 64,
         stack_size: crate::DEFAULT_STACK_SIZE,
-        max_abandoned: crate::DEFAULT_MAX_ABANDONED_THREADS,
+        max_threads: crate::DEFAULT_MAX_THREADS,
         driver: Driver::Plain,
         observer: None,
     };
@@ -284,19 +284,19 @@ static HOLDS_A_THREAD: SmokeTest = test("holds_a_thread", 20, Body::PlainSync(ha
 static AFTER_THE_BOUND: SmokeTest = test("after_the_bound", 1000, Body::PlainSync(nothing));
 
 #[test]
-fn at_the_bound_on_abandoned_threads_no_test_starts() {
+fn with_max_threads_stuck_no_test_starts() {
     let _serial = serial();
     let (plan_1, selected) = plan(&[&HOLDS_A_THREAD]);
     run(plan_1, selected);
     assert_eq!(stuck::count(), 1);
     let (mut plan_2, selected) = plan(&[&AFTER_THE_BOUND]);
-    plan_2.max_abandoned = 1;
+    plan_2.max_threads = 1;
     assert_eq!(
         outcomes(&run(plan_2, selected)),
         [errored(
             "after_the_bound",
-            "not started: 1 thread is still held by timed-out tests, the runner's limit \
-             (`Runner::max_abandoned_threads(1)`); they are freed when those tests return"
+            "not started: 1 thread is stuck in timed-out tests, all the runner allows \
+             (`Runner::max_threads(1)`); they are freed when those tests return"
         )]
     );
     BOUND_GATE.open();
