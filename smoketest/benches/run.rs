@@ -39,3 +39,11 @@ fn render_json_of_1000_results(bencher: divan::Bencher<'_, '_>) {
     let report = Runner::new().run(Tier::Fast);
     bencher.bench_local(|| report.to_json());
 }
+
+/// What a run costs whatever its size: selection, starting and joining its worker, the report.
+#[divan::bench]
+fn full_run_of_1_trivial_test(bencher: divan::Bencher<'_, '_>) {
+    let runner = Runner::new().filter("t000");
+    assert_eq!(runner.test_names(Tier::Fast).len(), 1);
+    bencher.bench_local(|| runner.run(Tier::Fast));
+}

@@ -105,8 +105,8 @@ pub(crate) fn timed_out(run: &Run, step: &Step, now: Instant) -> TestReport {
                 }
                 Phase::SetUp => Err(timed_out.prefixed("set_up failed: ")),
                 Phase::Begin => Err(timed_out.prefixed("rollback could not begin: ")),
-                Phase::Rollback => and_then(step.so_far.clone(), "rollback", Err(timed_out)),
-                Phase::TearDown => and_then(step.so_far.clone(), "tear_down", Err(timed_out)),
+                Phase::Rollback => and_then(step.result_so_far(), "rollback", Err(timed_out)),
+                Phase::TearDown => and_then(step.result_so_far(), "tear_down", Err(timed_out)),
                 Phase::Body | Phase::WaitSuite | Phase::TearDownSuite => Err(timed_out),
             };
             test_report(case, result, elapsed)

@@ -192,7 +192,8 @@ pub(crate) struct Step {
     /// An async step: cancelled at its deadline rather than abandoned at once.
     pub(crate) cancellable: bool,
     /// The job's result before a clean-up step (rollback, tear-down), which a timeout there adds to.
-    pub(crate) so_far: Result<(), Failure>,
+    /// Boxed: a step is written for every test, and most tests pass.
+    pub(crate) so_far: Option<Box<Failure>>,
     /// Set by the coordinator when it cancelled the step: the new deadline, for the worker to
     /// give its thread back by.
     cancelled_until: Option<Instant>,
@@ -216,14 +217,25 @@ impl Step {
             limit: limit.unwrap_or_default(),
             deadline: limit.map(|limit| since + limit),
             cancellable,
-            so_far: Ok(()),
+            so_far: None,
             cancelled_until: None,
+        }
+    }
+
+    /// The job's result before this clean-up step.
+    pub(crate) fn result_so_far(&self) -> Result<(), Failure> {
+        match &self.so_far {
+            None => Ok(()),
+            Some(failure) => Err(Failure::clone(failure)),
         }
     }
 
     /// A clean-up step, after a job that so far came to `so_far`.
     pub(crate) fn after(mut self, so_far: &Result<(), Failure>) -> Self {
-        self.so_far = so_far.clone();
+        self.so_far = so_far
+            .as_ref()
+            .err()
+            .map(|failure| Box::new(failure.clone()));
         self
     }
 }
