@@ -153,3 +153,90 @@ mod tests {
         assert_eq!(error.to_string(), "counting users: no rows");
     }
 }
+
+/// Returns early with a [`smoketest::Error`](Error) made from a message, as `anyhow::bail!` does:
+/// `bail!("…", args)` is `return Err(Error::msg(format!("…", args)))`, located at the call.
+///
+/// ```
+/// use smoketest::{bail, smoke_test, Result};
+///
+/// #[smoke_test]
+/// fn queue_is_short() -> Result {
+///     let depth = 3;
+///     if depth > 100 {
+///         bail!("queue depth is {depth}, over 100");
+///     }
+///     Ok(())
+/// }
+/// ```
+#[macro_export]
+macro_rules! bail {
+    ($($message:tt)+) => {
+        return ::core::result::Result::Err($crate::Error::msg(::std::format!($($message)+)))
+    };
+}
+
+/// Returns early with a [`smoketest::Error`](Error) unless a condition holds, as
+/// `anyhow::ensure!` does: `ensure!(cond, "…", args)`, or `ensure!(cond)` for the message
+/// ``condition failed: `cond` ``.
+///
+/// ```
+/// use smoketest::{ensure, smoke_test, Result};
+///
+/// #[smoke_test]
+/// fn enough_workers() -> Result {
+///     let workers = 4;
+///     ensure!(workers >= 2, "only {workers} workers");
+///     ensure!(workers % 2 == 0);
+///     Ok(())
+/// }
+/// ```
+#[macro_export]
+macro_rules! ensure {
+    ($condition:expr $(,)?) => {
+        if !$condition {
+            $crate::bail!("condition failed: `{}`", ::core::stringify!($condition));
+        }
+    };
+    ($condition:expr, $($message:tt)+) => {
+        if !$condition {
+            $crate::bail!($($message)+);
+        }
+    };
+}
+
+#[cfg(test)]
+mod bail_and_ensure {
+    use super::*;
+
+    fn bails(n: u32) -> Result {
+        if n > 1 {
+            crate::bail!("{n} is too many");
+        }
+        Ok(())
+    }
+
+    fn ensures(n: u32) -> Result {
+        crate::ensure!(n < 10, "{n} is not under 10");
+        crate::ensure!(n % 2 == 0);
+        Ok(())
+    }
+
+    #[test]
+    fn bail_returns_the_formatted_message_located_at_the_call() {
+        let error = bails(3).unwrap_err();
+        assert_eq!(error.message(), "3 is too many");
+        assert_eq!(error.location().file(), file!());
+        assert!(bails(1).is_ok());
+    }
+
+    #[test]
+    fn ensure_says_its_message_or_the_condition() {
+        assert_eq!(ensures(12).unwrap_err().message(), "12 is not under 10");
+        assert_eq!(
+            ensures(3).unwrap_err().message(),
+            "condition failed: `n % 2 == 0`"
+        );
+        assert!(ensures(4).is_ok());
+    }
+}
