@@ -76,17 +76,12 @@ pub(crate) fn run_job(
 }
 
 /// The report of a job that could not start, for the reason `failure` gives.
-pub(crate) fn not_run(
-    run: &Run,
-    job: Job,
-    failure: Failure,
-    started: Instant,
-) -> Option<TestReport> {
+pub(crate) fn not_run(run: &Run, job: Job, failure: Failure, started: Instant) -> TestReport {
     let elapsed = started.elapsed();
-    Some(match job {
+    match job {
         Job::Test(index) => test_report(&run.plan.tests[index], Err(failure), elapsed),
         Job::TearDownSuite(name) => tear_down_suite_report(name, failure, elapsed),
-    })
+    }
 }
 
 /// The report of a job whose `step` ran out of time at `now`, made by the scheduler when it
@@ -221,14 +216,16 @@ fn test(
     }
     let suite = match case.suite {
         None => None,
-        Some(vtable) => match worker
-            .run
-            .suites
-            .get(worker, index, vtable, case.suite_name)?
-        {
-            Ok(instance) => Some((vtable, instance)),
-            Err(failure) => return Some(Err(failure.prefixed("set_up_suite failed: "))),
-        },
+        Some(vtable) => {
+            match worker
+                .run
+                .suites
+                .get(worker, index, vtable, case.suite_name, started)?
+            {
+                Ok(instance) => Some((vtable, instance)),
+                Err(failure) => return Some(Err(failure.prefixed("set_up_suite failed: "))),
+            }
+        }
     };
     let provider = match provider_for(case, &plan.rollbacks) {
         Ok(provider) => provider,
@@ -277,9 +274,7 @@ fn steps(
         result = if body.is_sync() {
             catch(|| body.call_sync(&mut context))
         } else {
-            worker
-                .drive(CatchUnwind::new(body.call_async(&mut context)))
-                .unwrap_or_else(|| Err(Failure::errored(timed_out_message(limit))))
+            drive_or_time_out(worker, body.call_async(&mut context), limit)
         };
     }
     if let (Some(provider), Some(handle)) = (&provider, context.take_handle()) {
@@ -320,6 +315,17 @@ enum Hook {
     TearDownSuite,
 }
 
+impl Hook {
+    /// This hook among a suite's three per-instance hooks, sync or async alike.
+    fn pick<F>(self, set_up: F, tear_down: F, tear_down_suite: F) -> F {
+        match self {
+            Hook::SetUp => set_up,
+            Hook::TearDown => tear_down,
+            Hook::TearDownSuite => tear_down_suite,
+        }
+    }
+}
+
 /// Runs a suite hook on this worker: called directly, or driven if it is async.
 fn hook(
     worker: &Worker<'_>,
@@ -335,11 +341,7 @@ fn hook(
             tear_down_suite,
             ..
         } => {
-            let function = match hook {
-                Hook::SetUp => set_up,
-                Hook::TearDown => tear_down,
-                Hook::TearDownSuite => tear_down_suite,
-            };
+            let function = hook.pick(set_up, tear_down, tear_down_suite);
             catch(|| function(&**instance).map_err(Failure::from))
         }
         Hooks::Async {
@@ -348,11 +350,7 @@ fn hook(
             tear_down_suite,
             ..
         } => {
-            let function = match hook {
-                Hook::SetUp => set_up,
-                Hook::TearDown => tear_down,
-                Hook::TearDownSuite => tear_down_suite,
-            };
+            let function = hook.pick(set_up, tear_down, tear_down_suite);
             let future = async move { function(&**instance).await.map_err(Failure::from) };
             drive_or_time_out(worker, future, limit)
         }
@@ -409,17 +407,19 @@ fn tear_down_suite(
     hook(worker, vtable, &instance, Hook::TearDownSuite, limit)
 }
 
+/// A provider's error, with passwords in connection strings redacted: databases quote them.
+fn redacted(error: Error) -> Failure {
+    let failure = Failure::from(error);
+    let message = redact_credentials(&failure.message);
+    Failure { message, ..failure }
+}
+
 fn begin(worker: &Worker<'_>, provider: &Provider, limit: Duration) -> Result<AnyHandle, Failure> {
-    let failure = |error: Error| {
-        let failure = Failure::from(error);
-        let message = redact_credentials(&failure.message);
-        Failure { message, ..failure }
-    };
     match provider {
-        Provider::Sync(provider) => catch(|| provider.begin().map_err(failure)),
+        Provider::Sync(provider) => catch(|| provider.begin().map_err(redacted)),
         Provider::Async(provider) => drive_or_time_out(
             worker,
-            async { provider.begin().await.map_err(failure) },
+            async { provider.begin().await.map_err(redacted) },
             limit,
         ),
     }
@@ -431,16 +431,11 @@ fn roll_back(
     handle: AnyHandle,
     limit: Duration,
 ) -> Result<(), Failure> {
-    let failure = |error: Error| {
-        let failure = Failure::from(error);
-        let message = redact_credentials(&failure.message);
-        Failure { message, ..failure }
-    };
     match provider {
-        Provider::Sync(provider) => catch(|| provider.rollback(handle).map_err(failure)),
+        Provider::Sync(provider) => catch(|| provider.rollback(handle).map_err(redacted)),
         Provider::Async(provider) => drive_or_time_out(
             worker,
-            async { provider.rollback(handle).await.map_err(failure) },
+            async { provider.rollback(handle).await.map_err(redacted) },
             limit,
         ),
     }
@@ -512,6 +507,7 @@ impl SuiteSlots {
         index: usize,
         vtable: SuiteVTable,
         name: &'static str,
+        started: Instant,
     ) -> Option<Result<SuiteInstance, Failure>> {
         let Some(slot) = self.slots.get(name) else {
             return Some(Err(Failure::errored("suite was not selected (runner bug)")));
@@ -523,7 +519,7 @@ impl SuiteSlots {
                 SuiteState::Ready(result) => return Some(result.clone()),
                 SuiteState::SettingUp => {
                     let now = Instant::now();
-                    worker.step(Step::new(job, Phase::WaitSuite, now, now, None, false));
+                    worker.step(Step::new(job, Phase::WaitSuite, started, now, None, false));
                     state = slot
                         .ready
                         .wait(state)
@@ -536,14 +532,18 @@ impl SuiteSlots {
         drop(state);
 
         let limit = worker.run.plan.default_timeout;
-        let result = match stuck::since(&set_up_suite_key(name)) {
+        // Not while an earlier run's set-up, or tear-down, of the suite is stuck: another
+        // instance would pile up behind it on every run.
+        let stuck = stuck::since(&set_up_suite_key(name))
+            .or_else(|| stuck::since(&tear_down_suite_key(name)));
+        let result = match stuck {
             Some(for_how_long) => Err(Failure::errored(stuck::still_running_message(for_how_long))),
             None => {
                 let now = Instant::now();
                 let step = Step::new(
                     job,
                     Phase::SetUpSuite,
-                    now,
+                    started,
                     now,
                     Some(limit),
                     vtable.is_async(),
@@ -552,10 +552,13 @@ impl SuiteSlots {
                 set_up_suite(worker, vtable, limit)
             }
         };
-        if worker.abandoned() {
+        if !worker.end_step() {
             // Reported as timed out, and the suite failed for the run's other tests; a set-up
-            // that still succeeded is owed its tear-down.
+            // that still succeeded is owed its tear-down, which no deadline watches any more.
             if let Ok(instance) = result {
+                let now = Instant::now();
+                let step = Step::new(job, Phase::TearDownSuite, started, now, None, false);
+                worker.step(step);
                 let _ = hook(worker, vtable, &instance, Hook::TearDownSuite, limit);
             }
             return None;

@@ -94,7 +94,14 @@ pub(crate) fn run(runner: &Runner, args: &[OsString], tier: Tier) -> Report {
         left.retain(|case| !reported.contains(case.name));
         reports.extend(child.reports);
         let Some(how) = child.died else {
-            // The child got to the end of the run.
+            // The child got to the end of the run. Tests it did not report (failfast aside, whose
+            // tests not started are not reported), its own selection left out: its command line
+            // or its `main` chose differently. Say so rather than drop them.
+            if !(runner.failfast && failed) {
+                let message = "not run by the test process: its own selection (its arguments, \
+                               its `main`) leaves this test out";
+                reports.extend(left.iter().map(|case| errored(case, message, started)));
+            }
             break;
         };
         if runner.failfast && failed {
@@ -160,10 +167,34 @@ impl Child {
             return Err(error);
         }
         // Reading stopped at `done` or at the end of stdout; either way the pipe is closed now,
-        // so a child writing more can't block on it, and waiting for it can't last.
-        let status = process.wait()?;
+        // so a child writing more can't block on it. After `done` the report is whole, but the
+        // child's own shutdown may hang (a runtime waiting for a blocking task a stuck test left
+        // behind): it gets a moment, then is killed.
+        let status = if stream.done {
+            wait_or_kill(&mut process, CHILD_EXIT_GRACE)?
+        } else {
+            process.wait()?
+        };
         Ok(stream.into_child(tests, status))
     }
+}
+
+/// How long a child that finished its run has to exit before it is killed.
+const CHILD_EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn wait_or_kill(
+    process: &mut std::process::Child,
+    grace: std::time::Duration,
+) -> io::Result<ExitStatus> {
+    let deadline = Instant::now() + grace;
+    while Instant::now() < deadline {
+        if let Some(status) = process.try_wait()? {
+            return Ok(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = process.kill();
+    process.wait()
 }
 
 /// What the parent has read of a child's events.

@@ -240,9 +240,15 @@ impl Runner {
         self
     }
 
-    /// Stack size of the threads tests run on, in bytes. Default 8 MiB, a main thread's.
+    /// Stack size of the threads tests run on, in bytes. Default 8 MiB, a main thread's; 0 is
+    /// taken as the default.
     pub fn stack_size(mut self, bytes: usize) -> Self {
-        self.stack_size = bytes;
+        // 0 would be the platform's minimum, a few KiB: ordinary tests would overflow it.
+        self.stack_size = if bytes == 0 {
+            DEFAULT_STACK_SIZE
+        } else {
+            bytes
+        };
         self
     }
 
@@ -362,8 +368,8 @@ impl Runner {
         match receiver.await {
             Ok(report) => report,
             // `spawn` calls its callback whatever happens, unless the run's thread panicked,
-            // which would be a bug of the runner's: run here rather than hang.
-            Err(_canceled) => self.run_with(tier, Driver::current()),
+            // which would be a bug of the runner's: say so rather than hang or run again here.
+            Err(_canceled) => self.not_run(tier, "the run's thread ended without a report"),
         }
     }
 
@@ -385,23 +391,33 @@ impl Runner {
     {
         let runner = self.clone();
         let driver = Driver::current();
-        let job = Arc::new(Mutex::new(Some(move || {
-            then(runner.run_with(tier, driver))
-        })));
-        let on_thread = job.clone();
+        // Shared with the thread so that, if it can't start, `then` is still called here.
+        let then = Arc::new(Mutex::new(Some(then)));
+        let on_thread = then.clone();
         let spawned = std::thread::Builder::new()
             .name("smoketest-run".into())
             .spawn(capture::propagate(move || {
-                if let Some(job) = scheduler::lock(&on_thread).take() {
-                    job();
+                if let Some(then) = scheduler::lock(&on_thread).take() {
+                    then(runner.run_with(tier, driver));
                 }
             }));
-        if spawned.is_err() {
-            // Out of threads: run here rather than lose the report.
-            if let Some(job) = scheduler::lock(&job).take() {
-                job();
+        if let Err(error) = spawned {
+            if let Some(then) = scheduler::lock(&then).take() {
+                then(self.not_run(tier, &format!("could not start the run's thread: {error}")));
             }
         }
+    }
+
+    /// The report of a run that could not happen: each test it would have run errored, saying why.
+    fn not_run(&self, tier: Tier, why: &str) -> Report {
+        let tests = self
+            .selected(tier)
+            .map(|case| {
+                let failure = crate::outcome::Failure::errored(why);
+                crate::execute::test_report(case, Err(failure), Duration::ZERO)
+            })
+            .collect();
+        Report::new(tier, tests, Duration::ZERO)
     }
 
     fn run_with(&self, tier: Tier, driver: Driver) -> Report {

@@ -158,7 +158,13 @@ impl Batch {
 
     /// Failfast: a job did not pass, start no more.
     fn after(&self, report: &TestReport) {
-        if self.failfast && report.outcome != crate::Outcome::Passed {
+        if report.outcome != crate::Outcome::Passed {
+            self.stop_if_failfast();
+        }
+    }
+
+    fn stop_if_failfast(&self) {
+        if self.failfast {
             self.stopped.store(true, Ordering::Release);
         }
     }
@@ -215,7 +221,8 @@ impl Step {
             job_started,
             since,
             limit: limit.unwrap_or_default(),
-            deadline: limit.map(|limit| since + limit),
+            // A limit too large to add (`Duration::MAX` for "no limit") is no deadline.
+            deadline: limit.and_then(|limit| since.checked_add(limit)),
             cancellable,
             so_far: None,
             cancelled_until: None,
@@ -289,8 +296,10 @@ impl Worker<'_> {
         self.slot.abandoned.load(Ordering::Acquire)
     }
 
-    /// Ends the job: `true` when its report is still this worker's to give.
-    fn finish(&self) -> bool {
+    /// Ends the current step (the job, or a step whose result must not be taken as the job's
+    /// if the coordinator reported it meanwhile): `true` while the worker is not abandoned.
+    /// Under the step lock, so that a step can't be abandoned after this said it was not.
+    pub(crate) fn end_step(&self) -> bool {
         let mut current = lock(&self.slot.step);
         *current = None;
         !self.abandoned()
@@ -311,9 +320,8 @@ impl Run {
                 match self.check(&workers[index], now) {
                     Check::Abandoned => {
                         workers.swap_remove(index);
-                        if batch.failfast {
-                            batch.stopped.store(true, Ordering::Release);
-                        }
+                        // A timed-out job is errored.
+                        batch.stop_if_failfast();
                         continue;
                     }
                     Check::Idle => all_busy = false,
@@ -480,6 +488,7 @@ impl Run {
 
     /// A worker's loop: jobs until none is left, the batch stopped, or the worker was abandoned.
     fn work(&self, batch: &Batch, slot: &Slot) {
+        let _leave = Leave { run: self, slot };
         let worker = Worker { run: self, slot };
         // A job starts when the previous one ended: one clock read per job.
         let mut started = Instant::now();
@@ -487,10 +496,9 @@ impl Run {
             self.start(job);
             let (report, ended) = execute::run_job(&worker, job, started);
             started = ended;
-            if !worker.finish() {
-                // Reported by the coordinator, which has started a replacement: the work is done
-                // now, so it is no longer stuck.
-                lock(&slot.held).take();
+            if !worker.end_step() {
+                // Reported by the coordinator, which has started a replacement; leaving releases
+                // the work, which is done now.
                 return;
             }
             if let Some(report) = &report {
@@ -498,10 +506,6 @@ impl Run {
             }
             self.end(job, report);
         }
-        let mut workers = lock(&self.workers);
-        workers.retain(|other| !std::ptr::eq(Arc::as_ptr(other), slot));
-        drop(workers);
-        self.wake.notify_one();
     }
 
     /// No worker could be started: every job left is errored, saying why.
@@ -509,8 +513,26 @@ impl Run {
         let now = Instant::now();
         while let Some(job) = batch.take() {
             let failure = Failure::errored(why.clone());
-            self.end(job, execute::not_run(self, job, failure, now));
+            self.end(job, Some(execute::not_run(self, job, failure, now)));
         }
+    }
+}
+
+/// A worker leaving its run, however it ends (a bug of the runner's panicking included), so that
+/// the coordinator is never left waiting for a worker that is gone.
+struct Leave<'a> {
+    run: &'a Run,
+    slot: &'a Slot,
+}
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        // An abandoned worker's work is done now: it is no longer stuck.
+        lock(&self.slot.held).take();
+        let mut workers = lock(&self.run.workers);
+        workers.retain(|other| !std::ptr::eq(Arc::as_ptr(other), self.slot));
+        drop(workers);
+        self.run.wake.notify_one();
     }
 }
 

@@ -13,7 +13,7 @@ use crate::registry::{self, Body, Param, SmokeTest};
 use crate::report::TestReport;
 use crate::rollback::Rollbacks;
 use crate::suite::SuiteVTable;
-use crate::{Outcome, Result, State, Suite, stuck};
+use crate::{AsyncSuite, Outcome, Result, State, Suite, stuck};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -483,4 +483,54 @@ fn the_observer_is_told_when_each_job_starts_and_ends() {
     assert_eq!(events.len(), 6, "{events:?}");
     OBSERVED_GATE.open();
     until_nothing_is_stuck();
+}
+
+static UNBOUNDED: SmokeTest = test("unbounded", u64::MAX, Body::PlainSync(nothing));
+
+#[test]
+fn a_limit_too_large_for_a_deadline_is_no_limit() {
+    let (plan, selected) = plan(&[&UNBOUNDED]);
+    assert_eq!(outcomes(&run(plan, selected)), [passed("unbounded")]);
+}
+
+/// An async suite whose set-up blocks its thread past its limit, then succeeds.
+static LATE_GATE: Gate = Gate::new();
+static LATE_TORN_DOWN: AtomicUsize = AtomicUsize::new(0);
+
+struct SetUpLate;
+impl AsyncSuite for SetUpLate {
+    async fn set_up_suite(_: &State) -> Result<Self> {
+        LATE_GATE.wait();
+        Ok(SetUpLate)
+    }
+    async fn tear_down_suite(&self) -> Result {
+        // An `.await` that a leftover cancellation would end.
+        futures_timer::Delay::new(Duration::from_millis(1)).await;
+        LATE_TORN_DOWN.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+fn in_late_suite() -> Vec<Param> {
+    vec![Param::shared::<SetUpLate>(Some(SuiteVTable::of_async::<
+        SetUpLate,
+    >()))]
+}
+
+static LATE: SmokeTest = suite_test("late", in_late_suite);
+
+#[test]
+fn a_suite_set_up_after_its_limit_still_gets_its_tear_down() {
+    let _serial = serial();
+    let (mut plan, selected) = plan(&[&LATE]);
+    plan.default_timeout = Duration::from_millis(50);
+    let reports = run(plan, selected);
+    assert_eq!(
+        reports[0].message.as_deref(),
+        Some("set_up_suite failed: timed out after 50ms")
+    );
+    assert_eq!(stuck::count(), 1);
+    LATE_GATE.open();
+    until_nothing_is_stuck();
+    assert_eq!(LATE_TORN_DOWN.load(Ordering::SeqCst), 1);
 }

@@ -22,10 +22,14 @@ fn main() -> std::process::ExitCode {
             isolated().spawn(Tier::Slow, move |report| send.send(report).unwrap());
             receive.recv().unwrap()
         }
+        // A child whose own selection is narrower than the parent's.
+        Some("narrower") => Runner::new()
+            .isolate(["check", "--filter", "a_passes"])
+            .run(Tier::Fast),
         // Arguments that don't lead the child to its smoke tests.
         Some("misconfigured") => Runner::new().isolate(["chek"]).run(Tier::Fast),
         _ => {
-            eprintln!("usage: crash-cli check [flags] | run | spawn | misconfigured");
+            eprintln!("usage: crash-cli check [flags] | run | spawn | narrower | misconfigured");
             return std::process::ExitCode::from(2);
         }
     };
