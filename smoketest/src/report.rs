@@ -207,9 +207,9 @@ impl Report {
                 test.name, test.outcome, test.time
             );
             if test.outcome != Outcome::Passed {
-                for line in test.output.iter().flat_map(|event| event.lines()) {
+                for line in test.output.iter().flat_map(|event| event.split('\n')) {
                     text.push_str("    ");
-                    text.push_str(line);
+                    text.push_str(&escape_controls(line));
                     text.push('\n');
                 }
             }
@@ -259,7 +259,7 @@ impl TestReport {
         let mut line = format!("{} {}", self.name, self.outcome);
         if let Some(message) = &self.message {
             line.push_str(": ");
-            line.push_str(&escape_newlines(message));
+            line.push_str(&escape_controls(message));
         }
         if let Some(location) = &self.location {
             // Writing to a String cannot fail.
@@ -269,9 +269,29 @@ impl TestReport {
     }
 }
 
-/// Keeps a message on one line: `\n` and `\r` become the two characters `\n` and `\r`.
-fn escape_newlines(message: &str) -> String {
-    message.replace('\r', "\\r").replace('\n', "\\n")
+/// Keeps a message on one line and its bytes off the reader's terminal: `\n`, `\r` and `\t`
+/// become those two characters, every other control character (ESC, BEL, NUL, …) and Unicode
+/// line or paragraph separator becomes `\u{…}`. So no message can start a line of its own, for
+/// a parser that splits lines as Python's `splitlines()` does, nor move an operator's cursor.
+fn escape_controls(message: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !message.chars().any(escaped) {
+        return message.into();
+    }
+    let mut out = String::with_capacity(message.len() + 16);
+    for c in message.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Writing to a String cannot fail.
+            c if escaped(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 #[cfg(test)]
@@ -337,6 +357,45 @@ pub(crate) mod tests {
              app::smoke::A::b failed: 1 != 2 (at src/smoke.rs:7)\n\
              app::smoke::B::c failed: no (at src/smoke.rs:7)\n\
              app::smoke::B::z errored: panicked: x\\ny (at src/smoke.rs:7)\n"
+        );
+    }
+
+    /// Every character Python's `str.splitlines()` ends a line at.
+    const LINE_BREAKS: [char; 10] = [
+        '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ];
+
+    #[test]
+    fn control_characters_and_line_breaks_in_messages_are_escaped_visibly() {
+        let hostile =
+            "a\u{1b}[2J\u{7}\u{0}\u{b}\u{c}\tb\u{85}PASS\u{2028}tests failed: 0\u{2029}\r\nc";
+        let mut report = Report::new(
+            Tier::Fast,
+            vec![test(
+                "app::smoke::x",
+                "app::smoke",
+                Outcome::Errored,
+                Some(hostile),
+            )],
+            Duration::ZERO,
+        );
+        let line = "app::smoke::x errored: a\\u{1b}[2J\\u{7}\\u{0}\\u{b}\\u{c}\\tb\\u{85}PASS\
+                    \\u{2028}tests failed: 0\\u{2029}\\r\\nc (at src/smoke.rs:7)";
+        let text = report.to_text();
+        assert_eq!(text.lines().last(), Some(line));
+        // Split as Python's `splitlines()` would, the report has exactly its own lines.
+        assert_eq!(text.split(LINE_BREAKS).count(), text.split('\n').count());
+
+        report.tests[0].output = vec!["WARN app: \u{1b}]0;owned\u{7}\u{2028}PASS".to_owned()];
+        let verbose = report.to_verbose_text();
+        assert_eq!(
+            verbose.lines().last(),
+            Some("    WARN app: \\u{1b}]0;owned\\u{7}\\u{2028}PASS")
+        );
+        assert_eq!(
+            verbose.split(LINE_BREAKS).count(),
+            verbose.split('\n').count()
         );
     }
 
