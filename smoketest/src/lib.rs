@@ -86,7 +86,8 @@ pub mod __private;
 pub use crate::capture::CaptureLayer;
 pub use crate::error::{Error, Result};
 pub use crate::limits::{
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE,
+    DEFAULT_TIMEOUT,
 };
 pub use crate::nagios::NagiosState;
 pub use crate::outcome::Outcome;

@@ -13,6 +13,10 @@ pub const DEFAULT_CONCURRENCY: usize = 64;
 /// that works in `main` does not overflow a smaller worker stack.
 pub const DEFAULT_STACK_SIZE: usize = 8 * 1024 * 1024;
 
+/// Default bound on one test's message in a report, in bytes: a failure that quotes a whole
+/// response body is cut here, with a marker saying how much was cut.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
+
 /// Default bound on the threads the process's runs hold at once: workers running tests, and
 /// workers stuck in timed-out tests that never returned (a blocking call on a dead connection).
 pub const DEFAULT_MAX_THREADS: usize = 64;

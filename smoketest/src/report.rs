@@ -254,6 +254,25 @@ impl Report {
 }
 
 impl TestReport {
+    /// Cuts the message to at most `max` bytes (at a character boundary), followed by a marker
+    /// saying how many bytes were cut: `… [cut 10485760 bytes]`.
+    pub(crate) fn cap_message(&mut self, max: usize) {
+        let Some(message) = &mut self.message else {
+            return;
+        };
+        if message.len() <= max {
+            return;
+        }
+        let mut end = max;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = message.len() - end;
+        message.truncate(end);
+        // Writing to a String cannot fail.
+        let _ = write!(message, "… [cut {cut} bytes]");
+    }
+
     /// The report line: `<name> failed: <message> (at <file>:<line>)`, the message on one line.
     fn line(&self) -> String {
         let mut line = format!("{} {}", self.name, self.outcome);
@@ -397,6 +416,22 @@ pub(crate) mod tests {
             verbose.split(LINE_BREAKS).count(),
             verbose.split('\n').count()
         );
+    }
+
+    #[test]
+    fn a_long_message_is_cut_at_a_character_boundary_with_what_was_cut() {
+        let mut report = test(
+            "app::smoke::x",
+            "app::smoke",
+            Outcome::Errored,
+            Some("ab€€"),
+        );
+        report.cap_message(3);
+        // `€` is three bytes: the cut falls inside the first one, so it goes.
+        assert_eq!(report.message.as_deref(), Some("ab… [cut 6 bytes]"));
+        let mut short = test("app::smoke::y", "app::smoke", Outcome::Errored, Some("ab"));
+        short.cap_message(2);
+        assert_eq!(short.message.as_deref(), Some("ab"));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use crate::State;
 use crate::capture;
 use crate::driver::Driver;
 use crate::limits::{
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE,
+    DEFAULT_TIMEOUT,
 };
 use crate::registry::{self, TestCase};
 use crate::report::Report;
@@ -49,6 +50,7 @@ pub struct Runner {
     concurrency: usize,
     stack_size: usize,
     max_threads: usize,
+    max_message_bytes: usize,
     /// Set by [`isolate`](Runner::isolate): the arguments of the child process runs happen in.
     isolate: Option<Arc<[OsString]>>,
     /// Told of every job of a run; set in an isolated child (see [`crate::isolate`]).
@@ -76,6 +78,7 @@ impl fmt::Debug for Runner {
             .field("concurrency", &self.concurrency)
             .field("stack_size", &self.stack_size)
             .field("max_threads", &self.max_threads)
+            .field("max_message_bytes", &self.max_message_bytes)
             .field("isolate", &self.isolate)
             .field("observed", &self.observer.is_some())
             .finish()
@@ -130,6 +133,7 @@ impl Runner {
             concurrency: DEFAULT_CONCURRENCY,
             stack_size: DEFAULT_STACK_SIZE,
             max_threads: DEFAULT_MAX_THREADS,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             isolate: None,
             observer: None,
         }
@@ -314,6 +318,14 @@ impl Runner {
         self
     }
 
+    /// Bound on each test's message in reports, in bytes (default 4 KiB): a longer one is cut
+    /// at a character boundary and ends with `… [cut N bytes]`. Names and counts are never cut,
+    /// so a report's size is bounded by its number of tests.
+    pub fn max_message_bytes(mut self, max: usize) -> Self {
+        self.max_message_bytes = max;
+        self
+    }
+
     /// The names of the tests a run of `tier` would include, sorted.
     pub fn test_names(&self, tier: Tier) -> Vec<&str> {
         self.selected(tier).map(|case| case.name).collect()
@@ -438,6 +450,7 @@ impl Runner {
             concurrency: self.concurrency,
             stack_size: self.stack_size,
             max_threads: self.max_threads,
+            max_message_bytes: self.max_message_bytes,
             driver,
             observer: self.observer.clone(),
         };

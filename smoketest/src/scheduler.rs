@@ -67,6 +67,7 @@ pub(crate) struct Plan {
     pub(crate) concurrency: usize,
     pub(crate) stack_size: usize,
     pub(crate) max_threads: usize,
+    pub(crate) max_message_bytes: usize,
     pub(crate) driver: Driver,
     pub(crate) observer: Option<Observer>,
 }
@@ -454,6 +455,10 @@ impl Run {
 
     /// Ends `job`: tells the observer, if any, and keeps its report.
     fn end(&self, job: Job, report: Option<TestReport>) {
+        let report = report.map(|mut report| {
+            report.cap_message(self.plan.max_message_bytes);
+            report
+        });
         if let Some(observer) = &self.plan.observer {
             observer(Event::Ended(&self.job_name(job), report.as_ref()));
         }

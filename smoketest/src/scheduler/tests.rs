@@ -92,6 +92,7 @@ fn plan(tests: &[&'static SmokeTest]) -> (Plan, Vec<usize>) {
         concurrency: 64,
         stack_size: crate::DEFAULT_STACK_SIZE,
         max_threads: crate::DEFAULT_MAX_THREADS,
+        max_message_bytes: crate::DEFAULT_MAX_MESSAGE_BYTES,
         driver: Driver::Plain,
         observer: None,
     };
@@ -533,4 +534,26 @@ fn a_suite_set_up_after_its_limit_still_gets_its_tear_down() {
     LATE_GATE.open();
     until_nothing_is_stuck();
     assert_eq!(LATE_TORN_DOWN.load(Ordering::SeqCst), 1);
+}
+
+fn fails_with_ten_megabytes() -> crate::Result {
+    Err(crate::Error::msg("x".repeat(10 << 20)))
+}
+
+fn ten_megabytes(_: &mut crate::context::Context) -> crate::registry::BodyResult {
+    fails_with_ten_megabytes().map_err(crate::outcome::Failure::from)
+}
+
+static HUGE_MESSAGE: SmokeTest = test("huge_message", 1000, Body::Sync(ten_megabytes));
+
+#[test]
+fn a_huge_message_is_cut_to_the_bound_with_a_marker() {
+    let (plan, selected) = plan(&[&HUGE_MESSAGE]);
+    let reports = run(plan, selected);
+    let message = reports[0].message.as_deref().unwrap();
+    let kept = "x".repeat(crate::DEFAULT_MAX_MESSAGE_BYTES);
+    assert_eq!(
+        message,
+        format!("{kept}… [cut {} bytes]", (10 << 20) - 4096)
+    );
 }
