@@ -49,6 +49,10 @@
 //! - `anyhow`: `smoketest::Error` converts into `anyhow::Error`.
 //! - `tracing`: `CaptureLayer`, a `tracing-subscriber` layer that keeps the events (and, through
 //!   `tracing-log`, the `log` records) each test emits in its report.
+//! - `sqlx` (any database), `sqlx-postgres`, `sqlx-sqlite`, `sqlx-mysql`: `SqlxRollback`, for
+//!   rolled-back tests on an sqlx 0.8 pool (see [`rollback`]).
+//! - `rusqlite`: `RusqliteRollback`, on rusqlite 0.32 connections.
+//! - `diesel-postgres`, `diesel-sqlite`: `DieselRollback`, on diesel 2 connections.
 
 // Lets `#[smoke_test]`, which names `::smoketest`, be used in this crate's own tests.
 #[allow(unused_extern_crates)]

@@ -5,7 +5,7 @@ use std::panic::Location;
 
 use serde::{Deserialize, Serialize};
 
-/// The outcome of one smoke test (contract §3).
+/// The outcome of one smoke test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {

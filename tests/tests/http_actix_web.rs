@@ -1,4 +1,4 @@
-//! Contract §5 through actix-web 4, plus what is particular to actix: its `http` 0.2 types, its
+//! The HTTP contract (README, "Over HTTP") through actix-web 4, plus what is particular to actix: its `http` 0.2 types, its
 //! scopes, its matching on a partly decoded path, and its own `HEAD` and 404 handling.
 
 #[path = "http/contract.rs"]

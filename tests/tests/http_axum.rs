@@ -1,4 +1,4 @@
-//! Contract §5 through axum 0.8: `Router::nest_service("/smoketest", smoketest_http::axum::service(runner))`.
+//! The HTTP contract (README, "Over HTTP") through axum 0.8: `Router::nest_service("/smoketest", smoketest_http::axum::service(runner))`.
 
 #[path = "http/contract.rs"]
 mod contract;

@@ -1,4 +1,4 @@
-//! axum, actix-web and warp answer every request byte for byte the same (contract §5), apart
+//! axum, actix-web and warp answer every request byte for byte the same (the HTTP contract), apart
 //! from the `time` line of text reports and the `time` keys of JSON ones.
 
 #[path = "http/actix_web.rs"]

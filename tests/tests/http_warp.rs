@@ -1,4 +1,4 @@
-//! Contract §5 through warp 0.4: `smoketest_http::warp::filter("smoketest", runner).or(other_routes)`.
+//! The HTTP contract (README, "Over HTTP") through warp 0.4: `smoketest_http::warp::filter("smoketest", runner).or(other_routes)`.
 
 #[path = "http/contract.rs"]
 mod contract;

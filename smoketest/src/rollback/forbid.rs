@@ -1,4 +1,4 @@
-//! The strict answer to the seed's open question, "should a smoke test ever commit?": no.
+//! The strict answer to "should a smoke test ever commit?": no.
 //! [`Runner::forbid_state`](crate::Runner::forbid_state) errors every test that takes a
 //! committing handle (a pool, a connection) directly instead of its rolled-back transaction.
 

@@ -1,4 +1,4 @@
-//! Contract §5, checked against a running server whatever its framework. Each framework's test
+//! The HTTP contract (README, "Over HTTP"), checked against a running server whatever its framework. Each framework's test
 //! file starts its server on 127.0.0.1 (ephemeral port) with two mounts — `/smoketest` serving
 //! `fixture_pass` and `/failing` serving a failing selection of `fixture_fail` (see
 //! [`passing_runner`] and [`failing_runner`]) — and calls [`check_contract`].
@@ -124,7 +124,7 @@ fn assert_plain_error(reply: &Reply, status: u16, line: &str) {
     assert_eq!(reply.body, format!("{line}\n"));
 }
 
-/// Every point of contract §5 against a server at `origin` (`http://127.0.0.1:PORT`).
+/// Every point of the HTTP contract against a server at `origin` (`http://127.0.0.1:PORT`).
 pub async fn check_contract(origin: &str) {
     let client = Client::new();
     let base = format!("{origin}/smoketest");
