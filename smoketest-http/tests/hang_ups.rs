@@ -149,6 +149,8 @@ async fn twenty_clients_that_hang_up_start_one_run_and_the_next_request_joins_it
     let address = serve(endpoint, &SEEN).await;
 
     hang_up(address, "/smoketest/", &SEEN, 20).await;
+    // The run goes on on its own threads: its test may start a moment after the last hang-up.
+    until("the run's test started", || SHARED.runs() >= 1).await;
     assert_eq!(SHARED.runs(), 1, "one run for the 20 requests");
     assert_eq!(SEEN.abandoned(), 20);
 
@@ -217,6 +219,7 @@ async fn without_single_flight_twenty_clients_that_hang_up_run_within_max_runs()
 
     // The first starts a run, which keeps the only place; the other 19 wait for it and leave.
     hang_up(address, "/smoketest/", &SEEN, 20).await;
+    until("the run's test started", || OWN.runs() >= 1).await;
     assert_eq!((OWN.runs(), OWN.peak()), (1, 1));
     OWN.open(1);
     until("the run finished", || OWN.finished() == 1).await;
@@ -243,6 +246,7 @@ async fn a_slow_run_its_caller_left_serves_the_interval_instead_of_429() {
     let address = serve(endpoint, &SEEN).await;
 
     hang_up(address, "/smoketest/slow/", &SEEN, 1).await;
+    until("the run's test started", || SLOW.runs() >= 1).await;
     assert_eq!(SLOW.runs(), 1);
     SLOW.open(1);
     until("the run finished", || SLOW.finished() == 1).await;
