@@ -75,6 +75,12 @@ pub(crate) fn run_job(
     }
 }
 
+/// The report of `case` errored with `message` after `elapsed`: a test that could not run, or
+/// whose run was cut short by something other than the test itself.
+pub(crate) fn errored(case: &TestCase, message: &str, elapsed: Duration) -> TestReport {
+    test_report(case, Err(Failure::errored(message)), elapsed)
+}
+
 /// The report of a job that could not start, for the reason `failure` gives.
 pub(crate) fn not_run(run: &Run, job: Job, failure: Failure, started: Instant) -> TestReport {
     let elapsed = started.elapsed();

@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use crate::execute;
-use crate::outcome::{Failure, Outcome};
+use crate::outcome::Outcome;
 use crate::registry::TestCase;
 use crate::report::{Report, TestReport};
 use crate::runner::Runner;
@@ -312,8 +312,7 @@ fn forward(bytes: &[u8]) {
 
 /// The report of a test errored with `message`, its time counted from `since`.
 fn errored(case: &TestCase, message: &str, since: Instant) -> TestReport {
-    let failure = Failure::errored(message);
-    execute::test_report(case, Err(failure), since.elapsed())
+    execute::errored(case, message, since.elapsed())
 }
 
 /// The report of a job that is not one of the tests sent: a `<suite>::tear_down_suite`, reported

@@ -424,10 +424,7 @@ impl Runner {
     fn not_run(&self, tier: Tier, why: &str) -> Report {
         let tests = self
             .selected(tier)
-            .map(|case| {
-                let failure = crate::outcome::Failure::errored(why);
-                crate::execute::test_report(case, Err(failure), Duration::ZERO)
-            })
+            .map(|case| crate::execute::errored(case, why, Duration::ZERO))
             .collect();
         Report::new(tier, tests, Duration::ZERO)
     }
