@@ -2,6 +2,7 @@
 //! validates against the schema of the format (tests/schema/junit.xsd, with `xmllint`) and reads
 //! back to the same tests, outcomes and messages as the JSON report of the same run.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -36,13 +37,32 @@ fn report_path(test: &str) -> PathBuf {
     path
 }
 
-/// Validates the file with `xmllint --schema` (Debian's `libxml2-utils`).
+/// Validates the file with `xmllint --schema` (Debian's `libxml2-utils`). Without xmllint: under
+/// CI (`CI=true`) the test fails saying how to install it; elsewhere the validation is skipped,
+/// loudly on stderr, and the test goes on with its own checks of the document.
 fn assert_valid(path: &Path) {
-    let output = Command::new("xmllint")
+    let install = "apt-get update && apt-get install -y libxml2-utils";
+    let output = match Command::new("xmllint")
         .args(["--noout", "--schema", SCHEMA])
         .arg(path)
         .output()
-        .expect("xmllint runs: install it with `apt-get install libxml2-utils`");
+    {
+        Ok(output) => output,
+        Err(error) if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
+            panic!("xmllint does not run ({error}); install it with `{install}`")
+        }
+        Err(error) => {
+            // Straight to stderr, past the test harness's capture of `eprintln!`: a skip is said
+            // even when the test passes.
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n*** SKIPPED schema validation of {}: xmllint does not run ({error}); install \
+                 it with `{install}` ***\n",
+                path.display()
+            );
+            return;
+        }
+    };
     assert!(
         output.status.success(),
         "{} does not validate against {SCHEMA}:\n{}",

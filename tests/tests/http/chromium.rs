@@ -25,8 +25,14 @@ pub fn find(test: &str) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|ci| ci == "true") {
         panic!("{test}: {CHROMIUM} not found; install Debian's chromium package: {install}");
     }
-    eprintln!(
-        "\n*** SKIPPED {test}: {CHROMIUM} not found; install it with `{install}` to run this test ***\n"
+    // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!(
+            "\n*** SKIPPED {test}: {CHROMIUM} not found; install it with `{install}` to run this \
+             test ***\n\n"
+        )
+        .as_bytes(),
     );
     None
 }
