@@ -11,68 +11,22 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use futures_channel::oneshot;
 use futures_util::FutureExt as _;
 use futures_util::future::Shared;
-use smoketest::{Redactor, Report, Runner, Tier};
+use smoketest::{Redactor, Runner, Tier};
 use tokio::sync::Notify;
 
-use crate::negotiate::Format;
+use crate::finished::Finished;
 use crate::rate_limit::RetryAfter;
 
 /// Default bound on runs in flight per endpoint, across tiers: one per tier, so that with
 /// single-flight on it never holds a request back, and with it off a storm of requests queues
 /// instead of running the tests once per request at the same time.
 pub(crate) const DEFAULT_MAX_RUNS: usize = 2;
-
-/// A finished run: its report, when it finished, and its renderings, each made once when first
-/// asked for and then shared by every request served from it.
-#[derive(Debug)]
-pub(crate) struct Finished {
-    report: Report,
-    finished_at: Instant,
-    text: OnceLock<String>,
-    json: OnceLock<String>,
-    prometheus: OnceLock<String>,
-    html: OnceLock<String>,
-}
-
-impl Finished {
-    fn new(report: Report) -> Self {
-        Finished {
-            report,
-            finished_at: Instant::now(),
-            text: OnceLock::new(),
-            json: OnceLock::new(),
-            prometheus: OnceLock::new(),
-            html: OnceLock::new(),
-        }
-    }
-
-    pub(crate) fn report(&self) -> &Report {
-        &self.report
-    }
-
-    /// The report rendered in `format`.
-    pub(crate) fn body(&self, format: Format) -> &str {
-        match format {
-            Format::Text => self.text.get_or_init(|| self.report.to_text()),
-            Format::Json => self.json.get_or_init(|| self.report.to_json()),
-            Format::Prometheus => self
-                .prometheus
-                .get_or_init(|| crate::prometheus::render(&self.report)),
-            Format::Html => self.html.get_or_init(|| crate::html::render(&self.report)),
-        }
-    }
-
-    /// How long ago the run finished.
-    pub(crate) fn age(&self) -> Duration {
-        self.finished_at.elapsed()
-    }
-}
 
 /// What a request is answered with.
 pub(crate) struct Served {
@@ -108,7 +62,7 @@ impl Slot {
         let since = self.scheduled_since?;
         self.latest
             .as_ref()
-            .filter(|latest| latest.finished_at >= since)
+            .filter(|latest| latest.finished_at() >= since)
     }
 }
 

@@ -10,14 +10,15 @@ use http::header::{
     AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
 };
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use smoketest::render::{self, Format};
 use smoketest::{Redactor, Runner, Tier};
 
 use crate::access::{Access, Caller, Denial, Grant, PeerAddr};
 use crate::coalesce::{Runs, Served};
-use crate::detail::{Detail, summary_body};
-use crate::negotiate::{Format, negotiate};
+use crate::detail::Detail;
+use crate::negotiate::negotiate;
+use crate::query;
 use crate::rate_limit::{RetryAfter, SlowTierLimit};
-use crate::{html, prometheus, query};
 
 /// Serves smoke test reports over HTTP, framework-free: [`handle`](SmokeEndpoint::handle) takes an
 /// [`http::Request`] whose path is relative to where the endpoint is mounted and returns an
@@ -37,8 +38,10 @@ use crate::{html, prometheus, query};
 ///
 /// The report is JSON when `Accept` prefers `application/json`, an HTML page when it prefers
 /// `text/html` (browsers), Prometheus' text format when it prefers `text/plain;version=0.0.4` or
-/// `application/openmetrics-text` (scrapers), text otherwise, `*/*` and `text/plain` included
-/// (see [`negotiate`](crate::negotiate)); `?format=text|json|prometheus|html` overrides. Status
+/// `application/openmetrics-text` (scrapers), JUnit XML when it prefers `application/xml`, text
+/// otherwise, `*/*` and `text/plain` included (see [`negotiate`](crate::negotiate));
+/// `?format=text|json|prometheus|html|junit|nagios` overrides (every
+/// [`Format`](smoketest::render::Format), by [name](smoketest::render::Format::name)). Status
 /// 200 on PASS, 500 on FAIL ([configurable](Self::fail_status)) — except Prometheus, always 200 —
 /// with `Cache-Control: no-store` ([configurable](Self::cache_control)).
 ///
@@ -626,28 +629,16 @@ impl SmokeEndpoint {
         } else {
             self.fail_status
         };
-        let mut body = match grant {
-            Grant::Summary => {
-                let full_text = served.finished.body(Format::Text);
-                summary_body(format, served.finished.report(), full_text)
-            }
-            Grant::Full | Grant::Denied(_) => served.finished.body(format).to_owned(),
+        let detail = match grant {
+            Grant::Summary => render::Detail::Summary,
+            Grant::Full | Grant::Denied(_) => render::Detail::Full,
         };
+        // Whole seconds, as every format shows it and as the `Age` header counts.
         let age = served.age.map(|age| age.as_secs());
-        if let (Some(age), Format::Json) = (age, format) {
-            // A JSON report is one object: the key goes before its closing brace.
-            if body.ends_with('}') {
-                body.pop();
-                body.push_str(&format!(",\"age\":{age}}}"));
-            }
-        }
-        match (age, format) {
-            (Some(age), Format::Prometheus) => {
-                prometheus::push_age(&mut body, served.finished.report().tier, age);
-            }
-            (Some(age), Format::Html) => html::show_age(&mut body, age),
-            _ => {}
-        }
+        let options = render::Options::new()
+            .detail(detail)
+            .age(age.map(Duration::from_secs));
+        let body = served.finished.body(format, &options).to_string();
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let headers = response.headers_mut();

@@ -20,16 +20,15 @@ mod access;
 mod coalesce;
 mod detail;
 mod endpoint;
-mod html;
+mod finished;
 mod negotiate;
-mod prometheus;
 mod query;
 mod rate_limit;
 
 pub use crate::access::{Caller, PeerAddr};
 pub use crate::detail::Detail;
 pub use crate::endpoint::SmokeEndpoint;
-pub use crate::negotiate::{Format, negotiate};
+pub use crate::negotiate::negotiate;
 
 #[cfg(feature = "actix-web-4")]
 pub mod actix_web;

@@ -1,66 +1,17 @@
 //! Which format a request gets: `?format=` first, else the `Accept` header, else text.
 
 use mediatype::{MediaType, MediaTypeList, Name, ReadParams, names};
+use smoketest::render::Format;
 
-/// A report format the endpoint can answer with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Format {
-    /// `text/plain; charset=utf-8`: django-smoketest's seven lines and the failure lines.
-    Text,
-    /// `application/json`.
-    Json,
-    /// `text/plain; version=0.0.4; charset=utf-8`: Prometheus' text exposition format, for
-    /// scrapers. Answered with status 200 whatever the outcome: a failing run is data, not a
-    /// failed scrape.
-    Prometheus,
-    /// `text/html; charset=utf-8`: a self-contained page for browsers.
-    Html,
-}
+/// The `version` parameter of a media type, which names a variant of a format (Prometheus' text
+/// format is `text/plain;version=0.0.4`).
+const VERSION: Name<'static> = Name::new_unchecked("version");
 
-impl Format {
-    /// Every format, in the server's order of preference when a client likes several equally:
-    /// text first, so that `*/*` and a bare `text/plain` keep getting the text report.
-    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Prometheus, Format::Html];
-
-    /// The `Content-Type` of a response in this format.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Text => "text/plain; charset=utf-8",
-            Format::Json => "application/json",
-            Format::Prometheus => "text/plain; version=0.0.4; charset=utf-8",
-            Format::Html => "text/html; charset=utf-8",
-        }
-    }
-
-    /// The value of `?format=` that selects it.
-    pub fn query_name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Prometheus => "prometheus",
-            Format::Html => "html",
-        }
-    }
-
-    /// The format `?format=` names, if any.
-    pub fn from_query_name(name: &str) -> Option<Self> {
-        Format::ALL
-            .into_iter()
-            .find(|format| format.query_name() == name)
-    }
-
-    fn media_type(self) -> (&'static str, &'static str) {
-        match self {
-            Format::Text | Format::Prometheus => ("text", "plain"),
-            Format::Json => ("application", "json"),
-            Format::Html => ("text", "html"),
-        }
-    }
-}
-
-/// The version of Prometheus' text format we write, as `Accept` names it.
-const PROMETHEUS_VERSION: &str = "0.0.4";
+/// The formats `Accept` can choose, in the server's order of preference when a client likes
+/// several equally: text first, so that `*/*` and a bare `text/plain` get the text report. JUnit
+/// and Nagios are `?format=` only: their media types (`application/xml`, `text/plain`) are ones
+/// clients send for other reasons (browsers list `application/xml`), not to ask for them.
+const NEGOTIATED: [Format; 4] = [Format::Text, Format::Json, Format::Prometheus, Format::Html];
 
 /// How well one media range of an `Accept` header matches a format: more specific ranges win
 /// (RFC 9110 §12.5.1), then the higher quality.
@@ -81,13 +32,14 @@ fn quality(range: &MediaType<'_>) -> Option<f32> {
     }
 }
 
-/// How specifically `range` names `format`: `*/*` 0, `type/*` 1, `type/subtype` 2, and 3 for
-/// `text/plain;version=0.0.4`, the one range that names Prometheus' format exactly. Parameters
-/// are otherwise ignored, as they always were for text and JSON, except `version` on
-/// `text/plain`: it asks for a Prometheus text format, so such a range is never the text
-/// report, and is Prometheus only for the version we write.
+/// How specifically `range` names `format`: `*/*` 0, `type/*` 1, `type/subtype` 2, and 3 when
+/// the range also names the format's `version` (`text/plain;version=0.0.4` is Prometheus'
+/// format exactly). Other parameters are ignored. A range with a `version` names that variant
+/// only: `text/plain;version=…` is never the text report, and is Prometheus only for the version
+/// written.
 fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
-    let (ty, subty) = format.media_type();
+    // A format's content type is a constant that always parses.
+    let produced = MediaType::parse(format.content_type()).ok()?;
     let range_ty = range.ty.as_str();
     let range_subty = range.subty.as_str();
     if range.suffix.is_some() {
@@ -96,7 +48,7 @@ fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
     if range_ty == "*" && range_subty == "*" {
         return Some(0);
     }
-    if !range_ty.eq_ignore_ascii_case(ty) {
+    if !range_ty.eq_ignore_ascii_case(produced.ty.as_str()) {
         // Scrapers that prefer OpenMetrics also list the classic format, whose quality then
         // decides; a client that lists only OpenMetrics still gets metrics (with their honest
         // `Content-Type`) rather than a text report no metrics parser reads.
@@ -107,24 +59,20 @@ fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
     if range_subty == "*" {
         return Some(1);
     }
-    if !range_subty.eq_ignore_ascii_case(subty) {
+    if !range_subty.eq_ignore_ascii_case(produced.subty.as_str()) {
         return None;
     }
-    let version = (ty, subty) == ("text", "plain")
-        && range.get_param(Name::new_unchecked("version")).is_some();
-    match format {
-        Format::Prometheus if version => range
-            .get_param(Name::new_unchecked("version"))
-            .filter(|version| version.unquoted_str() == PROMETHEUS_VERSION)
-            .map(|_| 3),
-        Format::Text if version => None,
-        _ => Some(2),
+    match (range.get_param(VERSION), produced.get_param(VERSION)) {
+        (None, _) => Some(2),
+        (Some(asked), Some(written)) if asked.unquoted_str() == written.unquoted_str() => Some(3),
+        (Some(_), _) => None,
     }
 }
 
 /// The format an `Accept` header prefers: the one with the highest quality, its quality taken
-/// from the most specific range that matches it; `q=0` excludes. Ties go to the earlier format of
-/// [`Format::ALL`], so `*/*` and a bare `text/plain` get text, and so does a header that is
+/// from the most specific range that matches it; `q=0` excludes. Text, JSON, Prometheus and HTML
+/// are negotiated (JUnit and Nagios are chosen with `?format=` only); ties go to the earlier of
+/// those, so `*/*` and a bare `text/plain` get text, and so does a header that is
 /// absent, unparseable or accepts no format — the contract answers "otherwise text" rather than
 /// 406, so a monitor with an odd header still gets a report.
 ///
@@ -132,7 +80,8 @@ fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
 /// (it lists `text/plain;version=0.0.4`), curl (`*/*`) gets text:
 ///
 /// ```
-/// use smoketest_http::{Format, negotiate};
+/// use smoketest::render::Format;
+/// use smoketest_http::negotiate;
 ///
 /// let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 /// assert_eq!(negotiate(Some(browser)), Format::Html);
@@ -146,7 +95,7 @@ pub fn negotiate(accept: Option<&str>) -> Format {
     };
     let ranges: Vec<MediaType<'_>> = MediaTypeList::new(accept).filter_map(Result::ok).collect();
     let mut best = (Format::Text, 0.0_f32);
-    for format in Format::ALL {
+    for format in NEGOTIATED {
         let mut chosen: Option<Match> = None;
         for range in &ranges {
             let (Some(specificity), Some(quality)) = (matches(range, format), quality(range))

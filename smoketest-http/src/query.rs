@@ -1,9 +1,9 @@
-//! The query string: only `format=text|json|prometheus|html`, anything else is a 400 with a
+//! The query string: only `format=text|json|prometheus|html|junit|nagios`, anything else is a 400 with a
 //! reason naming it.
 
 use std::fmt;
 
-use crate::negotiate::Format;
+use smoketest::render::Format;
 
 /// Longest query string accepted; smoke test URLs have one short parameter.
 pub(crate) const MAX_QUERY_LEN: usize = 1024;
@@ -35,10 +35,7 @@ pub(crate) fn quoted(text: &str) -> String {
 
 /// The values `?format=` takes, as the 400 answers list them.
 fn format_names() -> Vec<&'static str> {
-    Format::ALL
-        .iter()
-        .map(|format| format.query_name())
-        .collect()
+    Format::ALL.iter().map(|format| format.name()).collect()
 }
 
 /// `text, json, prometheus or html`.
@@ -79,7 +76,7 @@ pub(crate) fn parse(query: Option<&str>) -> Result<Option<Format>, BadQuery> {
                 "query parameter \"format\" is given more than once".into(),
             ));
         }
-        format = Some(Format::from_query_name(&value).ok_or_else(|| {
+        format = Some(Format::from_name(&value).ok_or_else(|| {
             BadQuery(format!(
                 "query parameter \"format\" has unknown value {}; use {}",
                 quoted(&value),
@@ -113,15 +110,15 @@ mod tests {
         let reason = |query: &str| parse(Some(query)).unwrap_err().to_string();
         assert_eq!(
             reason("verbose=1"),
-            "unknown query parameter \"verbose\"; the only parameter is format=text|json|prometheus|html"
+            "unknown query parameter \"verbose\"; the only parameter is format=text|json|prometheus|html|junit|nagios"
         );
         assert_eq!(
             reason("format=xml"),
-            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus or html"
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit or nagios"
         );
         assert_eq!(
             reason("format"),
-            "query parameter \"format\" has unknown value \"\"; use text, json, prometheus or html"
+            "query parameter \"format\" has unknown value \"\"; use text, json, prometheus, html, junit or nagios"
         );
         assert_eq!(
             reason("format=json&format=text"),
@@ -129,11 +126,11 @@ mod tests {
         );
         assert_eq!(
             reason("format=%ZZ"),
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus or html"
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit or nagios"
         );
         assert_eq!(
             reason("a%0Ab=1"),
-            "unknown query parameter \"a\\nb\"; the only parameter is format=text|json|prometheus|html"
+            "unknown query parameter \"a\\nb\"; the only parameter is format=text|json|prometheus|html|junit|nagios"
         );
         assert_eq!(
             reason(&"x".repeat(2000)),

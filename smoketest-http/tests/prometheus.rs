@@ -371,3 +371,30 @@ async fn a_scrape_through_axum_reads_the_failing_run() {
     );
     assert_eq!(families["smoketest_test_passed"].samples.len(), 3);
 }
+
+#[test]
+fn odd_names_survive_a_strict_parser() {
+    let name = "app::a \"quoted\" \\ back\nslash {x=\"1\",y}";
+    let json = serde_json::json!({
+        "status": "FAIL", "test_classes": 1, "tests_run": 1, "tests_passed": 0,
+        "tests_failed": 1, "tests_errored": 0, "failed_tests": [name], "errored_tests": [],
+        "time": 2.5, "tier": "slow", "panics_caught": true,
+        "tests": [{
+            "name": name, "suite": "app::a", "outcome": "failed", "time": 1.5,
+            "message": "no", "location": "src/a.rs:1", "slow": true, "rolled_back": false,
+        }],
+    });
+    let report: smoketest::Report = serde_json::from_value(json).expect("a valid report");
+    let exposition = report.render(smoketest::render::Format::Prometheus);
+    let parsed = openmetrics_parser::prometheus::parse_prometheus(&exposition)
+        .unwrap_or_else(|error| panic!("{error:?}\n{exposition}"));
+    let family = &parsed.families["smoketest_test_duration_seconds"];
+    let sample = family.iter_samples().next().expect("one sample");
+    let labels = sample.get_labelset().expect("labels");
+    assert_eq!(labels.get_label_value("test"), Some(name));
+    assert_eq!(labels.get_label_value("tier"), Some("slow"));
+    assert_eq!(
+        sample.value,
+        openmetrics_parser::PrometheusValue::Gauge(openmetrics_parser::MetricNumber::Float(0.0015))
+    );
+}

@@ -39,7 +39,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use smoketest::Runner;
-use smoketest_http::{Format, SmokeEndpoint, negotiate};
+use smoketest::render::Format;
+use smoketest_http::{SmokeEndpoint, negotiate};
 
 // The smoke tests the endpoints serve: the fast tier passes, the slow tier (every test) fails,
 // so both report statuses come up. Trivial, so that a case costs microseconds.
@@ -128,7 +129,7 @@ fn query_verdict(query: Option<&str>) -> Result<Option<Format>, ()> {
         }
         let named = Format::ALL
             .into_iter()
-            .find(|format| format.query_name() == value);
+            .find(|format| format.name() == value);
         format = Some(named.ok_or(())?);
     }
     Ok(format)
@@ -271,7 +272,7 @@ fn check(
     };
     let passed = !slow;
     // Prometheus answers 200 either way: a scraper drops the samples of any other status.
-    let report_status = if passed || format.query_name() == "prometheus" {
+    let report_status = if passed || format.name() == "prometheus" {
         StatusCode::OK
     } else {
         fixture.fail_status
@@ -461,7 +462,7 @@ fn percent_encode(text: &str, mask: u64, upper: bool) -> String {
 }
 
 fn format_names() -> Vec<&'static str> {
-    Format::ALL.into_iter().map(Format::query_name).collect()
+    Format::ALL.into_iter().map(Format::name).collect()
 }
 
 /// One `name=value` of a query, mostly about `format`.

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::nagios::{NagiosState, unknown_line};
 use crate::redact::Redactor;
+use crate::render::{self, Format, NagiosState, unknown_line};
 use crate::report::Report;
 use crate::runner::{Runner, split_apps};
 use crate::tier::Tier;
@@ -247,7 +247,7 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
         .await
         .redacted(&Redactor::new());
     if let Some((path, mut file)) = junit {
-        if let Err(error) = file.write_all(report.to_junit_xml().as_bytes()) {
+        if let Err(error) = file.write_all(report.render(Format::JUnit).as_bytes()) {
             if !options.nagios {
                 print_report(&options, &report);
             }
@@ -256,7 +256,7 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
     }
     print_report(&options, &report);
     if options.nagios {
-        ExitCode::from(report.nagios_state().exit_code())
+        ExitCode::from(NagiosState::of(&report).exit_code())
     } else if report.passed() {
         ExitCode::SUCCESS
     } else {
@@ -265,19 +265,22 @@ pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
 }
 
 fn print_report(options: &Options, report: &Report) {
-    let text = if options.nagios {
-        let mut line = report.to_nagios();
-        line.push('\n');
-        line
+    let format = if options.nagios {
+        Format::Nagios
     } else if options.json {
-        let mut json = report.to_json();
-        json.push('\n');
-        json
-    } else if options.verbose {
-        report.to_verbose_text()
+        Format::Json
     } else {
-        report.to_text()
+        Format::Text
     };
+    let rendered = render::render(
+        report,
+        format,
+        &render::Options::new().verbose(options.verbose),
+    );
+    let mut text = rendered.body;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
     // A closed stdout (`| head`) must not turn a passing run into a panic or a failure.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -66,13 +66,12 @@ mod driver;
 mod error;
 mod execute;
 mod isolate;
-mod junit;
 mod limits;
-mod nagios;
 mod outcome;
 mod panic;
 mod redact;
 mod registry;
+pub mod render;
 mod report;
 pub mod rollback;
 mod runner;
@@ -93,9 +92,9 @@ pub use crate::limits::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE,
     DEFAULT_TIMEOUT,
 };
-pub use crate::nagios::NagiosState;
 pub use crate::outcome::Outcome;
 pub use crate::redact::Redactor;
+pub use crate::render::NagiosState;
 pub use crate::report::{Report, Status, TestReport};
 pub use crate::rollback::{AsyncRollbackProvider, RollbackProvider, redact_credentials};
 pub use crate::runner::Runner;

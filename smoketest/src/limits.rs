@@ -20,3 +20,7 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
 /// Default bound on the threads the process's runs hold at once: workers running tests, and
 /// workers stuck in timed-out tests that never returned (a blocking call on a dead connection).
 pub const DEFAULT_MAX_THREADS: usize = 64;
+
+/// Bound on one test's backtrace in a report, in bytes (a backtrace is only there when
+/// `RUST_BACKTRACE` asks for one): deep enough for the frames that matter, cut like a message.
+pub(crate) const MAX_BACKTRACE_BYTES: usize = 16 * 1024;

@@ -25,6 +25,7 @@
 //! [`driver`]: crate::driver
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
@@ -272,6 +273,10 @@ enum Check {
 pub(crate) struct Worker<'a> {
     pub(crate) run: &'a Run,
     slot: &'a Slot,
+    /// The first step of the current job that ended past its deadline before the coordinator
+    /// saw it (it looks every few milliseconds, and may not be scheduled on a loaded machine):
+    /// a step that returns late is as timed out as one that does not return.
+    overran: Cell<Option<Step>>,
 }
 
 impl Worker<'_> {
@@ -281,7 +286,25 @@ impl Worker<'_> {
         // Under the lock the coordinator fires cancellations in: a cancellation meant for the
         // previous step can't reach this one.
         self.slot.cancel.reset();
-        *current = Some(step);
+        let previous = current.replace(step);
+        drop(current);
+        self.note_overrun(previous);
+    }
+
+    /// Keeps `ended` if it ran past its deadline unnoticed (a cancelled step was noticed). Steps
+    /// of a suite's set-up are the suite's, reported by the coordinator only.
+    fn note_overrun(&self, ended: Option<Step>) {
+        let Some(step) = ended else {
+            return;
+        };
+        let late = step
+            .deadline
+            .is_some_and(|deadline| Instant::now() > deadline);
+        let suite_wide = matches!(step.phase, Phase::SetUpSuite | Phase::WaitSuite);
+        if late && step.cancelled_until.is_none() && !suite_wide {
+            let first = self.overran.take();
+            self.overran.set(first.or(Some(step)));
+        }
     }
 
     /// Drives an async step to completion; `None` when it was cancelled at its deadline.
@@ -302,8 +325,11 @@ impl Worker<'_> {
     /// Under the step lock, so that a step can't be abandoned after this said it was not.
     pub(crate) fn end_step(&self) -> bool {
         let mut current = lock(&self.slot.step);
-        *current = None;
-        !self.abandoned()
+        let ended = current.take();
+        let kept = !self.abandoned();
+        drop(current);
+        self.note_overrun(ended);
+        kept
     }
 }
 
@@ -456,7 +482,7 @@ impl Run {
     /// Ends `job`: tells the observer, if any, and keeps its report.
     fn end(&self, job: Job, report: Option<TestReport>) {
         let report = report.map(|mut report| {
-            report.cap_message(self.plan.max_message_bytes);
+            report.cap(self.plan.max_message_bytes);
             report
         });
         if let Some(observer) = &self.plan.observer {
@@ -494,7 +520,11 @@ impl Run {
     /// A worker's loop: jobs until none is left, the batch stopped, or the worker was abandoned.
     fn work(&self, batch: &Batch, slot: &Slot) {
         let _leave = Leave { run: self, slot };
-        let worker = Worker { run: self, slot };
+        let worker = Worker {
+            run: self,
+            slot,
+            overran: Cell::new(None),
+        };
         // A job starts when the previous one ended: one clock read per job.
         let mut started = Instant::now();
         while let Some(job) = batch.take() {
@@ -506,6 +536,10 @@ impl Run {
                 // the work, which is done now.
                 return;
             }
+            let report = match worker.overran.take() {
+                Some(step) => Some(execute::timed_out(self, &step, ended)),
+                None => report,
+            };
             if let Some(report) = &report {
                 batch.after(report);
             }

@@ -248,7 +248,14 @@ fn mask_times(text: &str) -> String {
 
 #[test]
 fn verbose_text_shows_the_output_of_failed_and_errored_tests_only() {
-    let text = mask_times(&run().report.to_verbose_text());
+    let text = mask_times(
+        &smoketest::render::render(
+            &run().report,
+            smoketest::render::Format::Text,
+            &smoketest::render::Options::new().verbose(true),
+        )
+        .body,
+    );
     let per_test = text
         .split_once(&format!("\n\n{PREFIX}Cache"))
         .map(|(_, rest)| format!("{PREFIX}Cache{rest}"))

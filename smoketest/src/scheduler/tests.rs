@@ -557,3 +557,26 @@ fn a_huge_message_is_cut_to_the_bound_with_a_marker() {
         format!("{kept}… [cut {} bytes]", (10 << 20) - 4096)
     );
 }
+
+fn returns_late() {
+    std::thread::sleep(Duration::from_millis(20));
+}
+
+static RETURNS_LATE: SmokeTest = test("returns_late", 1, Body::PlainSync(returns_late));
+
+/// The coordinator may see the step past its deadline (and abandon its worker) or not, if it
+/// is not scheduled in time on a loaded machine; then the worker reports the overrun itself.
+/// Either way the test is timed out, never passed.
+#[test]
+fn a_test_that_returns_after_its_limit_is_timed_out_whoever_sees_it() {
+    let _serial = serial();
+    for _ in 0..10 {
+        let (plan, selected) = plan(&[&RETURNS_LATE]);
+        assert_eq!(
+            outcomes(&run(plan, selected)),
+            [errored("returns_late", "timed out after 1ms")]
+        );
+        // Abandoned by the coordinator, it is stuck until it returns.
+        until_nothing_is_stuck();
+    }
+}

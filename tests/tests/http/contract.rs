@@ -190,6 +190,31 @@ pub async fn check_contract(origin: &str) {
     )
     .await;
     assert_text_report(&text_anyway, 200, FAST_PASS);
+    // JUnit and Nagios by name only: their media types are not negotiated.
+    let junit = get(&client, &format!("{base}/?format=junit")).await;
+    assert_eq!(junit.status, 200, "{junit:?}");
+    assert_eq!(junit.header("content-type"), "application/xml");
+    assert!(
+        junit.body.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smoketest\" \
+             tests=\"4\" failures=\"0\" errors=\"0\" time=\""
+        ),
+        "{}",
+        junit.body
+    );
+    assert_eq!(junit.body.matches("<testcase ").count(), 4);
+    let nagios = get(&client, &format!("{base}/slow/?format=nagios")).await;
+    assert_eq!(nagios.status, 200, "{nagios:?}");
+    assert_eq!(nagios.header("content-type"), "text/plain; charset=utf-8");
+    assert!(
+        nagios.body.starts_with("SMOKETEST OK - 5 tests passed in ")
+            && nagios
+                .body
+                .contains(" | tests=5;;;0 passed=5;;;0 failed=0;;;0 errored=0;;;0 time="),
+        "{}",
+        nagios.body
+    );
+    assert_text_report(&with_accept("application/xml").await, 200, FAST_PASS);
 
     // Other methods: 405 with Allow.
     for method in [
@@ -219,11 +244,11 @@ pub async fn check_contract(origin: &str) {
     for (query, line) in [
         (
             "bogus=1",
-            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html",
+            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html|junit|nagios",
         ),
         (
             "format=xml",
-            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus or html",
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit or nagios",
         ),
         (
             "format=json&format=text",
@@ -231,11 +256,11 @@ pub async fn check_contract(origin: &str) {
         ),
         (
             "format=%ZZ",
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus or html",
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit or nagios",
         ),
         (
             "format=%FF",
-            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus or html",
+            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus, html, junit or nagios",
         ),
     ] {
         assert_plain_error(&get(&client, &format!("{base}/?{query}")).await, 400, line);
@@ -265,5 +290,16 @@ pub async fn check_contract(origin: &str) {
     assert_eq!(
         json["failed_tests"],
         serde_json::json!(["fixture_fail::smoke::assert_default_message"])
+    );
+    let failing_nagios = get(&client, &format!("{origin}/failing/?format=nagios")).await;
+    assert_eq!(failing_nagios.status, 500);
+    assert!(
+        failing_nagios.body.starts_with(
+            "SMOKETEST CRITICAL - 1 of 2 tests failed or errored: \
+             fixture_fail::smoke::assert_default_message | tests=2;;;0 passed=1;;;0 failed=1;;;0 \
+             errored=0;;;0 time="
+        ),
+        "{}",
+        failing_nagios.body
     );
 }

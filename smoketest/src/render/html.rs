@@ -7,10 +7,15 @@
 
 use std::fmt::Write as _;
 
-use smoketest::{Outcome, Report, TestReport};
+use super::{Options, Spec};
+use crate::outcome::Outcome;
+use crate::report::{Report, TestReport};
 
-/// Where [`show_age`] puts the age of a stored report; an HTML comment, invisible otherwise.
-const AGE_SLOT: &str = "<!--age-->";
+pub(super) const SPEC: Spec = Spec {
+    name: "html",
+    content_type: "text/html; charset=utf-8",
+    render,
+};
 
 const STYLE: &str = "\
 body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;background:#fff}
@@ -39,8 +44,9 @@ tr.errored{background:#fff1e5}
 .errored .badge{background:#bc4c00}
 ";
 
-/// The page: `<title>` and banner say PASS or FAIL; one `<tr>` per test.
-pub(crate) fn render(report: &Report) -> String {
+/// The page: `<title>` and banner say PASS or FAIL, and how old a stored report is; one `<tr>`
+/// per test.
+fn render(report: &Report, options: &Options) -> String {
     let status = report.status.as_str();
     let tier = report.tier.as_str();
     let mut page = String::with_capacity(4096 + 300 * report.tests.len());
@@ -53,11 +59,18 @@ pub(crate) fn render(report: &Report) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n\
          <title>{status} · smoke tests, {tier} tier</title>\n<style>\n{STYLE}</style>\n</head>\n\
-         <body>\n<header class=\"banner {class}\">\n<h1>{status}</h1>\n<p>{summary}</p>\n\
-         {AGE_SLOT}\n</header>\n<main>\n",
+         <body>\n<header class=\"banner {class}\">\n<h1>{status}</h1>\n<p>{summary}</p>\n",
         class = status.to_ascii_lowercase(),
         summary = summary(report),
     );
+    if let Some(age) = options.age_secs() {
+        let unit = if age == 1 { "second" } else { "seconds" };
+        let _ = writeln!(
+            page,
+            "<p class=\"age\">from a run that finished {age} {unit} ago</p>"
+        );
+    }
+    page.push_str("</header>\n<main>\n");
     page.push_str("<dl class=\"counts\">\n");
     for (term, value) in [
         ("test classes", report.test_classes.to_string()),
@@ -95,16 +108,6 @@ pub(crate) fn render(report: &Report) -> String {
     }
     page.push_str("</main>\n</body>\n</html>\n");
     page
-}
-
-/// Says, in the banner, how old a stored report (from the cache or a schedule) is.
-pub(crate) fn show_age(page: &mut String, age: u64) {
-    let unit = if age == 1 { "second" } else { "seconds" };
-    *page = page.replacen(
-        AGE_SLOT,
-        &format!("<p class=\"age\">from a run that finished {age} {unit} ago</p>"),
-        1,
-    );
 }
 
 /// `2 of 5 tests did not pass · fast tier · 12.345 ms`.
@@ -218,9 +221,13 @@ mod tests {
         serde_json::from_value(json).expect("a valid test report")
     }
 
+    fn render_full(report: &Report) -> String {
+        render(report, &Options::new())
+    }
+
     #[test]
     fn every_dynamic_string_is_escaped() {
-        let page = render(&report_with(vec![test(
+        let page = render_full(&report_with(vec![test(
             "app::smoke::<b>",
             Outcome::Failed,
             Some("got <script>alert(1)</script> & \"more\""),
@@ -236,7 +243,7 @@ mod tests {
 
     #[test]
     fn failed_then_errored_then_passed() {
-        let page = render(&report_with(vec![
+        let page = render_full(&report_with(vec![
             test("app::a", Outcome::Passed, None),
             test("app::b", Outcome::Errored, Some("boom")),
             test("app::c", Outcome::Failed, Some("1 != 2")),
@@ -250,10 +257,14 @@ mod tests {
 
     #[test]
     fn the_age_of_a_stored_report_shows_in_the_banner() {
-        let mut page = render(&report_with(vec![]));
+        let options = Options::new().age(Some(std::time::Duration::from_millis(42_900)));
+        let page = render(&report_with(vec![]), &options);
         assert!(page.contains("<p>No tests ran.</p>"));
-        show_age(&mut page, 42);
-        assert!(page.contains("<p class=\"age\">from a run that finished 42 seconds ago</p>"));
-        assert!(!page.contains(AGE_SLOT));
+        assert!(page.contains(
+            "<p>0 of 0 tests passed · fast tier · 12.500 ms</p>\n\
+             <p class=\"age\">from a run that finished 42 seconds ago</p>\n</header>"
+        ));
+        let fresh = render(&report_with(vec![]), &Options::new());
+        assert!(fresh.contains("12.500 ms</p>\n</header>"));
     }
 }

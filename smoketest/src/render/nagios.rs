@@ -9,7 +9,14 @@
 
 use std::fmt::{self, Write as _};
 
+use super::{Options, Spec};
 use crate::report::{Report, Status};
+
+pub(super) const SPEC: Spec = Spec {
+    name: "nagios",
+    content_type: "text/plain; charset=utf-8",
+    render,
+};
 
 /// The service name at the start of the line, as in `SMOKETEST OK - …`.
 const SERVICE: &str = "SMOKETEST";
@@ -65,79 +72,78 @@ impl fmt::Display for NagiosState {
     }
 }
 
-impl Report {
-    /// The plugin state of this report: [`Ok`](NagiosState::Ok) on `PASS`,
+impl NagiosState {
+    /// The plugin state of `report`: [`Ok`](NagiosState::Ok) on `PASS`,
     /// [`Critical`](NagiosState::Critical) on `FAIL`.
-    pub fn nagios_state(&self) -> NagiosState {
-        match self.status {
+    pub fn of(report: &Report) -> NagiosState {
+        match report.status {
             Status::Pass => NagiosState::Ok,
             Status::Fail => NagiosState::Critical,
         }
     }
+}
 
-    /// The report as one Nagios plugin status line (without a trailing newline):
-    /// `SERVICE STATE - text | perfdata`.
-    ///
-    /// ```text
-    /// SMOKETEST OK - 8 tests passed in 12.3ms | tests=8;;;0 passed=8;;;0 failed=0;;;0 errored=0;;;0 time=12.345ms;;;0
-    /// SMOKETEST CRITICAL - 2 of 8 tests failed or errored: app::smoke::x, app::smoke::y | tests=8;;;0 passed=6;;;0 failed=1;;;0 errored=1;;;0 time=12.345ms;;;0
-    /// ```
-    ///
-    /// The text lists at most three failed or errored tests (failed first, each sorted by name),
-    /// then `and N more`, so the line stays short whatever breaks. The performance data are the
-    /// report's counts and its wall time in milliseconds, each with a minimum of 0.
-    ///
-    /// ```
-    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
-    /// assert_eq!(report.nagios_state().exit_code(), 0);
-    /// assert!(report.to_nagios().starts_with("SMOKETEST OK - 0 tests passed in "));
-    /// assert!(report.to_nagios().contains(" | tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 time="));
-    /// ```
-    pub fn to_nagios(&self) -> String {
-        let mut line = format!("{SERVICE} {} - ", self.nagios_state());
-        // Writing to a String cannot fail.
-        match self.status {
-            Status::Pass => {
-                let _ = write!(
-                    line,
-                    "{} {} passed in {:.1}ms",
-                    self.tests_passed,
-                    tests_noun(self.tests_passed),
-                    self.time
-                );
+/// The report as one Nagios plugin status line (without a trailing newline):
+/// `SERVICE STATE - text | perfdata`.
+///
+/// ```text
+/// SMOKETEST OK - 8 tests passed in 12.3ms | tests=8;;;0 passed=8;;;0 failed=0;;;0 errored=0;;;0 time=12.345ms;;;0
+/// SMOKETEST CRITICAL - 2 of 8 tests failed or errored: app::smoke::x, app::smoke::y | tests=8;;;0 passed=6;;;0 failed=1;;;0 errored=1;;;0 time=12.345ms;;;0
+/// ```
+///
+/// The text lists at most three failed or errored tests (failed first, each sorted by name),
+/// then `and N more`, so the line stays short whatever breaks. The performance data are the
+/// report's counts and its wall time in milliseconds, each with a minimum of 0.
+///
+/// ```
+/// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+/// assert_eq!(smoketest::NagiosState::of(&report).exit_code(), 0);
+/// assert!(report.render(smoketest::render::Format::Nagios).starts_with("SMOKETEST OK - 0 tests passed in "));
+/// assert!(report.render(smoketest::render::Format::Nagios).contains(" | tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 time="));
+/// ```
+fn render(report: &Report, _: &Options) -> String {
+    let mut line = format!("{SERVICE} {} - ", NagiosState::of(report));
+    // Writing to a String cannot fail.
+    match report.status {
+        Status::Pass => {
+            let _ = write!(
+                line,
+                "{} {} passed in {:.1}ms",
+                report.tests_passed,
+                tests_noun(report.tests_passed),
+                report.time
+            );
+        }
+        Status::Fail => {
+            let broken = report.tests_failed + report.tests_errored;
+            let _ = write!(
+                line,
+                "{broken} of {} {} failed or errored",
+                report.tests_run,
+                tests_noun(report.tests_run)
+            );
+            // A summary has counts but no names.
+            let names = report.failed_tests.iter().chain(&report.errored_tests);
+            for (index, name) in names.take(NAMES_LISTED).enumerate() {
+                line.push_str(if index == 0 { ": " } else { ", " });
+                line.push_str(&status_text(name));
             }
-            Status::Fail => {
-                let broken = self.tests_failed + self.tests_errored;
-                let _ = write!(
-                    line,
-                    "{broken} of {} {} failed or errored: ",
-                    self.tests_run,
-                    tests_noun(self.tests_run)
-                );
-                let names = self.failed_tests.iter().chain(&self.errored_tests);
-                for (index, name) in names.take(NAMES_LISTED).enumerate() {
-                    if index > 0 {
-                        line.push_str(", ");
-                    }
-                    line.push_str(&status_text(name));
-                }
-                if broken > NAMES_LISTED {
-                    let _ = write!(line, " and {} more", broken - NAMES_LISTED);
-                }
+            if report.failed_tests.len() + report.errored_tests.len() > NAMES_LISTED {
+                let _ = write!(line, " and {} more", broken - NAMES_LISTED);
             }
         }
-        line.push_str(" |");
-        for (label, value) in [
-            ("tests", self.tests_run),
-            ("passed", self.tests_passed),
-            ("failed", self.tests_failed),
-            ("errored", self.tests_errored),
-        ] {
-            let _ = write!(line, " {}={value};;;0", perfdata_label(label));
-        }
-        let _ = write!(line, " {}={:.3}ms;;;0", perfdata_label("time"), self.time);
-        line
     }
+    line.push_str(" |");
+    for (label, value) in [
+        ("tests", report.tests_run),
+        ("passed", report.tests_passed),
+        ("failed", report.tests_failed),
+        ("errored", report.tests_errored),
+    ] {
+        let _ = write!(line, " {}={value};;;0", perfdata_label(label));
+    }
+    let _ = write!(line, " {}={:.3}ms;;;0", perfdata_label("time"), report.time);
+    line
 }
 
 /// `SMOKETEST UNKNOWN - <reason>`: the line of a check that could not run.
@@ -154,12 +160,13 @@ fn tests_noun(count: usize) -> &'static str {
 }
 
 /// Keeps text on the status line and out of the performance data: `|` starts the performance
-/// data and a newline starts the long output, so both become something harmless.
+/// data and a newline starts the long output, so both become something harmless, as do every
+/// other control character and the Unicode line and paragraph separators.
 fn status_text(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '|' => '/',
-            c if c.is_control() => ' ',
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => ' ',
             c => c,
         })
         .collect()
@@ -197,6 +204,7 @@ mod tests {
 
     use super::*;
     use crate::outcome::Outcome;
+    use crate::render::Format;
     use crate::report::TestReport;
     use crate::tier::Tier;
 
@@ -232,9 +240,9 @@ mod tests {
             ("app::smoke::a", Outcome::Passed),
             ("app::smoke::b", Outcome::Passed),
         ]);
-        assert_eq!(report.nagios_state(), NagiosState::Ok);
+        assert_eq!(NagiosState::of(&report), NagiosState::Ok);
         assert_eq!(
-            report.to_nagios(),
+            report.render(Format::Nagios),
             "SMOKETEST OK - 2 tests passed in 12.3ms | tests=2;;;0 passed=2;;;0 failed=0;;;0 \
              errored=0;;;0 time=12.346ms;;;0"
         );
@@ -244,14 +252,14 @@ mod tests {
     fn one_test_is_singular_and_zero_tests_is_ok() {
         assert!(
             report(&[("app::smoke::a", Outcome::Passed)])
-                .to_nagios()
+                .render(Format::Nagios)
                 .starts_with("SMOKETEST OK - 1 test passed in 12.3ms | tests=1;;;0 ")
         );
         let empty = report(&[]);
-        assert_eq!(empty.nagios_state(), NagiosState::Ok);
+        assert_eq!(NagiosState::of(&empty), NagiosState::Ok);
         assert!(
             empty
-                .to_nagios()
+                .render(Format::Nagios)
                 .starts_with("SMOKETEST OK - 0 tests passed in 12.3ms | tests=0;;;0 ")
         );
     }
@@ -263,10 +271,10 @@ mod tests {
             ("app::smoke::f", Outcome::Failed),
             ("app::smoke::p", Outcome::Passed),
         ]);
-        assert_eq!(report.nagios_state(), NagiosState::Critical);
-        assert_eq!(report.nagios_state().exit_code(), 2);
+        assert_eq!(NagiosState::of(&report), NagiosState::Critical);
+        assert_eq!(NagiosState::of(&report).exit_code(), 2);
         assert_eq!(
-            report.to_nagios(),
+            report.render(Format::Nagios),
             "SMOKETEST CRITICAL - 2 of 3 tests failed or errored: app::smoke::f, app::smoke::e \
              | tests=3;;;0 passed=1;;;0 failed=1;;;0 errored=1;;;0 time=12.346ms;;;0"
         );
@@ -281,7 +289,7 @@ mod tests {
                 .map(|name| (name.as_str(), Outcome::Failed))
                 .collect::<Vec<_>>(),
         );
-        assert!(report.to_nagios().starts_with(
+        assert!(report.render(Format::Nagios).starts_with(
             "SMOKETEST CRITICAL - 40 of 40 tests failed or errored: app::smoke::t00, \
              app::smoke::t01, app::smoke::t02 and 37 more | tests=40;;;0 "
         ));
@@ -290,7 +298,7 @@ mod tests {
     #[test]
     fn names_cannot_break_into_the_performance_data_or_the_next_line() {
         let report = report(&[("odd|name\nnext", Outcome::Failed)]);
-        let line = report.to_nagios();
+        let line = report.render(Format::Nagios);
         assert!(
             line.starts_with(
                 "SMOKETEST CRITICAL - 1 of 1 test failed or errored: odd/name next | "
@@ -301,6 +309,10 @@ mod tests {
         assert_eq!(
             unknown_line("bad\nflag |x"),
             "SMOKETEST UNKNOWN - bad flag /x"
+        );
+        assert_eq!(
+            unknown_line("a\u{1b}[2J\r\u{85}b\u{2028}c\u{2029}d\u{0}e"),
+            "SMOKETEST UNKNOWN - a [2J  b c d e"
         );
     }
 

@@ -8,12 +8,22 @@
 
 use std::fmt::Write as _;
 
-use smoketest::{Outcome, Report, Tier};
+use super::{Options, Spec};
+use crate::outcome::Outcome;
+use crate::report::Report;
+
+pub(super) const SPEC: Spec = Spec {
+    name: "prometheus",
+    content_type: "text/plain; version=0.0.4; charset=utf-8",
+    render,
+};
 
 const OUTCOMES: [Outcome; 3] = [Outcome::Passed, Outcome::Failed, Outcome::Errored];
 
-/// The report in Prometheus' text format: families in a fixed order, tests sorted by name.
-pub(crate) fn render(report: &Report) -> String {
+/// The report in Prometheus' text format: families in a fixed order, tests sorted by name; the
+/// age of a stored report (from a cache or a schedule) last, so that a schedule that stopped
+/// running shows as a growing age rather than as a healthy report.
+fn render(report: &Report, options: &Options) -> String {
     let tier = report.tier.as_str();
     let mut out = String::with_capacity(1024 + 400 * report.tests.len());
 
@@ -72,27 +82,42 @@ pub(crate) fn render(report: &Report) -> String {
         report.abandoned_threads,
     );
 
-    if report.tests.is_empty() {
-        return out;
+    if !report.tests.is_empty() {
+        tests(&mut out, report);
     }
+    if let Some(age) = options.age_secs() {
+        family(
+            &mut out,
+            "smoketest_report_age_seconds",
+            "Seconds since the served run of the tier finished (reports from the cache or a \
+             schedule).",
+        );
+        sample(
+            &mut out,
+            "smoketest_report_age_seconds",
+            &[("tier", tier)],
+            age,
+        );
+    }
+    out
+}
+
+/// The per-test families.
+fn tests(out: &mut String, report: &Report) {
+    let tier = report.tier.as_str();
     family(
-        &mut out,
+        out,
         "smoketest_test_passed",
         "Whether the test passed (1) or failed or errored (0) in the latest run of the tier.",
     );
     for test in &report.tests {
         let labels = [("tier", tier), ("suite", &test.suite), ("test", &test.name)];
         let passed = test.outcome == Outcome::Passed;
-        sample(
-            &mut out,
-            "smoketest_test_passed",
-            &labels,
-            bool_value(passed),
-        );
+        sample(out, "smoketest_test_passed", &labels, bool_value(passed));
     }
 
     family(
-        &mut out,
+        out,
         "smoketest_test_outcome",
         "The outcome of the test in the latest run of the tier: 1 for the outcome it had, 0 for \
          the others.",
@@ -106,12 +131,12 @@ pub(crate) fn render(report: &Report) -> String {
                 ("outcome", outcome.as_str()),
             ];
             let had = test.outcome == outcome;
-            sample(&mut out, "smoketest_test_outcome", &labels, bool_value(had));
+            sample(out, "smoketest_test_outcome", &labels, bool_value(had));
         }
     }
 
     family(
-        &mut out,
+        out,
         "smoketest_test_duration_seconds",
         "How long the test took in the latest run of the tier, set-up and tear-down included, \
          in seconds.",
@@ -119,30 +144,12 @@ pub(crate) fn render(report: &Report) -> String {
     for test in &report.tests {
         let labels = [("tier", tier), ("suite", &test.suite), ("test", &test.name)];
         sample(
-            &mut out,
+            out,
             "smoketest_test_duration_seconds",
             &labels,
             test.time / 1000.0,
         );
     }
-    out
-}
-
-/// Appends the age of a stored report (served from the cache or a schedule), so that a schedule
-/// that stopped running shows as a growing age rather than as a healthy report.
-pub(crate) fn push_age(out: &mut String, tier: Tier, age: u64) {
-    family(
-        out,
-        "smoketest_report_age_seconds",
-        "Seconds since the served run of the tier finished (reports from the cache or a \
-         schedule).",
-    );
-    sample(
-        out,
-        "smoketest_report_age_seconds",
-        &[("tier", tier.as_str())],
-        age,
-    );
 }
 
 fn bool_value(value: bool) -> u8 {
@@ -226,35 +233,6 @@ mod tests {
         assert_eq!(
             out,
             "smoketest_test_passed{tier=\"fast\",test=\"x\\\"y\"} 1\n"
-        );
-    }
-
-    #[test]
-    fn odd_names_survive_a_strict_parser() {
-        let name = "app::a \"quoted\" \\ back\nslash {x=\"1\",y}";
-        let json = serde_json::json!({
-            "status": "FAIL", "test_classes": 1, "tests_run": 1, "tests_passed": 0,
-            "tests_failed": 1, "tests_errored": 0, "failed_tests": [name], "errored_tests": [],
-            "time": 2.5, "tier": "slow", "panics_caught": true,
-            "tests": [{
-                "name": name, "suite": "app::a", "outcome": "failed", "time": 1.5,
-                "message": "no", "location": "src/a.rs:1", "slow": true, "rolled_back": false,
-            }],
-        });
-        let report: Report = serde_json::from_value(json).expect("a valid report");
-        let exposition = render(&report);
-        let parsed = openmetrics_parser::prometheus::parse_prometheus(&exposition)
-            .unwrap_or_else(|error| panic!("{error:?}\n{exposition}"));
-        let family = &parsed.families["smoketest_test_duration_seconds"];
-        let sample = family.iter_samples().next().expect("one sample");
-        let labels = sample.get_labelset().expect("labels");
-        assert_eq!(labels.get_label_value("test"), Some(name));
-        assert_eq!(labels.get_label_value("tier"), Some("slow"));
-        assert_eq!(
-            sample.value,
-            openmetrics_parser::PrometheusValue::Gauge(openmetrics_parser::MetricNumber::Float(
-                0.0015
-            ))
         );
     }
 

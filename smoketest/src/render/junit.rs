@@ -6,53 +6,58 @@
 
 use std::fmt::Write as _;
 
+use super::{Options, Spec};
 use crate::outcome::Outcome;
 use crate::report::{Report, TestReport};
 
-impl Report {
-    /// The report as a JUnit XML document: one `<testsuite>` per suite, one `<testcase>` per
-    /// test, a `<failure>` or `<error>` child for each test that did not pass.
-    ///
-    /// - `<testsuites name="smoketest">` carries the run's totals and its wall time; each
-    ///   `<testsuite>` its suite's counts and the sum of its tests' times. Times are in seconds.
-    /// - A test case's `classname` is its suite (`app::smoke::Db`, or the module of a free test)
-    ///   and its `name` the rest of the test name (`counts`).
-    /// - `<failure>` / `<error>` have the message in `message` (newlines kept as `&#10;`), the
-    ///   outcome (`failed` / `errored`) in `type`, and as text the message, `at <file>:<line>`
-    ///   and the backtrace, when known.
-    /// - Characters XML cannot hold (control characters other than tab, newline and carriage
-    ///   return) are written as Rust escapes, e.g. `\u{1b}`.
-    ///
-    /// ```
-    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
-    /// let xml = report.to_junit_xml();
-    /// assert!(xml.starts_with(
-    ///     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-    ///      <testsuites name=\"smoketest\" tests=\"0\" failures=\"0\" errors=\"0\" time=\""
-    /// ));
-    /// assert!(xml.ends_with("</testsuites>\n"));
-    /// ```
-    pub fn to_junit_xml(&self) -> String {
-        let mut xml = String::with_capacity(256 + 160 * self.tests.len());
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            xml,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-             <testsuites name=\"smoketest\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
-            self.tests_run,
-            self.tests_failed,
-            self.tests_errored,
-            seconds(self.time)
-        );
-        let mut tests: Vec<&TestReport> = self.tests.iter().collect();
-        // Stable: tests keep their name order within a suite.
-        tests.sort_by(|a, b| a.suite.cmp(&b.suite));
-        for suite in tests.chunk_by(|a, b| a.suite == b.suite) {
-            write_suite(&mut xml, suite);
-        }
-        xml.push_str("</testsuites>\n");
-        xml
+pub(super) const SPEC: Spec = Spec {
+    name: "junit",
+    content_type: "application/xml",
+    render,
+};
+
+/// The report as a JUnit XML document: one `<testsuite>` per suite, one `<testcase>` per
+/// test, a `<failure>` or `<error>` child for each test that did not pass.
+///
+/// - `<testsuites name="smoketest">` carries the run's totals and its wall time; each
+///   `<testsuite>` its suite's counts and the sum of its tests' times. Times are in seconds.
+/// - A test case's `classname` is its suite (`app::smoke::Db`, or the module of a free test)
+///   and its `name` the rest of the test name (`counts`).
+/// - `<failure>` / `<error>` have the message in `message` (newlines kept as `&#10;`), the
+///   outcome (`failed` / `errored`) in `type`, and as text the message, `at <file>:<line>`
+///   and the backtrace, when known.
+/// - Characters XML cannot hold (control characters other than tab, newline and carriage
+///   return) are written as Rust escapes, e.g. `\u{1b}`.
+///
+/// ```
+/// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+/// let xml = report.render(smoketest::render::Format::JUnit);
+/// assert!(xml.starts_with(
+///     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+///      <testsuites name=\"smoketest\" tests=\"0\" failures=\"0\" errors=\"0\" time=\""
+/// ));
+/// assert!(xml.ends_with("</testsuites>\n"));
+/// ```
+fn render(report: &Report, _: &Options) -> String {
+    let mut xml = String::with_capacity(256 + 160 * report.tests.len());
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <testsuites name=\"smoketest\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
+        report.tests_run,
+        report.tests_failed,
+        report.tests_errored,
+        seconds(report.time)
+    );
+    let mut tests: Vec<&TestReport> = report.tests.iter().collect();
+    // Stable: tests keep their name order within a suite.
+    tests.sort_by(|a, b| a.suite.cmp(&b.suite));
+    for suite in tests.chunk_by(|a, b| a.suite == b.suite) {
+        write_suite(&mut xml, suite);
     }
+    xml.push_str("</testsuites>\n");
+    xml
 }
 
 fn write_suite(xml: &mut String, tests: &[&TestReport]) {
@@ -166,6 +171,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::render::Format;
     use crate::report::tests::test;
     use crate::tier::Tier;
 
@@ -218,7 +224,7 @@ mod tests {
             Duration::from_micros(1_200_307),
         );
         assert_eq!(
-            report.to_junit_xml(),
+            report.render(Format::JUnit),
             r#"<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="smoketest" tests="4" failures="1" errors="1" time="1.200307">
   <testsuite name="app" tests="1" failures="0" errors="0" time="0.001500">
@@ -248,7 +254,7 @@ at src/smoke.rs:7</error>
         let mut odd = test("elsewhere::t", "app::S", Outcome::Errored, Some("boom"));
         odd.backtrace = Some("0: frame\n1: frame".into());
         let report = Report::new(Tier::Slow, vec![odd], Duration::ZERO);
-        let xml = report.to_junit_xml();
+        let xml = report.render(Format::JUnit);
         assert!(
             xml.contains(
                 "<testcase name=\"elsewhere::t\" classname=\"app::S\" time=\"0.001500\">\n      \
@@ -262,7 +268,7 @@ at src/smoke.rs:7</error>
     fn an_empty_run_is_an_empty_testsuites_element() {
         let report = Report::new(Tier::Fast, vec![], Duration::ZERO);
         assert_eq!(
-            report.to_junit_xml(),
+            report.render(Format::JUnit),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smoketest\" tests=\"0\" \
              failures=\"0\" errors=\"0\" time=\"0.000000\">\n</testsuites>\n"
         );
@@ -281,7 +287,7 @@ at src/smoke.rs:7</error>
         failed.output = vec!["INFO app: before".into()];
         let quiet = test("app::smoke::quiet", "app::smoke", Outcome::Passed, None);
         let report = Report::new(Tier::Fast, vec![passed, failed, quiet], Duration::ZERO);
-        let xml = report.to_junit_xml();
+        let xml = report.render(Format::JUnit);
         assert!(
             xml.contains(
                 "    <testcase name=\"fails\" classname=\"app::smoke\" time=\"0.001500\">\n      \

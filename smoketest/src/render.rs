@@ -1,0 +1,272 @@
+//! Every format a report is shown in, from one seam: a [`Report`] and the [`Options`] of a
+//! rendering in, a [`Rendered`] body and its content type out.
+//!
+//! Each format is one module with one `render(report, options) -> String`; [`Format`] lists
+//! them. The CLI and the HTTP endpoint choose a format and call [`render`]; neither knows how a
+//! format is laid out. Redaction is not a rendering option: a report is
+//! [redacted](Report::redacted) once, when its run ends, and every rendering is made from the
+//! redacted report.
+
+mod html;
+mod json;
+mod junit;
+mod nagios;
+mod prometheus;
+mod text;
+
+use std::time::Duration;
+
+use crate::report::Report;
+
+pub use self::nagios::NagiosState;
+pub(crate) use self::nagios::unknown_line;
+
+/// A format a report can be rendered in.
+///
+/// ```
+/// use smoketest::render::Format;
+///
+/// assert_eq!(Format::from_name("json"), Some(Format::Json));
+/// assert_eq!(Format::Json.content_type(), "application/json");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// django-smoketest's text report: seven summary lines, then one line per failed and errored
+    /// test. With [`Options::verbose`], a line per test follows.
+    Text,
+    /// The report as JSON: the contract's keys and every test's details.
+    Json,
+    /// Prometheus' text exposition format (version 0.0.4), for scrapers.
+    Prometheus,
+    /// A self-contained HTML page, for browsers.
+    Html,
+    /// JUnit XML, for CI systems.
+    JUnit,
+    /// One Nagios plugin status line with performance data.
+    Nagios,
+}
+
+/// What makes a format: its name and media type, and the function that lays it out.
+struct Spec {
+    name: &'static str,
+    content_type: &'static str,
+    render: fn(&Report, &Options) -> String,
+}
+
+impl Format {
+    /// Every format, in a server's order of preference when a client likes several equally:
+    /// text first, so that `*/*` and a bare `text/plain` get the text report.
+    pub const ALL: [Format; 6] = [
+        Format::Text,
+        Format::Json,
+        Format::Prometheus,
+        Format::Html,
+        Format::JUnit,
+        Format::Nagios,
+    ];
+
+    fn spec(self) -> &'static Spec {
+        match self {
+            Format::Text => &text::SPEC,
+            Format::Json => &json::SPEC,
+            Format::Prometheus => &prometheus::SPEC,
+            Format::Html => &html::SPEC,
+            Format::JUnit => &junit::SPEC,
+            Format::Nagios => &nagios::SPEC,
+        }
+    }
+
+    /// Its name: `text`, `json`, `prometheus`, `html`, `junit` or `nagios` (the value of the
+    /// HTTP endpoint's `?format=`).
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The format with this [name](Self::name), if any.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| format.name() == name)
+    }
+
+    /// The `Content-Type` of a body in this format, e.g. `text/plain; charset=utf-8`.
+    pub fn content_type(self) -> &'static str {
+        self.spec().content_type
+    }
+}
+
+/// How much of a report a rendering shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Detail {
+    /// Everything: test names, messages, locations, captured output.
+    #[default]
+    Full,
+    /// The status and the counts, no test names or messages: the text report's seven lines; JSON
+    /// with only `status`, `test_classes`, `tests_run`, `tests_passed`, `tests_failed`,
+    /// `tests_errored`, `time`, `tier` and `"detail": "summary"`; the other formats as for a
+    /// report without its tests.
+    Summary,
+}
+
+/// The options of one rendering.
+///
+/// ```
+/// use std::time::Duration;
+/// use smoketest::render::{Detail, Options};
+///
+/// let options = Options::new().detail(Detail::Summary).age(Some(Duration::from_secs(30)));
+/// assert_eq!(options.get_detail(), Detail::Summary);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    detail: Detail,
+    verbose: bool,
+    age: Option<Duration>,
+}
+
+impl Options {
+    /// Full detail, not verbose, no age.
+    pub fn new() -> Self {
+        Options::default()
+    }
+
+    /// Shows `detail` of the report.
+    pub fn detail(mut self, detail: Detail) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Adds a line per test to the text format (the CLI's `--verbose`); other formats ignore it.
+    pub fn verbose(mut self, verbose: bool) -> Self {
+        self.verbose = verbose;
+        self
+    }
+
+    /// The report is a stored one, from a run that finished `age` ago (a cache, a schedule):
+    /// JSON gets an `age` key, Prometheus a `smoketest_report_age_seconds` gauge and HTML a line
+    /// in its banner, each in whole seconds.
+    pub fn age(mut self, age: Option<Duration>) -> Self {
+        self.age = age;
+        self
+    }
+
+    /// The detail level set with [`detail`](Self::detail).
+    pub fn get_detail(&self) -> Detail {
+        self.detail
+    }
+
+    /// The age in whole seconds, as every format shows it.
+    fn age_secs(&self) -> Option<u64> {
+        self.age.map(|age| age.as_secs())
+    }
+}
+
+/// A rendered report: its body and the body's `Content-Type`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Rendered {
+    /// The report in the format asked for.
+    pub body: String,
+    /// The format's media type, e.g. `application/json`.
+    pub content_type: &'static str,
+}
+
+/// `report` in `format`, with `options`.
+///
+/// ```
+/// use smoketest::render::{self, Detail, Format, Options};
+///
+/// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+/// let rendered = render::render(&report, Format::Json, &Options::new().detail(Detail::Summary));
+/// assert_eq!(rendered.content_type, "application/json");
+/// assert!(rendered.body.ends_with(r#","tier":"fast","detail":"summary"}"#));
+/// ```
+pub fn render(report: &Report, format: Format, options: &Options) -> Rendered {
+    let spec = format.spec();
+    let body = match options.detail {
+        Detail::Full => (spec.render)(report, options),
+        Detail::Summary => (spec.render)(&without_tests(report), options),
+    };
+    Rendered {
+        body,
+        content_type: spec.content_type,
+    }
+}
+
+impl Report {
+    /// The report in `format`, in full: `render(self, format, &Options::new()).body`.
+    ///
+    /// ```
+    /// use smoketest::render::Format;
+    ///
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// assert!(report.render(Format::Nagios).starts_with("SMOKETEST OK - 0 tests passed in "));
+    /// ```
+    pub fn render(&self, format: Format) -> String {
+        render(self, format, &Options::new()).body
+    }
+
+    /// The text format: seven summary lines, then (if anything failed or errored) a blank line and
+    /// one line per failed test, then per errored test, each sorted by name, each on one line
+    /// whatever its message holds (control characters and line breaks are escaped):
+    ///
+    /// ```text
+    /// FAIL
+    /// test classes: 1
+    /// tests run: 3
+    /// tests passed: 1
+    /// tests failed: 1
+    /// tests errored: 1
+    /// time: 12.503311ms
+    ///
+    /// app::smoke::Db::counts failed: 0 not greater than 0 (at src/smoke.rs:12)
+    /// app::smoke::Db::writes errored: panicked: disk full (at src/smoke.rs:20)
+    /// ```
+    pub fn to_text(&self) -> String {
+        self.render(Format::Text)
+    }
+
+    /// The JSON format: an object with `status`, `test_classes`, `tests_run`, `tests_passed`,
+    /// `tests_failed`, `tests_errored`, `failed_tests`, `errored_tests`, `time`, and the details
+    /// (`tier`, `panics_caught`, `abandoned_threads`, `tests`). It reads back into a `Report`.
+    pub fn to_json(&self) -> String {
+        self.render(Format::Json)
+    }
+}
+
+/// `report`'s status and counts without its tests: no names, no messages.
+fn without_tests(report: &Report) -> Report {
+    Report {
+        status: report.status,
+        test_classes: report.test_classes,
+        tests_run: report.tests_run,
+        tests_passed: report.tests_passed,
+        tests_failed: report.tests_failed,
+        tests_errored: report.tests_errored,
+        failed_tests: Vec::new(),
+        errored_tests: Vec::new(),
+        time: report.time,
+        tier: report.tier,
+        panics_caught: report.panics_caught,
+        abandoned_threads: report.abandoned_threads,
+        tests: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_has_a_distinct_name_that_reads_back() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()), Some(format));
+        }
+        let mut names: Vec<&str> = Format::ALL.iter().map(|format| format.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Format::ALL.len());
+        assert_eq!(Format::from_name("xml"), None);
+    }
+}

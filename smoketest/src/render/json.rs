@@ -1,0 +1,136 @@
+//! The JSON format of the contract: the report as serde writes it, or in summary the keys that
+//! name no test; an `age` key when the report is a stored one.
+
+use serde::Serialize;
+
+use super::{Detail, Options, Spec};
+use crate::report::{Report, Status};
+use crate::tier::Tier;
+
+pub(super) const SPEC: Spec = Spec {
+    name: "json",
+    content_type: "application/json",
+    render,
+};
+
+/// The summary: the contract's keys that name no test, in the full report's order.
+#[derive(Serialize)]
+struct Summary<'a> {
+    status: Status,
+    test_classes: usize,
+    tests_run: usize,
+    tests_passed: usize,
+    tests_failed: usize,
+    tests_errored: usize,
+    time: f64,
+    tier: Tier,
+    /// Says why the names are missing.
+    detail: &'a str,
+}
+
+/// A report (or its summary) and, after its keys, the report's age in seconds when it has one.
+#[derive(Serialize)]
+struct Aged<T> {
+    #[serde(flatten)]
+    report: T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    age: Option<u64>,
+}
+
+fn render(report: &Report, options: &Options) -> String {
+    let age = options.age_secs();
+    // Numbers, strings, booleans and unit enums only: serialisation cannot fail.
+    match options.detail {
+        Detail::Full => serde_json::to_string(&Aged { report, age }),
+        Detail::Summary => serde_json::to_string(&Aged {
+            report: Summary {
+                status: report.status,
+                test_classes: report.test_classes,
+                tests_run: report.tests_run,
+                tests_passed: report.tests_passed,
+                tests_failed: report.tests_failed,
+                tests_errored: report.tests_errored,
+                time: report.time,
+                tier: report.tier,
+                detail: "summary",
+            },
+            age,
+        }),
+    }
+    .expect("a report always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::report::tests::sample;
+
+    #[test]
+    fn json_has_the_contract_keys_and_round_trips() {
+        let report = sample();
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["status"], "FAIL");
+        assert_eq!(json["test_classes"], 2);
+        assert_eq!(json["tests_run"], 4);
+        assert_eq!(json["tests_passed"], 1);
+        assert_eq!(json["tests_failed"], 2);
+        assert_eq!(json["tests_errored"], 1);
+        assert_eq!(
+            json["failed_tests"],
+            serde_json::json!(["app::smoke::A::b", "app::smoke::B::c"])
+        );
+        assert_eq!(
+            json["errored_tests"],
+            serde_json::json!(["app::smoke::B::z"])
+        );
+        assert_eq!(json["time"], 1200.307);
+        assert_eq!(json["tests"][2]["outcome"], "failed");
+        assert_eq!(json["tests"][0]["message"], serde_json::Value::Null);
+        let back: Report = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(back, report);
+    }
+
+    #[test]
+    fn times_round_trip_exactly_through_json() {
+        // Floats whose shortest representation serde_json's default parser would misread.
+        let report = Report::new(Tier::Fast, vec![], Duration::from_nanos(10_948_443));
+        let mut report = report;
+        for time in [10.948443, 0.1 + 0.2, 1e-7, 123_456.789_012_345] {
+            report.time = time;
+            let back: Report = serde_json::from_str(&report.to_json()).unwrap();
+            assert_eq!(back.time.to_bits(), time.to_bits(), "{time}");
+        }
+    }
+
+    #[test]
+    fn output_is_in_the_json_details_only_when_there_is_some() {
+        let mut report = sample();
+        report.tests[1].output = vec!["INFO app::smoke: hello".into()];
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(
+            json["tests"][1]["output"],
+            serde_json::json!(["INFO app::smoke: hello"])
+        );
+        assert!(json["tests"][0].get("output").is_none());
+        let back: Report = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(back, report);
+    }
+
+    #[test]
+    fn hostile_messages_stay_inside_their_strings() {
+        let hostile = "\"},\"status\":\"PASS\",\"x\":{\"\u{1b}[2J\u{0}\n\r\u{2028}</script>";
+        let mut report = sample();
+        report.tests[1].message = Some(hostile.to_owned());
+        let json = report.to_json();
+        // Every control character is a JSON escape: the document is one line.
+        assert!(!json.chars().any(char::is_control), "{json}");
+        assert!(
+            json.contains(r#""message":"\"},\"status\":\"PASS\",\"x\":{\"\u001b[2J\u0000\n\r"#)
+        );
+        let back: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.tests[1].message.as_deref(), Some(hostile));
+        assert_eq!(back.status, crate::report::Status::Fail);
+    }
+}

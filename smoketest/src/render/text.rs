@@ -1,0 +1,250 @@
+//! The text format of the contract (django-smoketest's), and its verbose form.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use super::{Detail, Options, Spec};
+use crate::outcome::Outcome;
+use crate::report::{Report, Status, TestReport};
+
+pub(super) const SPEC: Spec = Spec {
+    name: "text",
+    content_type: "text/plain; charset=utf-8",
+    render,
+};
+
+/// Seven summary lines; in full detail, then (if anything failed or errored) a blank line and one
+/// line per failed test, then per errored test; verbose, then a line per test.
+fn render(report: &Report, options: &Options) -> String {
+    let mut text = String::with_capacity(160 + 80 * (report.tests_failed + report.tests_errored));
+    // Writing to a String cannot fail.
+    let _ = write!(
+        text,
+        "{}\ntest classes: {}\ntests run: {}\ntests passed: {}\ntests failed: {}\n\
+         tests errored: {}\ntime: {:.6}ms\n",
+        report.status,
+        report.test_classes,
+        report.tests_run,
+        report.tests_passed,
+        report.tests_failed,
+        report.tests_errored,
+        report.time
+    );
+    if options.detail == Detail::Summary {
+        return text;
+    }
+    if report.status == Status::Fail {
+        text.push('\n');
+        for outcome in [Outcome::Failed, Outcome::Errored] {
+            for test in report.tests.iter().filter(|test| test.outcome == outcome) {
+                line(&mut text, test);
+            }
+        }
+    }
+    if !report.panics_caught {
+        text.push_str(
+            "\nnote: built with panic = \"abort\": a panicking test aborts the process instead \
+             of being reported\n",
+        );
+    }
+    if options.verbose {
+        verbose(&mut text, report);
+    }
+    text
+}
+
+/// A blank line and one line per test with its outcome and time: `app::smoke::Db::counts ...
+/// passed (0.208311ms)`. Under a failed or errored test come the lines it logged
+/// ([`TestReport::output`]), indented by four spaces.
+fn verbose(text: &mut String, report: &Report) {
+    if !report.tests.is_empty() {
+        text.push('\n');
+    }
+    for test in &report.tests {
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            text,
+            "{} ... {} ({:.6}ms)",
+            test.name, test.outcome, test.time
+        );
+        if test.outcome != Outcome::Passed {
+            for line in test.output.iter().flat_map(|event| event.split('\n')) {
+                text.push_str("    ");
+                text.push_str(&escape_controls(line));
+                text.push('\n');
+            }
+        }
+    }
+}
+
+/// The report line: `<name> failed: <message> (at <file>:<line>)`, the message on one line.
+fn line(text: &mut String, test: &TestReport) {
+    // Writing to a String cannot fail.
+    let _ = write!(text, "{} {}", test.name, test.outcome);
+    if let Some(message) = &test.message {
+        text.push_str(": ");
+        text.push_str(&escape_controls(message));
+    }
+    if let Some(location) = &test.location {
+        let _ = write!(text, " (at {})", escape_controls(location));
+    }
+    text.push('\n');
+}
+
+/// Keeps a message on one line and its bytes off the reader's terminal: `\n`, `\r` and `\t`
+/// become those two characters, every other control character (ESC, BEL, NUL, …) and Unicode
+/// line or paragraph separator becomes `\u{…}`. So no message can start a line of its own, for
+/// a parser that splits lines as Python's `splitlines()` does, nor move an operator's cursor.
+fn escape_controls(message: &str) -> Cow<'_, str> {
+    let escaped = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !message.chars().any(escaped) {
+        return message.into();
+    }
+    let mut out = String::with_capacity(message.len() + 16);
+    for c in message.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Writing to a String cannot fail.
+            c if escaped(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::report::tests::{sample, test};
+    use crate::tier::Tier;
+
+    trait Verbose {
+        fn render_verbose(&self) -> String;
+    }
+
+    impl Verbose for Report {
+        fn render_verbose(&self) -> String {
+            render(self, &Options::new().verbose(true))
+        }
+    }
+
+    #[test]
+    fn text_lists_failures_then_errors_sorted_with_escaped_newlines() {
+        assert_eq!(
+            sample().to_text(),
+            "FAIL\ntest classes: 2\ntests run: 4\ntests passed: 1\ntests failed: 2\n\
+             tests errored: 1\ntime: 1200.307000ms\n\n\
+             app::smoke::A::b failed: 1 != 2 (at src/smoke.rs:7)\n\
+             app::smoke::B::c failed: no (at src/smoke.rs:7)\n\
+             app::smoke::B::z errored: panicked: x\\ny (at src/smoke.rs:7)\n"
+        );
+    }
+
+    /// Every character Python's `str.splitlines()` ends a line at.
+    const LINE_BREAKS: [char; 10] = [
+        '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ];
+
+    #[test]
+    fn control_characters_and_line_breaks_in_messages_are_escaped_visibly() {
+        let hostile =
+            "a\u{1b}[2J\u{7}\u{0}\u{b}\u{c}\tb\u{85}PASS\u{2028}tests failed: 0\u{2029}\r\nc";
+        let mut report = Report::new(
+            Tier::Fast,
+            vec![test(
+                "app::smoke::x",
+                "app::smoke",
+                Outcome::Errored,
+                Some(hostile),
+            )],
+            Duration::ZERO,
+        );
+        let line = "app::smoke::x errored: a\\u{1b}[2J\\u{7}\\u{0}\\u{b}\\u{c}\\tb\\u{85}PASS\
+                    \\u{2028}tests failed: 0\\u{2029}\\r\\nc (at src/smoke.rs:7)";
+        let text = report.to_text();
+        assert_eq!(text.lines().last(), Some(line));
+        // Split as Python's `splitlines()` would, the report has exactly its own lines.
+        assert_eq!(text.split(LINE_BREAKS).count(), text.split('\n').count());
+
+        report.tests[0].output = vec!["WARN app: \u{1b}]0;owned\u{7}\u{2028}PASS".to_owned()];
+        let verbose = report.render_verbose();
+        assert_eq!(
+            verbose.lines().last(),
+            Some("    WARN app: \\u{1b}]0;owned\\u{7}\\u{2028}PASS")
+        );
+        assert_eq!(
+            verbose.split(LINE_BREAKS).count(),
+            verbose.split('\n').count()
+        );
+    }
+
+    #[test]
+    fn zero_tests_is_a_pass_with_zero_counts() {
+        let report = Report::new(Tier::Slow, vec![], Duration::ZERO);
+        assert_eq!(
+            report.to_text(),
+            "PASS\ntest classes: 0\ntests run: 0\ntests passed: 0\ntests failed: 0\n\
+             tests errored: 0\ntime: 0.000000ms\n"
+        );
+    }
+
+    #[test]
+    fn a_panic_abort_build_says_so_after_the_report() {
+        let mut report = Report::new(Tier::Fast, vec![], Duration::ZERO);
+        report.panics_caught = false;
+        assert!(report.to_text().ends_with(
+            "time: 0.000000ms\n\nnote: built with panic = \"abort\": a panicking test aborts the \
+             process instead of being reported\n"
+        ));
+    }
+
+    #[test]
+    fn verbose_text_shows_the_output_of_failed_and_errored_tests_only() {
+        let mut report = sample();
+        for test in &mut report.tests {
+            test.output = vec![
+                format!("INFO app::smoke: in {}", test.name),
+                "WARN app::db: two\nlines".into(),
+            ];
+        }
+        let text = report.render_verbose();
+        assert!(
+            text.ends_with(
+                "\n\napp::smoke::A::a ... passed (1.500000ms)\n\
+                 app::smoke::A::b ... failed (1.500000ms)\n\
+                 \x20   INFO app::smoke: in app::smoke::A::b\n\
+                 \x20   WARN app::db: two\n\
+                 \x20   lines\n\
+                 app::smoke::B::c ... failed (1.500000ms)\n\
+                 \x20   INFO app::smoke: in app::smoke::B::c\n\
+                 \x20   WARN app::db: two\n\
+                 \x20   lines\n\
+                 app::smoke::B::z ... errored (1.500000ms)\n\
+                 \x20   INFO app::smoke: in app::smoke::B::z\n\
+                 \x20   WARN app::db: two\n\
+                 \x20   lines\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            report.to_text().ends_with("(at src/smoke.rs:7)\n"),
+            "no output in plain text"
+        );
+    }
+
+    #[test]
+    fn verbose_text_adds_a_line_per_test() {
+        let text = sample().render_verbose();
+        assert!(text.ends_with(
+            "\n\napp::smoke::A::a ... passed (1.500000ms)\napp::smoke::A::b ... failed (1.500000ms)\n\
+             app::smoke::B::c ... failed (1.500000ms)\napp::smoke::B::z ... errored (1.500000ms)\n"
+        ));
+    }
+}
