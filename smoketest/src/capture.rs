@@ -63,7 +63,7 @@ mod enabled {
     use std::cell::RefCell;
     use std::fmt::{self, Write as _};
     use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{Arc, Mutex, PoisonError};
+    use std::sync::{Arc, Mutex};
 
     use tracing::field::{Field, Visit};
     use tracing::{Dispatch, Event, Metadata, Span, Subscriber, span};
@@ -218,8 +218,7 @@ mod enabled {
 
     impl Buffer {
         fn lock(&self) -> std::sync::MutexGuard<'_, Lines> {
-            // Nothing panics while holding the lock but an allocation failure, which aborts.
-            self.lines.lock().unwrap_or_else(PoisonError::into_inner)
+            crate::sync::lock(&self.lines)
         }
 
         fn push(&self, event: &Event<'_>) {

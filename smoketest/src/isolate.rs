@@ -37,7 +37,6 @@ use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use crate::execute;
 use crate::outcome::Outcome;
 use crate::registry::TestCase;
 use crate::report::{Report, TestReport};
@@ -74,10 +73,16 @@ pub(crate) fn cli_child_args() -> Vec<OsString> {
 // The parent
 // ---------------------------------------------------------------------------------------------
 
-/// Runs `tier` of `runner`'s selection in children started with `args`, as many as it takes.
-pub(crate) fn run(runner: &Runner, args: &[OsString], tier: Tier) -> Report {
+/// Runs `tier` of the `selected` tests in children started with `args`, as many as it takes;
+/// with `failfast`, stops at the first child that reports a failure.
+pub(crate) fn run(
+    selected: Vec<&TestCase>,
+    failfast: bool,
+    args: &[OsString],
+    tier: Tier,
+) -> Report {
     let started = Instant::now();
-    let mut left: Vec<&TestCase> = runner.selected(tier).collect();
+    let mut left = selected;
     let mut reports = Vec::with_capacity(left.len());
     while !left.is_empty() {
         let child = match Child::run(args, tier, &left) {
@@ -97,14 +102,14 @@ pub(crate) fn run(runner: &Runner, args: &[OsString], tier: Tier) -> Report {
             // The child got to the end of the run. Tests it did not report (failfast aside, whose
             // tests not started are not reported), its own selection left out: its command line
             // or its `main` chose differently. Say so rather than drop them.
-            if !(runner.failfast && failed) {
+            if !(failfast && failed) {
                 let message = "not run by the test process: its own selection (its arguments, \
                                its `main`) leaves this test out";
                 reports.extend(left.iter().map(|case| errored(case, message, started)));
             }
             break;
         };
-        if runner.failfast && failed {
+        if failfast && failed {
             // As in-process: the tests not started are not reported.
             break;
         }
@@ -312,7 +317,7 @@ fn forward(bytes: &[u8]) {
 
 /// The report of a test errored with `message`, its time counted from `since`.
 fn errored(case: &TestCase, message: &str, since: Instant) -> TestReport {
-    execute::errored(case, message, since.elapsed())
+    crate::scheduler::errored(case, message, since.elapsed())
 }
 
 /// The report of a job that is not one of the tests sent: a `<suite>::tear_down_suite`, reported

@@ -64,7 +64,7 @@ mod cli;
 mod context;
 mod driver;
 mod error;
-mod execute;
+mod forbid;
 mod isolate;
 mod limits;
 mod outcome;
@@ -79,6 +79,7 @@ mod scheduler;
 mod state;
 mod stuck;
 mod suite;
+mod sync;
 mod tier;
 
 #[doc(hidden)]

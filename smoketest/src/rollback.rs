@@ -27,7 +27,6 @@
 
 #[cfg(any(feature = "diesel-postgres", feature = "diesel-sqlite"))]
 pub mod diesel;
-pub(crate) mod forbid;
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;
 #[cfg(feature = "sqlx")]

@@ -180,9 +180,9 @@ impl Runner {
     ///     .run(smoketest::Tier::Fast);
     /// assert!(report.tests[0].message.as_deref().unwrap().starts_with("takes `&"));
     /// ```
-    // Runner change for the rollback providers: the whole logic is in `rollback/forbid.rs`.
+    // Runner change for the rollback providers: the whole logic is in `forbid.rs`.
     pub fn forbid_state<T: Any, H: Any>(mut self) -> Self {
-        self.tests = crate::rollback::forbid::forbid::<T, H>(&self.tests);
+        self.tests = crate::forbid::forbid::<T, H>(&self.tests);
         self
     }
 
@@ -415,12 +415,12 @@ impl Runner {
         let spawned = std::thread::Builder::new()
             .name("smoketest-run".into())
             .spawn(capture::propagate(move || {
-                if let Some(then) = scheduler::lock(&on_thread).take() {
+                if let Some(then) = crate::sync::lock(&on_thread).take() {
                     then(runner.run_with(tier, driver));
                 }
             }));
         if let Err(error) = spawned {
-            if let Some(then) = scheduler::lock(&then).take() {
+            if let Some(then) = crate::sync::lock(&then).take() {
                 then(self.not_run(tier, &format!("could not start the run's thread: {error}")));
             }
         }
@@ -430,7 +430,7 @@ impl Runner {
     fn not_run(&self, tier: Tier, why: &str) -> Report {
         let tests = self
             .selected(tier)
-            .map(|case| crate::execute::errored(case, why, Duration::ZERO))
+            .map(|case| crate::scheduler::errored(case, why, Duration::ZERO))
             .collect();
         Report::new(tier, tests, Duration::ZERO)
     }
@@ -438,7 +438,12 @@ impl Runner {
     fn run_with(&self, tier: Tier, driver: Driver) -> Report {
         if let Some(args) = &self.isolate {
             if !crate::isolate::is_child() {
-                return crate::isolate::run(self, args, tier);
+                return crate::isolate::run(
+                    self.selected(tier).collect(),
+                    self.failfast,
+                    args,
+                    tier,
+                );
             }
         }
         crate::panic::install_hook();

@@ -27,19 +27,27 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crate::State;
 use crate::capture;
 use crate::driver::{Cancel, Driver};
-use crate::execute::{self, Job, SuiteSlots};
 use crate::outcome::Failure;
 use crate::registry::TestCase;
 use crate::report::TestReport;
 use crate::rollback::Rollbacks;
 use crate::stuck;
+use crate::sync::{self, lock};
+
+use self::execute::Job;
+use self::suites::SuiteSlots;
+
+mod execute;
+mod suites;
+
+pub(crate) use self::execute::errored;
 
 /// How long every worker must have been on its current step before the run adds workers.
 pub(crate) const GROWTH_DELAY: Duration = Duration::from_millis(1);
@@ -51,12 +59,6 @@ pub(crate) const WATCH_INTERVAL: Duration = Duration::from_millis(5);
 
 /// How long a cancelled async step has to give its thread back before it is abandoned.
 pub(crate) const CANCEL_GRACE: Duration = Duration::from_millis(250);
-
-/// Locks a mutex of the scheduler. Jobs run outside these locks and catch their own panics, so a
-/// poisoned one still holds consistent data.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// What a run is made of: the tests, what they borrow, and its limits.
 pub(crate) struct Plan {
@@ -414,16 +416,10 @@ impl Run {
             }
             workers = match wake_at {
                 Some(at) => {
-                    let wait = at.saturating_duration_since(Instant::now());
-                    self.wake
-                        .wait_timeout(workers, wait)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
+                    let timeout = at.saturating_duration_since(Instant::now());
+                    sync::wait_timeout(&self.wake, workers, timeout)
                 }
-                None => self
-                    .wake
-                    .wait(workers)
-                    .unwrap_or_else(PoisonError::into_inner),
+                None => sync::wait(&self.wake, workers),
             };
         }
         drop(workers);

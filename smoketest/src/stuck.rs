@@ -9,7 +9,7 @@
 //!   or stuck; once that many are stuck, they start nothing.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 static HELD: Mutex<Vec<(String, Instant)>> = Mutex::new(Vec::new());
@@ -19,8 +19,7 @@ static THREADS: AtomicUsize = AtomicUsize::new(0);
 static COUNT: AtomicUsize = AtomicUsize::new(0);
 
 fn held() -> MutexGuard<'static, Vec<(String, Instant)>> {
-    // Nothing panics while holding it.
-    HELD.lock().unwrap_or_else(PoisonError::into_inner)
+    crate::sync::lock(&HELD)
 }
 
 /// Threads abandoned by runs and still busy, in this process.

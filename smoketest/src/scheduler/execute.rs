@@ -1,6 +1,6 @@
 //! One job on a worker thread: a test with its suite's hooks and its transaction, or a suite's
 //! `tear_down_suite`. Each step is announced to the scheduler with its time limit; the scheduler
-//! alone decides when one has run out (see [`scheduler`](crate::scheduler)).
+//! alone decides when one has run out (see [`scheduler`](super)).
 //!
 //! A test's steps, in unittest's order:
 //! 1. its suite, set up by the first test of the run that needs it (`set_up_suite`, the runner's
@@ -11,11 +11,11 @@
 //! 4. `tear_down`, after every test whose `set_up` succeeded, with a fresh allowance.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use super::suites::Claim;
+use super::{Phase, Run, Step, Worker};
 use crate::capture::TestCapture;
 use crate::context::Context;
 use crate::limits::DEFAULT_TIMEOUT;
@@ -26,7 +26,6 @@ use crate::report::TestReport;
 use crate::rollback::{
     AnyHandle, Provider, Rollbacks, missing_provider_message, redact_credentials,
 };
-use crate::scheduler::{Phase, Run, Step, Worker, lock};
 use crate::suite::{Hooks, SuiteInstance, SuiteVTable};
 use crate::{Error, stuck};
 
@@ -222,16 +221,10 @@ fn test(
     }
     let suite = match case.suite {
         None => None,
-        Some(vtable) => {
-            match worker
-                .run
-                .suites
-                .get(worker, index, vtable, case.suite_name, started)?
-            {
-                Ok(instance) => Some((vtable, instance)),
-                Err(failure) => return Some(Err(failure.prefixed("set_up_suite failed: "))),
-            }
-        }
+        Some(vtable) => match suite(worker, index, vtable, case.suite_name, started)? {
+            Ok(instance) => Some((vtable, instance)),
+            Err(failure) => return Some(Err(failure.prefixed("set_up_suite failed: "))),
+        },
     };
     let provider = match provider_for(case, &plan.rollbacks) {
         Ok(provider) => provider,
@@ -469,145 +462,55 @@ fn provider_for(case: &TestCase, rollbacks: &Rollbacks) -> Result<Option<Provide
     Ok(Some(provider))
 }
 
-/// Per-run state of each suite: set up by its first test, shared by the rest, torn down at the end.
-pub(crate) struct SuiteSlots {
-    slots: HashMap<&'static str, SuiteSlot>,
-}
-
-struct SuiteSlot {
+/// The suite `name` set up for this run: the first test to ask sets it up, as a step of its
+/// job; the others wait for it. `None` when the scheduler abandoned this worker meanwhile.
+fn suite(
+    worker: &Worker<'_>,
+    index: usize,
     vtable: SuiteVTable,
-    state: Mutex<SuiteState>,
-    ready: Condvar,
-}
-
-enum SuiteState {
-    Idle,
-    SettingUp,
-    Ready(Result<SuiteInstance, Failure>),
-}
-
-impl SuiteSlots {
-    /// A slot for the suite of every selected test that has one.
-    pub(crate) fn new(tests: &[TestCase], selected: &[usize]) -> Self {
-        let slots = selected
-            .iter()
-            .map(|&index| &tests[index])
-            .filter(|case| case.collection_error.is_none())
-            .filter_map(|case| {
-                let slot = SuiteSlot {
-                    vtable: case.suite?,
-                    state: Mutex::new(SuiteState::Idle),
-                    ready: Condvar::new(),
-                };
-                Some((case.suite_name, slot))
-            })
-            .collect();
-        SuiteSlots { slots }
+    name: &'static str,
+    started: Instant,
+) -> Option<Result<SuiteInstance, Failure>> {
+    let job = Job::Test(index);
+    let suites = &worker.run.suites;
+    let waits = || {
+        let now = Instant::now();
+        worker.step(Step::new(job, Phase::WaitSuite, started, now, None, false));
+    };
+    if let Claim::Ready(result) = suites.claim(name, waits) {
+        return Some(result);
     }
-
-    /// The suite `name` set up for this run: the first test to ask sets it up, as a step of its
-    /// job; the others wait for it. `None` when the scheduler abandoned this worker meanwhile.
-    fn get(
-        &self,
-        worker: &Worker<'_>,
-        index: usize,
-        vtable: SuiteVTable,
-        name: &'static str,
-        started: Instant,
-    ) -> Option<Result<SuiteInstance, Failure>> {
-        let Some(slot) = self.slots.get(name) else {
-            return Some(Err(Failure::errored("suite was not selected (runner bug)")));
-        };
-        let job = Job::Test(index);
-        let mut state = lock(&slot.state);
-        loop {
-            match &*state {
-                SuiteState::Ready(result) => return Some(result.clone()),
-                SuiteState::SettingUp => {
-                    let now = Instant::now();
-                    worker.step(Step::new(job, Phase::WaitSuite, started, now, None, false));
-                    state = slot
-                        .ready
-                        .wait(state)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                }
-                SuiteState::Idle => break,
-            }
+    let limit = worker.run.plan.default_timeout;
+    // Not while an earlier run's set-up, or tear-down, of the suite is stuck: another
+    // instance would pile up behind it on every run.
+    let stuck =
+        stuck::since(&set_up_suite_key(name)).or_else(|| stuck::since(&tear_down_suite_key(name)));
+    let result = match stuck {
+        Some(for_how_long) => Err(Failure::errored(stuck::still_running_message(for_how_long))),
+        None => {
+            let now = Instant::now();
+            let step = Step::new(
+                job,
+                Phase::SetUpSuite,
+                started,
+                now,
+                Some(limit),
+                vtable.is_async(),
+            );
+            worker.step(step);
+            set_up_suite(worker, vtable, limit)
         }
-        *state = SuiteState::SettingUp;
-        drop(state);
-
-        let limit = worker.run.plan.default_timeout;
-        // Not while an earlier run's set-up, or tear-down, of the suite is stuck: another
-        // instance would pile up behind it on every run.
-        let stuck = stuck::since(&set_up_suite_key(name))
-            .or_else(|| stuck::since(&tear_down_suite_key(name)));
-        let result = match stuck {
-            Some(for_how_long) => Err(Failure::errored(stuck::still_running_message(for_how_long))),
-            None => {
-                let now = Instant::now();
-                let step = Step::new(
-                    job,
-                    Phase::SetUpSuite,
-                    started,
-                    now,
-                    Some(limit),
-                    vtable.is_async(),
-                );
-                worker.step(step);
-                set_up_suite(worker, vtable, limit)
-            }
-        };
-        if !worker.end_step() {
-            // Reported as timed out, and the suite failed for the run's other tests; a set-up
-            // that still succeeded is owed its tear-down, which no deadline watches any more.
-            if let Ok(instance) = result {
-                let now = Instant::now();
-                let step = Step::new(job, Phase::TearDownSuite, started, now, None, false);
-                worker.step(step);
-                let _ = hook(worker, vtable, &instance, Hook::TearDownSuite, limit);
-            }
-            return None;
+    };
+    if !worker.end_step() {
+        // Reported as timed out, and the suite failed for the run's other tests; a set-up
+        // that still succeeded is owed its tear-down, which no deadline watches any more.
+        if let Ok(instance) = result {
+            let now = Instant::now();
+            let step = Step::new(job, Phase::TearDownSuite, started, now, None, false);
+            worker.step(step);
+            let _ = hook(worker, vtable, &instance, Hook::TearDownSuite, limit);
         }
-        let mut state = lock(&slot.state);
-        if matches!(*state, SuiteState::SettingUp) {
-            *state = SuiteState::Ready(result);
-        }
-        slot.ready.notify_all();
-        match &*state {
-            SuiteState::Ready(result) => Some(result.clone()),
-            SuiteState::Idle | SuiteState::SettingUp => None,
-        }
+        return None;
     }
-
-    /// The scheduler abandoned the set-up of suite `name`: its waiting tests fail with `failure`.
-    pub(crate) fn fail(&self, name: &str, failure: Failure) {
-        if let Some(slot) = self.slots.get(name) {
-            let mut state = lock(&slot.state);
-            if matches!(*state, SuiteState::SettingUp) {
-                *state = SuiteState::Ready(Err(failure));
-            }
-            slot.ready.notify_all();
-        }
-    }
-
-    /// The suites this run set up, in name order: each is owed its `tear_down_suite`.
-    pub(crate) fn set_up(&self) -> impl Iterator<Item = &'static str> {
-        let mut names: Vec<&'static str> = self
-            .slots
-            .iter()
-            .filter(|(_, slot)| matches!(*lock(&slot.state), SuiteState::Ready(Ok(_))))
-            .map(|(name, _)| *name)
-            .collect();
-        names.sort_unstable();
-        names.into_iter()
-    }
-
-    fn instance(&self, name: &str) -> Option<(SuiteVTable, SuiteInstance)> {
-        let slot = self.slots.get(name)?;
-        match &*lock(&slot.state) {
-            SuiteState::Ready(Ok(instance)) => Some((slot.vtable, instance.clone())),
-            _ => None,
-        }
-    }
+    suites.settle(name, result)
 }
