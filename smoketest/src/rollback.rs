@@ -12,7 +12,7 @@
 //!
 //! # Should a smoke test ever commit?
 //!
-//! No. The seed left this open; smoketest answers it: a smoke test writes only through the
+//! No: a smoke test writes only through the
 //! `&mut` handle of a `#[smoke_test(rolled_back)]` test, and the runner always rolls that back —
 //! passed, failed, `Err`, panic or timeout. None of the providers ever commits, and the rusqlite
 //! one refuses a `COMMIT` the test runs itself. For the strict form,
