@@ -11,7 +11,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures_channel::oneshot;
@@ -92,8 +92,7 @@ fn index(tier: Tier) -> usize {
 
 impl Flights {
     fn lock(&self) -> MutexGuard<'_, State> {
-        // Nothing panics while holding the lock; were it poisoned, the state is still whole.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::sync::lock(&self.state)
     }
 }
 

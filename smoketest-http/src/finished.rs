@@ -1,6 +1,6 @@
 //! A finished run: its report, when it finished, and the renderings requests have asked for.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use smoketest::Report;
@@ -42,10 +42,7 @@ impl Finished {
 
     /// The report rendered in `format` with `options`.
     pub(crate) fn body(&self, format: Format, options: &Options) -> Arc<str> {
-        let mut renderings = self
-            .renderings
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut renderings = crate::sync::lock(&self.renderings);
         if let Some((_, _, body)) = renderings
             .iter()
             .find(|(f, o, _)| (*f, o) == (format, options))

@@ -24,6 +24,7 @@ mod finished;
 mod negotiate;
 mod query;
 mod rate_limit;
+mod sync;
 
 pub use crate::access::{Caller, PeerAddr};
 pub use crate::detail::Detail;
