@@ -32,18 +32,31 @@ pub(crate) use self::nagios::unknown_line;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Format {
-    /// django-smoketest's text report: seven summary lines, then one line per failed and errored
-    /// test. With [`Options::verbose`], a line per test follows.
+    /// django-smoketest's text report ([`Report::to_text`]): seven summary lines, then one line
+    /// per failed and errored test, each message on one line with every control character and
+    /// Unicode line break escaped (`\n`, `\u{1b}`). With [`Options::verbose`], a line per test
+    /// follows, and under a failed or errored one the lines it logged, indented.
     Text,
-    /// The report as JSON: the contract's keys and every test's details.
+    /// The report as JSON ([`Report::to_json`]): the contract's keys and every test's details;
+    /// it reads back into a [`Report`].
     Json,
-    /// Prometheus' text exposition format (version 0.0.4), for scrapers.
+    /// Prometheus' text exposition format (version 0.0.4), for scrapers: gauges labelled with
+    /// the tier (`smoketest_run_passed`, `smoketest_tests{outcome}`, run duration, abandoned
+    /// threads), then per test `smoketest_test_passed`, `smoketest_test_outcome{outcome}` (1 for
+    /// the outcome it had, 0 for the others) and `smoketest_test_duration_seconds`.
     Prometheus,
-    /// A self-contained HTML page, for browsers.
+    /// A self-contained HTML page for browsers (inline CSS, no script, a Content-Security-Policy
+    /// forbidding anything else): a PASS/FAIL banner, the counts, one row per test, failed and
+    /// errored first. Every string from the report is escaped.
     Html,
-    /// JUnit XML, for CI systems.
+    /// JUnit XML, the Ant / Jenkins / Surefire format CI systems read: one `<testsuite>` per
+    /// suite, one `<testcase>` per test (`classname` the suite, `name` the function), a
+    /// `<failure>` or `<error>` with the message, location and backtrace; times in seconds.
+    /// Characters XML 1.0 cannot hold are written as Rust escapes (`\u{1b}`).
     JUnit,
-    /// One Nagios plugin status line with performance data.
+    /// One Nagios plugin status line with performance data (`SMOKETEST OK - 8 tests passed in
+    /// 12.3ms | tests=8;;;0 …`), naming at most three broken tests; see [`NagiosState`] for the
+    /// exit code.
     Nagios,
 }
 
