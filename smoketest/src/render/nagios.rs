@@ -36,7 +36,7 @@ const NAMES_LISTED: usize = 3;
 pub enum NagiosState {
     /// Exit code 0: every test passed (zero tests selected included, as in the report).
     Ok,
-    /// Exit code 1: never produced by [`Report::nagios_state`]; here for completeness.
+    /// Exit code 1: never produced by [`NagiosState::of`]; here for completeness.
     Warning,
     /// Exit code 2: at least one test failed or errored.
     Critical,
