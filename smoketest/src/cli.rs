@@ -65,10 +65,7 @@ pub(crate) async fn run_args(runner: Runner, args: Args) -> ExitCode {
     let redirect = Redirect::stdout_to_stderr();
     // Reports leave the process here (stdout, the JUnit file): credentials in messages, locations,
     // backtraces and captured output are redacted first, as over HTTP.
-    let report = runner
-        .run_async(args.tier)
-        .await
-        .redacted(&Redactor::new());
+    let report = runner.run_async(args.tier).await.redacted(&Redactor::new());
     let rendered = render(&args, &report);
     let mut stdout = redirect.original();
     if let (Some((path, mut file)), Some(xml)) = (junit, &rendered.junit) {

@@ -45,10 +45,7 @@ Environment:
 /// The help of `smoketest-demo --help` and `smoketest-demo check --help`: the demo's own part,
 /// then smoketest's options.
 fn help() -> String {
-    format!(
-        "{USAGE_LINE}\n\n{ABOUT}\n{}\n{ENVIRONMENT}",
-        Args::OPTIONS
-    )
+    format!("{USAGE_LINE}\n\n{ABOUT}\n{}\n{ENVIRONMENT}", Args::OPTIONS)
 }
 
 fn main() -> ExitCode {

@@ -389,9 +389,8 @@ fn parse(args: &[OsString]) -> Result<Args, String> {
 /// malformed command line still gets its error as an `UNKNOWN` status line, and a `--nagios`
 /// swallowed as another flag's value (`--apps --nagios`) still means Nagios output.
 fn nagios_requested(args: &[OsString]) -> bool {
-    args.iter().any(|arg| {
-        arg == "--nagios" || arg.as_encoded_bytes().starts_with(b"--nagios=")
-    })
+    args.iter()
+        .any(|arg| arg == "--nagios" || arg.as_encoded_bytes().starts_with(b"--nagios="))
 }
 
 /// How the program was invoked up to `args`: the program's file name, then the arguments in
@@ -401,7 +400,11 @@ fn invocation(args: &[OsString]) -> String {
     let mut words = vec![program_name()];
     if let Some(before) = all.len().checked_sub(args.len()) {
         if all[before..] == *args {
-            words.extend(all[..before].iter().map(|arg| arg.to_string_lossy().into_owned()));
+            words.extend(
+                all[..before]
+                    .iter()
+                    .map(|arg| arg.to_string_lossy().into_owned()),
+            );
         }
     }
     words.join(" ")
@@ -502,7 +505,10 @@ mod tests {
             error("--json=yes"),
             "error: --json takes no value (see --help)"
         );
-        assert_eq!(error("--json="), "error: --json takes no value (see --help)");
+        assert_eq!(
+            error("--json="),
+            "error: --json takes no value (see --help)"
+        );
         assert!(
             error("--timeout soon").starts_with("error: --timeout \"soon\" is not a duration (")
         );
@@ -536,7 +542,9 @@ mod tests {
 
     #[test]
     fn nagios_mode_is_found_even_on_a_malformed_command_line() {
-        let requested = |line: &str| nagios_requested(&Vec::from_iter(args(line).into_iter().map(OsString::from)));
+        let requested = |line: &str| {
+            nagios_requested(&Vec::from_iter(args(line).into_iter().map(OsString::from)))
+        };
         assert!(requested("--bogus --nagios"));
         assert!(requested("--apps --nagios"));
         assert!(requested("--nagios=yes"));
@@ -550,16 +558,24 @@ mod tests {
     #[test]
     fn the_flags_that_take_a_value_are_those_the_help_shows_with_one() {
         // `  --junit PATH  …`: a flag followed by an upper-case placeholder takes a value.
-        for line in Args::OPTIONS.lines().filter(|line| line.starts_with("  --")) {
+        for line in Args::OPTIONS
+            .lines()
+            .filter(|line| line.starts_with("  --"))
+        {
             let mut words = line.split_whitespace();
             let flag = words.next().unwrap().trim_end_matches(',');
             let placeholder = words.next().unwrap();
-            let with_value = placeholder.chars().all(|c| c.is_ascii_uppercase() || c == ',');
+            let with_value = placeholder
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == ',');
             assert_eq!(Args::takes_value(flag), with_value, "{line}");
             let alone = parse(flag);
             match with_value {
                 true => assert!(
-                    alone.unwrap_err().reason().starts_with(&format!("{flag} needs a value: "))
+                    alone
+                        .unwrap_err()
+                        .reason()
+                        .starts_with(&format!("{flag} needs a value: "))
                 ),
                 false => assert!(alone.is_ok(), "{flag}"),
             }
@@ -572,14 +588,20 @@ mod tests {
         let program = program_name();
         let all: Vec<OsString> = std::env::args_os().skip(1).collect();
         assert_eq!(invocation(&all), program);
-        assert_eq!(invocation(&[OsString::from("not on the command line --x")]), program);
+        assert_eq!(
+            invocation(&[OsString::from("not on the command line --x")]),
+            program
+        );
         if let Some((last, before)) = all.split_last() {
             let mut expected = vec![program.clone()];
             expected.extend(before.iter().map(|arg| arg.to_string_lossy().into_owned()));
             assert_eq!(invocation(std::slice::from_ref(last)), expected.join(" "));
         }
         let help = Args::default().help();
-        assert!(help.starts_with(&format!("Usage: {program} [OPTIONS]\n\n")), "{help}");
+        assert!(
+            help.starts_with(&format!("Usage: {program} [OPTIONS]\n\n")),
+            "{help}"
+        );
         assert!(help.contains(Args::OPTIONS), "{help}");
     }
 }
