@@ -23,17 +23,10 @@ impl Redirect {
     pub(crate) fn stdout_to_stderr() -> Redirect {
         // What was printed before the run belongs before it.
         let _ = io::stdout().flush();
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsFd as _;
-            // Close-on-exec, so that processes the tests start don't hold the report's stream.
-            let saved = rustix::io::fcntl_dupfd_cloexec(io::stdout().as_fd(), 0)
-                .ok()
-                .filter(|_| rustix::stdio::dup2_stdout(io::stderr().as_fd()).is_ok());
-            Redirect { saved }
+        Redirect {
+            #[cfg(unix)]
+            saved: point_stdout_at_stderr(),
         }
-        #[cfg(not(unix))]
-        Redirect {}
     }
 
     /// A writer to the original stdout, unbuffered: for the report, or an isolated child's
@@ -58,4 +51,14 @@ impl Drop for Redirect {
             let _ = rustix::stdio::dup2_stdout(saved);
         }
     }
+}
+
+/// Points fd 1 at stderr; a duplicate of the original, or `None` if nothing was redirected.
+#[cfg(unix)]
+fn point_stdout_at_stderr() -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::AsFd as _;
+    // Close-on-exec, so that processes the tests start don't hold the report's stream open.
+    let saved = rustix::io::fcntl_dupfd_cloexec(io::stdout().as_fd(), 0).ok()?;
+    rustix::stdio::dup2_stdout(io::stderr().as_fd()).ok()?;
+    Some(saved)
 }
