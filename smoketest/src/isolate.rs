@@ -23,7 +23,8 @@
 //! - `<nonce> done` when the run is over.
 //!
 //! Anything else on its stdout is the tests' own output, which the parent passes on to its stderr
-//! (the child's stderr is the parent's already). If the child ends without `done`, the jobs it
+//! (the child's stderr is the parent's already). On unix, the CLI keeps that apart in the first
+//! place: the child writes its events to the original stdout and points stdout at stderr. If the child ends without `done`, the jobs it
 //! started and did not end are errored with how it ended, and a new child runs the tests not
 //! reported yet; a child that reports no test at all ends the run, its tests errored, since the
 //! next one would do the same.
@@ -34,7 +35,7 @@ use std::ffi::OsString;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Instant, SystemTime};
 
 use crate::outcome::Outcome;
@@ -407,8 +408,9 @@ fn nonce() -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// In an isolated child: runs what the parent asks (see the module's documentation) with
-/// `runner`, set up from the command line.
-pub(crate) async fn serve(runner: Runner) -> ExitCode {
+/// `runner`, set up from the command line, and writes the events to `events`: the pipe to the
+/// parent, which the CLI keeps apart from the stdout tests print on.
+pub(crate) async fn serve(runner: Runner, events: Box<dyn Write + Send>) -> ExitCode {
     let Some(nonce) = child_nonce() else {
         return ExitCode::from(2);
     };
@@ -434,28 +436,30 @@ pub(crate) async fn serve(runner: Runner) -> ExitCode {
         .map(str::to_owned)
         .collect();
     let runner = unwanted.into_iter().fold(runner, Runner::exclude);
-    let events = nonce.clone();
+    let events = Arc::new(Mutex::new(events));
+    let emit = move |line: &str| {
+        // At once, whole, one line at a time: the process may end right after it, and jobs end
+        // on several threads.
+        let mut events = events.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = events.write_all(line.as_bytes());
+        let _ = events.flush();
+    };
+    let prefix = nonce.clone();
+    let observe = emit.clone();
     let runner = runner.observe(Arc::new(move |event: Event<'_>| {
         let line = match event {
-            Event::Started(name) => format!("{events} started {name}\n"),
+            Event::Started(name) => format!("{prefix} started {name}\n"),
             Event::Ended(_, Some(report)) => {
                 let json = serde_json::to_string(report).expect("a TestReport always serialises");
-                format!("{events} report {json}\n")
+                format!("{prefix} report {json}\n")
             }
-            Event::Ended(name, None) => format!("{events} ended {name}\n"),
+            Event::Ended(name, None) => format!("{prefix} ended {name}\n"),
         };
-        emit(&line);
+        observe(&line);
     }));
     runner.run_async(tier).await;
     emit(&format!("{nonce} done\n"));
     ExitCode::SUCCESS
-}
-
-/// Writes an event line to stdout at once: the process may end right after it.
-fn emit(line: &str) {
-    let mut stdout = io::stdout().lock();
-    let _ = stdout.write_all(line.as_bytes());
-    let _ = stdout.flush();
 }
 
 #[cfg(test)]

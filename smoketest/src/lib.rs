@@ -60,7 +60,7 @@ extern crate self as smoketest;
 
 pub mod assertions;
 mod capture;
-mod cli;
+pub mod cli;
 mod context;
 mod driver;
 mod error;

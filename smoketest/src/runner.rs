@@ -469,8 +469,12 @@ impl Runner {
     /// Parses `std::env::args()`, runs, prints the report to stdout and returns the exit code:
     /// 0 PASS, 1 FAIL, 2 usage error (one line on stderr saying which).
     ///
-    /// Flags: `--slow`, `--json`, `--verbose`, `--failfast`, `--apps a,b`, `--skip-apps a,b`,
-    /// `--filter TEXT`, `--timeout 5s`, `--concurrency N`, `--isolate`, `--list`, `--help`.
+    /// Flags: `--slow`, `--json`, `--verbose`, `--nagios`, `--junit PATH`, `--failfast`,
+    /// `--apps a,b`, `--skip-apps a,b`, `--filter TEXT`, `--timeout 5s`, `--concurrency N`,
+    /// `--isolate`, `--list`, `--help` (see [`cli::Args`](crate::cli::Args)).
+    ///
+    /// Stdout is the report's: during the run, what tests print on stdout goes to stderr (on
+    /// unix; on other platforms it comes before the report on stdout).
     ///
     /// ```no_run
     /// fn main() -> std::process::ExitCode {
@@ -510,6 +514,29 @@ impl Runner {
         S: Into<String>,
     {
         crate::cli::run(self, args.into_iter().map(Into::into).collect()).await
+    }
+
+    /// Runs the command line `args`, parsed already, as [`run_cli`](Runner::run_cli) does: for
+    /// an app that parses the flags of its smoke-test subcommand itself with
+    /// [`Args::parse_from`](crate::cli::Args::parse_from), to look at them or change them first.
+    ///
+    /// ```no_run
+    /// use smoketest::{Runner, cli::Args};
+    ///
+    /// fn check(flags: &[String]) -> std::process::ExitCode {
+    ///     match Args::parse_from(flags) {
+    ///         Ok(args) => Runner::new().run_args(args),
+    ///         Err(error) => error.print(),
+    ///     }
+    /// }
+    /// ```
+    pub fn run_args(self, args: crate::cli::Args) -> std::process::ExitCode {
+        futures_executor::block_on(self.run_args_async(args))
+    }
+
+    /// The async twin of [`run_args`](Runner::run_args).
+    pub async fn run_args_async(self, args: crate::cli::Args) -> std::process::ExitCode {
+        crate::cli::run_args(self, args).await
     }
 }
 

@@ -248,6 +248,12 @@ fn failfast_stops_at_the_first_test_that_ends_the_process() {
 fn help_mentions_isolate() {
     let output = run(&["check", "--help"]);
     assert_eq!(output.status.code(), Some(0));
+    // `run_cli_from(&args[1..])`: the usage line shows the subcommand in front of the flags.
+    assert!(
+        stdout(&output).starts_with("Usage: crash-cli check [OPTIONS]\n\n"),
+        "{}",
+        stdout(&output)
+    );
     assert!(
         stdout(&output).contains("  --isolate  "),
         "{}",

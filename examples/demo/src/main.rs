@@ -1,64 +1,57 @@
-//! `smoketest-demo check [--db PATH|URL] [runner flags...]`: runs the bookshop's smoke tests.
+//! `smoketest-demo check [--db PATH|URL] [OPTIONS]`: runs the bookshop's smoke tests.
 //!
 //! Opens the database the way the bookshop does (creating and seeding it on first start),
 //! registers the [`Store`] and the [`Config`] as the runner's state and the store's pool as the
-//! rollback provider of the `rolled_back` tests, and hands every other flag to the runner, which
-//! prints the report and chooses the exit code: 0 PASS, 1 FAIL, 2 usage.
+//! rollback provider of the `rolled_back` tests, and hands every other flag to smoketest's
+//! [`Args`], with which the runner prints the report and chooses the exit code: 0 PASS, 1 FAIL,
+//! 2 usage.
 
 use std::ffi::OsString;
 use std::fmt::Display;
 use std::process::ExitCode;
 
 use smoketest::Runner;
+use smoketest::cli::Args;
 use smoketest::rollback::sqlx::SqlxRollback;
 use smoketest_demo::{Config, Database, Store};
 
-const USAGE: &str = "\
-usage: smoketest-demo check [--db PATH|URL] [runner flags...]
+/// The first line of the help, also shown with a missing subcommand.
+const USAGE_LINE: &str = "Usage: smoketest-demo check [--db PATH|URL] [OPTIONS]";
 
+const ABOUT: &str = "\
 Runs the bookshop's smoke tests against its database, creating and seeding it on first start.
 The tests that write (placing an order, updating stock) run in transactions that are always
-rolled back. Prints the report on stdout; exits 0 on PASS, 1 on FAIL, 2 on a usage error.
+rolled back. Prints the report on stdout (what the tests print goes to stderr); exits 0 on PASS,
+1 on FAIL, 2 on a usage error.
 
-options:
-  --db PATH|URL   the database: a SQLite file path, sqlite://PATH, or
-                  postgres://USER:PASSWORD@HOST[:PORT]/DATABASE
+Database:
+  --db PATH|URL       the database: a SQLite file path, sqlite://PATH, or
+                      postgres://USER:PASSWORD@HOST[:PORT]/DATABASE
 
 The database is the first of these that is set and not empty:
   1. --db
   2. $DATABASE_URL
   3. $SMOKETEST_DEMO_DB
   4. smoketest-demo.sqlite3 in the system's temporary directory
+";
 
-runner flags (see `smoketest-demo check --help`):
-  --slow, --json, --verbose, --failfast, --apps A,B, --skip-apps A,B, --filter TEXT,
-  --timeout DURATION, --concurrency N, --list
-
-environment:
+const ENVIRONMENT: &str = "\
+Environment:
   DATABASE_URL              the database, when --db is not given (a path or a URL)
   SMOKETEST_DEMO_DB         the database, when neither --db nor DATABASE_URL is given
   SMOKETEST_DEMO_CURRENCY   ISO 4217 code prices are shown in (default EUR)
 ";
 
-/// The first line of the usage, also printed before the runner's own help.
-const USAGE_LINE: &str = "usage: smoketest-demo check [--db PATH|URL] [runner flags...]";
-
-/// Runner flags that take a value, so that value is never mistaken for `--db`.
-const RUNNER_FLAGS_WITH_VALUE: &[&str] = &[
-    "--apps",
-    "--skip-apps",
-    "--filter",
-    "--timeout",
-    "--concurrency",
-];
-
-/// Runner flags that print something other than a report, and so need no database.
-const RUNNER_FLAGS_WITHOUT_RUN: &[&str] = &["--help", "-h", "--list"];
+/// The help of `smoketest-demo --help` and `smoketest-demo check --help`: the demo's own part,
+/// then smoketest's options.
+fn help() -> String {
+    format!("{USAGE_LINE}\n\n{ABOUT}\n{}\n{ENVIRONMENT}", Args::OPTIONS)
+}
 
 fn main() -> ExitCode {
     match parse(std::env::args_os().skip(1)) {
         Ok(Command::Help) => {
-            print!("{USAGE}");
+            print!("{}", help());
             ExitCode::SUCCESS
         }
         Ok(Command::Check(check_args)) => check(check_args),
@@ -77,10 +70,8 @@ enum Command {
 #[derive(Debug, PartialEq, Eq)]
 struct CheckArgs {
     db: Option<Database>,
-    /// Everything but `--db`, for the runner.
+    /// Everything but `--db`, for smoketest's [`Args`].
     runner_args: Vec<String>,
-    /// A runner flag asks for help or the test list, not a run: no database is needed.
-    prints_only: bool,
 }
 
 fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
@@ -100,7 +91,6 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     }
     let mut db = None;
     let mut runner_args = Vec::new();
-    let mut prints_only = false;
     while let Some(arg) = args.next() {
         let arg = utf8(arg)?;
         let value = if arg == "--db" {
@@ -121,8 +111,8 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
             }
             continue;
         }
-        let takes_value = RUNNER_FLAGS_WITH_VALUE.contains(&arg.as_str());
-        prints_only |= RUNNER_FLAGS_WITHOUT_RUN.contains(&arg.as_str());
+        // A runner flag's value is never taken for `--db` (`--filter --db`).
+        let takes_value = Args::takes_value(&arg);
         runner_args.push(arg);
         if takes_value {
             if let Some(value) = args.next() {
@@ -130,11 +120,12 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
             }
         }
     }
-    Ok(Command::Check(CheckArgs {
-        db,
-        runner_args,
-        prints_only,
-    }))
+    Ok(Command::Check(CheckArgs { db, runner_args }))
+}
+
+/// Whether a run of `args` needs the database: `--help` and `--list` print without running.
+fn needs_database(args: &Args) -> bool {
+    !(args.help || args.list)
 }
 
 fn utf8(arg: OsString) -> Result<String, String> {
@@ -142,21 +133,22 @@ fn utf8(arg: OsString) -> Result<String, String> {
         .map_err(|arg| format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()))
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    if args.prints_only {
-        // Opening (and maybe creating) a database just to show help or list test names would be
-        // a surprise; the runner needs no state for either.
-        if args
-            .runner_args
-            .iter()
-            .any(|arg| arg == "--help" || arg == "-h")
-        {
-            print!("{USAGE_LINE}\n\n");
-        }
-        return Runner::new().run_cli_from(args.runner_args);
+fn check(check_args: CheckArgs) -> ExitCode {
+    let args = match Args::parse_from(&check_args.runner_args) {
+        Ok(args) => args,
+        Err(error) => return error.print(),
+    };
+    if args.help {
+        print!("{}", help());
+        return ExitCode::SUCCESS;
+    }
+    if !needs_database(&args) {
+        // Opening (and maybe creating) a database just to list test names would be a surprise;
+        // the runner needs no state for it.
+        return Runner::new().run_args(args);
     }
     // `--db` outranks the database variables, so a malformed one does not matter then.
-    let db_given = args.db.is_some();
+    let db_given = check_args.db.is_some();
     let mut config = match Config::from_lookup(|name| {
         let outranked = db_given && [Config::DATABASE_URL_VAR, Config::DB_VAR].contains(&name);
         if outranked {
@@ -168,7 +160,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(config) => config,
         Err(error) => return usage_error(error),
     };
-    if let Some(db) = args.db {
+    if let Some(db) = check_args.db {
         config.database = db;
     }
     // The store's pool lives on this runtime, so the async tests run on it too.
@@ -198,7 +190,7 @@ fn check(args: CheckArgs) -> ExitCode {
             .rollback_async(SqlxRollback::new(store.pool().clone()))
             .with_state(store.clone())
             .with_state(config)
-            .run_cli_async_from(args.runner_args)
+            .run_args_async(args)
             .await;
         store.close().await;
         exit_code
@@ -222,9 +214,6 @@ mod tests {
         Command::Check(CheckArgs {
             db: db.map(|db| db.parse().expect("a database")),
             runner_args: runner_args.iter().map(|arg| (*arg).to_owned()).collect(),
-            prints_only: runner_args
-                .iter()
-                .any(|arg| RUNNER_FLAGS_WITHOUT_RUN.contains(arg)),
         })
     }
 
@@ -253,7 +242,6 @@ mod tests {
                     "postgres://shop:secret@db/shop".to_owned()
                 )),
                 runner_args: Vec::new(),
-                prints_only: false,
             }))
         );
         assert_eq!(
@@ -278,12 +266,23 @@ mod tests {
     #[test]
     fn help_and_list_need_no_database_but_a_filter_value_does_not_count() {
         let prints_only = |args: &[&str]| match parse_strs(args) {
-            Ok(Command::Check(check_args)) => check_args.prints_only,
+            Ok(Command::Check(check_args)) => {
+                !needs_database(&Args::parse_from(check_args.runner_args).unwrap())
+            }
             other => panic!("{other:?}"),
         };
         assert!(prints_only(&["check", "--list"]));
         assert!(prints_only(&["check", "--slow", "-h"]));
         assert!(!prints_only(&["check", "--filter", "--help"]));
+        assert!(!prints_only(&["check", "--filter=--list"]));
+    }
+
+    #[test]
+    fn the_help_shows_smoketests_options() {
+        let help = help();
+        assert!(help.starts_with(&format!("{USAGE_LINE}\n\n")), "{help}");
+        assert!(help.contains(Args::OPTIONS), "{help}");
+        assert!(help.contains("  --junit PATH  "), "{help}");
     }
 
     #[test]

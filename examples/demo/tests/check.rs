@@ -252,9 +252,37 @@ fn help_prints_the_usage_and_succeeds() {
     let output = run(["--help"], &[]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
+        stdout(&output).starts_with("Usage: smoketest-demo check [--db PATH|URL] [OPTIONS]\n\n"),
+        "{}",
         stdout(&output)
-            .starts_with("usage: smoketest-demo check [--db PATH|URL] [runner flags...]\n")
     );
+}
+
+#[test]
+fn check_help_is_the_same_help_with_smoketests_options_and_needs_no_database() {
+    let help = stdout(&run(["--help"], &[]));
+    let output = run(["check", "--help"], &[]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), help);
+    assert_eq!(stderr(&output), "");
+    for option in [
+        "\n  --db PATH|URL       the database: ",
+        "\n  --junit PATH        also write the report as JUnit XML to PATH\n",
+        "\n  --isolate           run the tests in a child process of this program, ",
+    ] {
+        assert!(help.contains(option), "{option:?} in\n{help}");
+    }
+}
+
+#[test]
+fn a_runner_usage_error_with_nagios_is_unknown_on_stdout() {
+    let output = run(["check", "--nagios", "--concurrency", "0"], &[]);
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stdout(&output),
+        "SMOKETEST UNKNOWN - --concurrency \"0\" is not a number of tests, 1 or more\n"
+    );
+    assert_eq!(stderr(&output), "");
 }
 
 #[test]
