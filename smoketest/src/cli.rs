@@ -18,10 +18,87 @@ use crate::report::Report;
 use crate::runner::Runner;
 
 mod args;
+mod isolated;
 mod stdout;
 
 pub use self::args::{Args, UsageError};
 use self::stdout::Redirect;
+
+/// The command line's entry points: a runner's tests, run as the flags say.
+impl Runner {
+    /// Parses `std::env::args()`, runs, prints the report to stdout and returns the exit code:
+    /// 0 PASS, 1 FAIL, 2 usage error (one line on stderr saying which).
+    ///
+    /// Flags: `--slow`, `--json`, `--verbose`, `--nagios`, `--junit PATH`, `--failfast`,
+    /// `--apps a,b`, `--skip-apps a,b`, `--filter TEXT`, `--timeout 5s`, `--concurrency N`,
+    /// `--isolate`, `--list`, `--help` (see [`Args`]).
+    ///
+    /// Stdout is the report's: during the run, what tests print on stdout goes to stderr (on
+    /// unix; on other platforms it comes before the report on stdout).
+    ///
+    /// ```no_run
+    /// fn main() -> std::process::ExitCode {
+    ///     smoketest::Runner::new().run_cli()
+    /// }
+    /// ```
+    pub fn run_cli(self) -> std::process::ExitCode {
+        self.run_cli_from(std::env::args().skip(1))
+    }
+
+    /// [`run_cli`](Runner::run_cli) with the flags given (without the program name), for apps
+    /// that have their own arguments in front, like `myapp check --slow`.
+    pub fn run_cli_from<I, S>(self, args: I) -> std::process::ExitCode
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        futures_executor::block_on(self.run_cli_async_from(args))
+    }
+
+    /// The async twin of [`run_cli`](Runner::run_cli), for an async `main` whose tests need the
+    /// app's runtime (with tokio: `#[tokio::main] async fn main() -> ExitCode { … }`):
+    ///
+    /// ```no_run
+    /// async fn check() -> std::process::ExitCode {
+    ///     smoketest::Runner::new().run_cli_async().await
+    /// }
+    /// ```
+    pub async fn run_cli_async(self) -> std::process::ExitCode {
+        self.run_cli_async_from(std::env::args().skip(1)).await
+    }
+
+    /// [`run_cli_async`](Runner::run_cli_async) with the flags given (without the program name).
+    pub async fn run_cli_async_from<I, S>(self, args: I) -> std::process::ExitCode
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        run(self, args.into_iter().map(Into::into).collect()).await
+    }
+
+    /// Runs the command line `args`, parsed already, as [`run_cli`](Runner::run_cli) does: for
+    /// an app that parses the flags of its smoke-test subcommand itself with
+    /// [`Args::parse_from`], to look at them or change them first.
+    ///
+    /// ```no_run
+    /// use smoketest::{Runner, cli::Args};
+    ///
+    /// fn check(flags: &[String]) -> std::process::ExitCode {
+    ///     match Args::parse_from(flags) {
+    ///         Ok(args) => Runner::new().run_args(args),
+    ///         Err(error) => error.print(),
+    ///     }
+    /// }
+    /// ```
+    pub fn run_args(self, args: Args) -> std::process::ExitCode {
+        futures_executor::block_on(self.run_args_async(args))
+    }
+
+    /// The async twin of [`run_args`](Runner::run_args).
+    pub async fn run_args_async(self, args: Args) -> std::process::ExitCode {
+        run_args(self, args).await
+    }
+}
 
 /// Runs the command line `args` (without the program name) and returns the exit code.
 pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
@@ -37,7 +114,7 @@ pub(crate) async fn run_args(runner: Runner, args: Args) -> ExitCode {
         // Only the selection counts here: the parent prints the report. The events go to the
         // original stdout, what tests print to stderr, which is the parent's.
         let redirect = Redirect::stdout_to_stderr();
-        return crate::isolate::serve(args.apply(runner), redirect.original()).await;
+        return isolated::serve(args.apply(runner), redirect.original()).await;
     }
     if args.help {
         args.print_help();

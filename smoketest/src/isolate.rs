@@ -16,7 +16,7 @@
 //!   environment because a long list would exceed the limits on environment variables.
 //!
 //! The child selects tests as its command line says, keeps only those named, runs them with an
-//! [`Observer`] and writes on stdout, one line each:
+//! observer and writes on stdout, one line each:
 //! - `<nonce> started <name>` when a job starts (a test, or `<suite>::tear_down_suite`);
 //! - `<nonce> report <the job's TestReport as JSON>` when a job ends with a report;
 //! - `<nonce> ended <name>` when a job ends with nothing to report;
@@ -33,20 +33,17 @@ use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
 use std::ffi::OsString;
 use std::hash::{BuildHasher, Hasher};
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::process::{Command, ExitCode, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::io::{self, BufRead, BufReader, Write};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Instant, SystemTime};
 
 use crate::outcome::Outcome;
 use crate::registry::TestCase;
 use crate::report::{Report, TestReport};
-use crate::runner::Runner;
-use crate::scheduler::Event;
 use crate::tier::Tier;
 
 /// The environment variable that makes the program an isolated child; its value is the nonce.
-const NONCE_VAR: &str = "SMOKETEST_ISOLATED";
+pub(crate) const NONCE_VAR: &str = "SMOKETEST_ISOLATED";
 
 /// Whether this process is an isolated child. A child never isolates again: its runs happen
 /// in-process whatever its runner says, so a misconfigured program can't start children forever.
@@ -54,7 +51,7 @@ pub(crate) fn is_child() -> bool {
     child_nonce().is_some()
 }
 
-fn child_nonce() -> Option<String> {
+pub(crate) fn child_nonce() -> Option<String> {
     std::env::var(NONCE_VAR)
         .ok()
         .filter(|nonce| !nonce.is_empty())
@@ -401,65 +398,6 @@ fn nonce() -> String {
         hasher.finish()
     };
     format!("{:016x}{:016x}", half(), half())
-}
-
-// ---------------------------------------------------------------------------------------------
-// The child
-// ---------------------------------------------------------------------------------------------
-
-/// In an isolated child: runs what the parent asks (see the module's documentation) with
-/// `runner`, set up from the command line, and writes the events to `events`: the pipe to the
-/// parent, which the CLI keeps apart from the stdout tests print on.
-pub(crate) async fn serve(runner: Runner, events: Box<dyn Write + Send>) -> ExitCode {
-    let Some(nonce) = child_nonce() else {
-        return ExitCode::from(2);
-    };
-    let mut request = String::new();
-    let request = io::stdin()
-        .lock()
-        .read_to_string(&mut request)
-        .map(|_| request);
-    let mut lines = request.as_deref().unwrap_or_default().lines();
-    let tier = match lines.next() {
-        Some("fast") => Tier::Fast,
-        Some("slow") => Tier::Slow,
-        _ => {
-            eprintln!("error: {NONCE_VAR} is set, but stdin holds no run request of smoketest's");
-            return ExitCode::from(2);
-        }
-    };
-    let wanted: HashSet<&str> = lines.collect();
-    let unwanted: Vec<String> = runner
-        .test_names(tier)
-        .into_iter()
-        .filter(|name| !wanted.contains(name))
-        .map(str::to_owned)
-        .collect();
-    let runner = unwanted.into_iter().fold(runner, Runner::exclude);
-    let events = Arc::new(Mutex::new(events));
-    let emit = move |line: &str| {
-        // At once, whole, one line at a time: the process may end right after it, and jobs end
-        // on several threads.
-        let mut events = events.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = events.write_all(line.as_bytes());
-        let _ = events.flush();
-    };
-    let prefix = nonce.clone();
-    let observe = emit.clone();
-    let runner = runner.observe(Arc::new(move |event: Event<'_>| {
-        let line = match event {
-            Event::Started(name) => format!("{prefix} started {name}\n"),
-            Event::Ended(_, Some(report)) => {
-                let json = serde_json::to_string(report).expect("a TestReport always serialises");
-                format!("{prefix} report {json}\n")
-            }
-            Event::Ended(name, None) => format!("{prefix} ended {name}\n"),
-        };
-        observe(&line);
-    }));
-    runner.run_async(tier).await;
-    emit(&format!("{nonce} done\n"));
-    ExitCode::SUCCESS
 }
 
 #[cfg(test)]
