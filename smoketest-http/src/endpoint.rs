@@ -1,24 +1,17 @@
-//! The endpoint: a request below the mount point in, a report response out.
+//! The endpoint and its configuration; `respond` answers its requests.
 
 use std::fmt;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{
-    AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
-};
-use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use smoketest::render::{self, Format};
+use http::{HeaderValue, StatusCode};
 use smoketest::{Redactor, Runner, Tier};
 
-use crate::access::{Access, Caller, Denial, Grant, PeerAddr};
-use crate::coalesce::{Runs, Served};
+use crate::access::{Access, Caller};
+use crate::coalesce::Runs;
 use crate::detail::Detail;
-use crate::negotiate::negotiate;
-use crate::query;
-use crate::rate_limit::{RetryAfter, SlowTierLimit};
+use crate::rate_limit::SlowTierLimit;
 
 /// Serves smoke test reports over HTTP, framework-free: [`handle`](SmokeEndpoint::handle) takes an
 /// [`http::Request`] whose path is relative to where the endpoint is mounted and returns an
@@ -97,12 +90,12 @@ use crate::rate_limit::{RetryAfter, SlowTierLimit};
 /// ```
 #[derive(Clone)]
 pub struct SmokeEndpoint {
-    runner: Runner,
-    fail_status: StatusCode,
-    cache_control: Option<HeaderValue>,
-    runs: Runs,
-    access: Access,
-    slow_limit: SlowTierLimit,
+    pub(crate) runner: Runner,
+    pub(crate) fail_status: StatusCode,
+    pub(crate) cache_control: Option<HeaderValue>,
+    pub(crate) runs: Runs,
+    pub(crate) access: Access,
+    pub(crate) slow_limit: SlowTierLimit,
 }
 
 impl fmt::Debug for SmokeEndpoint {
@@ -122,70 +115,6 @@ impl From<Runner> for SmokeEndpoint {
     fn from(runner: Runner) -> Self {
         SmokeEndpoint::new(runner)
     }
-}
-
-/// The routes below the mount point.
-fn tier_of(path: &str) -> Option<Tier> {
-    match path {
-        "" | "/" => Some(Tier::Fast),
-        "/slow" | "/slow/" => Some(Tier::Slow),
-        _ => None,
-    }
-}
-
-fn plain(status: StatusCode, message: String) -> Response<String> {
-    let mut response = Response::new(format!("{message}\n"));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
-}
-
-/// The answer to a caller who may see nothing: one line that names no test.
-fn denied(denial: Denial) -> Response<String> {
-    let (status, message, challenge) = match denial {
-        Denial::MissingToken => (
-            StatusCode::UNAUTHORIZED,
-            "unauthorized: send the token in an `Authorization: Bearer <token>` header",
-            Some(r#"Bearer realm="smoketest""#),
-        ),
-        Denial::InvalidToken => (
-            StatusCode::UNAUTHORIZED,
-            "unauthorized: the bearer token is not valid",
-            Some(r#"Bearer realm="smoketest", error="invalid_token""#),
-        ),
-        Denial::Forbidden => (
-            StatusCode::FORBIDDEN,
-            "forbidden: this client may not see the smoke tests",
-            None,
-        ),
-    };
-    let mut response = plain(status, message.to_owned());
-    if let Some(challenge) = challenge {
-        response
-            .headers_mut()
-            .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-    }
-    response
-}
-
-/// The answer to a request for the slow tier too soon after its last run, with no report to
-/// serve.
-fn too_many_requests(retry: RetryAfter) -> Response<String> {
-    let seconds = retry.seconds();
-    let mut response = plain(
-        StatusCode::TOO_MANY_REQUESTS,
-        format!(
-            "too many requests: the slow tier runs at most once every {:?}; retry after {seconds} s",
-            retry.interval
-        ),
-    );
-    response
-        .headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from(seconds));
-    response
 }
 
 impl SmokeEndpoint {
@@ -495,218 +424,5 @@ impl SmokeEndpoint {
     /// The runner whose tests are served.
     pub fn runner(&self) -> &Runner {
         &self.runner
-    }
-
-    /// Answers a request whose URI path is relative to the mount point (`/`, `/slow/`): how the
-    /// framework glue calls it, and how `Router::nest_service`-style mounting presents requests.
-    /// A [`PeerAddr`] in the request's extensions is the client's address.
-    pub async fn handle<B>(&self, request: &Request<B>) -> Response<String> {
-        let uri = request.uri();
-        let peer = request.extensions().get::<PeerAddr>().map(|peer| peer.0);
-        self.respond_with_peer(
-            request.method(),
-            uri.path(),
-            uri.query(),
-            request.headers(),
-            peer,
-        )
-        .await
-    }
-
-    /// Answers a request whose path still includes the mount point `prefix` (e.g. `/smoketest`),
-    /// for servers without nesting, such as plain hyper. A path outside `prefix` is a 404.
-    pub async fn handle_under<B>(&self, prefix: &str, request: &Request<B>) -> Response<String> {
-        let uri = request.uri();
-        let prefix = prefix.trim_end_matches('/');
-        match uri.path().strip_prefix(prefix) {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                let peer = request.extensions().get::<PeerAddr>().map(|peer| peer.0);
-                self.respond_with_peer(request.method(), rest, uri.query(), request.headers(), peer)
-                    .await
-            }
-            _ => self.finish(
-                request.method(),
-                plain(
-                    StatusCode::NOT_FOUND,
-                    format!("not found: {}", query::quoted(uri.path())),
-                ),
-            ),
-        }
-    }
-
-    /// Answers from the parts of a request: method, path below the mount point, raw query string
-    /// and headers (`Accept`, and `Authorization` when a [token](Self::bearer_token) is set), for
-    /// a client whose address is unknown.
-    pub async fn respond(
-        &self,
-        method: &Method,
-        path: &str,
-        query: Option<&str>,
-        headers: &HeaderMap,
-    ) -> Response<String> {
-        self.respond_with_peer(method, path, query, headers, None)
-            .await
-    }
-
-    /// [`respond`](Self::respond) for a client at `peer`, which an
-    /// [`authorize`](Self::authorize) predicate sees as [`Caller::peer`](crate::Caller::peer).
-    pub async fn respond_with_peer(
-        &self,
-        method: &Method,
-        path: &str,
-        query: Option<&str>,
-        headers: &HeaderMap,
-        peer: Option<SocketAddr>,
-    ) -> Response<String> {
-        // First, so that a caller who may see nothing learns nothing, not even which paths exist.
-        let caller = Caller {
-            method,
-            path,
-            headers,
-            peer,
-        };
-        let grant = self.access.grant(&caller);
-        if let Grant::Denied(denial) = grant {
-            return self.finish(method, denied(denial));
-        }
-        let Some(tier) = tier_of(path) else {
-            return self.finish(
-                method,
-                plain(
-                    StatusCode::NOT_FOUND,
-                    format!("not found: {}", query::quoted(path)),
-                ),
-            );
-        };
-        if method != Method::GET && method != Method::HEAD {
-            let mut response = plain(
-                StatusCode::METHOD_NOT_ALLOWED,
-                format!(
-                    "method {} not allowed; use GET or HEAD",
-                    query::quoted(method.as_str())
-                ),
-            );
-            response
-                .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-            return self.finish(method, response);
-        }
-        let format = match query::parse(query) {
-            Ok(Some(format)) => format,
-            Ok(None) => {
-                // A header that is not visible ASCII can't name a media type: treated as absent.
-                let accept = headers
-                    .get_all(http::header::ACCEPT)
-                    .iter()
-                    .filter_map(|value| value.to_str().ok());
-                let accept: Vec<&str> = accept.collect();
-                negotiate((!accept.is_empty()).then(|| accept.join(", ")).as_deref())
-            }
-            Err(bad) => {
-                return self.finish(method, plain(StatusCode::BAD_REQUEST, bad.to_string()));
-            }
-        };
-        let limit = self.slow_limit.interval_for(tier);
-        let served = match self.runs.report(&self.runner, tier, limit).await {
-            Ok(served) => served,
-            Err(retry) => return self.finish(method, too_many_requests(retry)),
-        };
-        self.report_response(method, format, grant, &served)
-    }
-
-    /// The response carrying a report, in as much detail as `grant` allows.
-    fn report_response(
-        &self,
-        method: &Method,
-        format: Format,
-        grant: Grant,
-        served: &Served,
-    ) -> Response<String> {
-        // Prometheus gets 200 either way: scrapers take any other status for a failed scrape and
-        // drop its samples, while a failing run is exactly what the metrics should show.
-        let status = if served.finished.report().passed() || format == Format::Prometheus {
-            StatusCode::OK
-        } else {
-            self.fail_status
-        };
-        let detail = match grant {
-            Grant::Summary => render::Detail::Summary,
-            Grant::Full | Grant::Denied(_) => render::Detail::Full,
-        };
-        // Whole seconds, as every format shows it and as the `Age` header counts.
-        let age = served.age.map(|age| age.as_secs());
-        let options = render::Options::new()
-            .detail(detail)
-            .age(age.map(Duration::from_secs));
-        let body = served.finished.body(format, &options).to_string();
-        let mut response = Response::new(body);
-        *response.status_mut() = status;
-        let headers = response.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(format.content_type()),
-        );
-        let vary = if self.access.varies() {
-            "accept, authorization"
-        } else {
-            "accept"
-        };
-        headers.insert(VARY, HeaderValue::from_static(vary));
-        if let Some(age) = age {
-            headers.insert(AGE, HeaderValue::from(age));
-        }
-        match self.runs.cache_ttl() {
-            Some(ttl) => {
-                let max_age = HeaderValue::from_str(&format!("max-age={}", ttl.as_secs()))
-                    // Cannot fail: ASCII letters, `-`, `=` and digits.
-                    .expect("max-age=N is a valid header value");
-                self.finish_with(method, response, Some(&max_age))
-            }
-            None => self.finish(method, response),
-        }
-    }
-
-    /// Adds the common headers, and for `HEAD` drops the body but keeps its length.
-    fn finish(&self, method: &Method, response: Response<String>) -> Response<String> {
-        self.finish_with(method, response, self.cache_control.as_ref())
-    }
-
-    /// [`finish`](Self::finish) with this `Cache-Control`.
-    fn finish_with(
-        &self,
-        method: &Method,
-        mut response: Response<String>,
-        cache_control: Option<&HeaderValue>,
-    ) -> Response<String> {
-        if let Some(cache_control) = cache_control {
-            response
-                .headers_mut()
-                .insert(CACHE_CONTROL, cache_control.clone());
-        }
-        let length = HeaderValue::from(response.body().len());
-        response.headers_mut().insert(CONTENT_LENGTH, length);
-        if method == Method::HEAD {
-            response.body_mut().clear();
-        }
-        response
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn too_many_requests_says_when_to_come_back() {
-        let response = too_many_requests(RetryAfter {
-            wait: Duration::from_millis(59_500),
-            interval: Duration::from_secs(60),
-        });
-        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(response.headers()[RETRY_AFTER], "60");
-        assert_eq!(
-            response.body(),
-            "too many requests: the slow tier runs at most once every 60s; retry after 60 s\n"
-        );
     }
 }

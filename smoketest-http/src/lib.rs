@@ -24,6 +24,7 @@ mod finished;
 mod negotiate;
 mod query;
 mod rate_limit;
+mod respond;
 mod sync;
 
 pub use crate::access::{Caller, PeerAddr};
