@@ -296,10 +296,10 @@ impl SmokeEndpoint {
     ///
     /// The [`Caller`](crate::Caller) holds the method, the path below the mount point, the
     /// headers and, where the framework glue or the server provides it, the client's address
-    /// ([`PeerAddr`]): axum when the app is served with
+    /// ([`PeerAddr`](crate::PeerAddr)): axum when the app is served with
     /// `into_make_service_with_connect_info::<SocketAddr>()`, actix-web and warp servers always.
     /// Behind a reverse proxy the address is the proxy's: allow the proxy, or have a middleware
-    /// insert the real client's [`PeerAddr`].
+    /// insert the real client's [`PeerAddr`](crate::PeerAddr).
     ///
     /// With only a predicate (no token), a refused caller gets a 403, as no credential could help.
     ///
