@@ -92,8 +92,10 @@ impl Parse for Head {
 /// pass and type-check closures, the largest part of a test's compile time; the record's type is
 /// fixed here, so that check has nothing to catch. The macro comes from the same linkme as the
 /// declaration, so the section it writes is by construction the one the slice reads; a linkme
-/// release that changed the macro's input would make this a compile error, never a lost test
-/// (and smoketest's own tests, which register through it, would catch that first).
+/// release that changed the macro's input would make this a compile error, never a lost test.
+/// Being linkme's internal interface, it is pinned: the workspace requires linkme at the exact
+/// release it was checked against, and smoketest/tests/linkme_protocol.rs fails, saying what to
+/// re-verify, when that version changes or a registered test is missing from the slice.
 fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
     let ident = test.ident;
     let name = ident.unraw().to_string();
