@@ -12,16 +12,30 @@ use smoketest::{Result, Runner, State, Status, Suite, Tier, smoke_test};
 /// The linkme release whose generated `macro_rules!` the expansion was checked against.
 const VERIFIED_LINKME: &str = "0.3.37";
 
-/// What a maintainer does before moving to another linkme release.
-const REVERIFY: &str = "\
-Before changing the linkme version: compare the `macro_rules!` that linkme-impl's \
-src/declaration.rs generates beside a `#[distributed_slice]` declaration (its \
-`#![linkme_macro = $macro:path] $item:item` arm and the `link_section` attributes it emits) \
-with the same macro in the verified release; adapt `registration` in \
-smoketest-macros/src/expand.rs if its input changed; run `cargo test -p smoketest --test \
-linkme_protocol` and `cargo test -p smoketest-macros --test ui`; then set the new exact version \
-in the root Cargo.toml (`linkme = \"=X.Y.Z\"`) and in VERIFIED_LINKME in \
-smoketest/tests/linkme_protocol.rs.";
+/// How `#[smoke_test]` reaches the slice, for the failure messages.
+const PROTOCOL: &str = "\
+`#[smoke_test]` registers a test by calling the hidden `macro_rules!` that linkme generates beside \
+the `#[distributed_slice]` declaration of `SMOKE_TESTS_V0` (in linkme-impl's src/declaration.rs), \
+with `#![linkme_macro = <the slice's path>]` and one `static` item (`registration` in \
+smoketest-macros/src/expand.rs). That macro is linkme's internal interface, not its API.";
+
+/// What a maintainer does to move to another linkme release.
+const TO_UPGRADE: &str = "\
+To move to another linkme release: compare that macro in the new linkme-impl (its \
+`#![linkme_macro = $macro:path] $item:item` arm and the `link_section` attributes it emits) with \
+the verified release's; adapt `registration` if its input changed; set the exact version in the \
+root Cargo.toml (`linkme = \"=X.Y.Z\"`) and VERIFIED_LINKME in smoketest/tests/linkme_protocol.rs; \
+then run `cargo test -p smoketest --test linkme_protocol` and \
+`cargo test -p smoketest-macros --test ui`.";
+
+/// What to check when registered tests are missing.
+fn when_lost() -> String {
+    format!(
+        "{PROTOCOL}\nCheck that Cargo.lock resolves linkme {VERIFIED_LINKME} (the test \
+         `linkme_is_the_release_the_expansion_was_verified_against`) and that `registration` \
+         still gives the macro the input its arm matches.\n{TO_UPGRADE}"
+    )
+}
 
 /// One test of every shape the expansion emits a different record for.
 mod registered {
@@ -106,9 +120,8 @@ fn linkme_is_the_release_the_expansion_was_verified_against() {
         assert!(
             versions == [VERIFIED_LINKME],
             "Cargo.lock resolves {name} to {versions:?}, but `#[smoke_test]` is verified against \
-             linkme {VERIFIED_LINKME} only: it registers tests through the hidden macro_rules! \
-             linkme generates beside `SMOKE_TESTS_V0`, an interface linkme may change in any \
-             release.\n{REVERIFY}"
+             linkme {VERIFIED_LINKME} only, and any release may change what it relies on.\n\
+             {PROTOCOL}\n{TO_UPGRADE}"
         );
     }
 }
@@ -126,8 +139,8 @@ fn every_test_the_macro_registers_is_in_the_slice() {
         found == REGISTERED,
         "SMOKE_TESTS_V0 holds {found:?} of the #[smoke_test] functions in {module}, expected \
          exactly {REGISTERED:?}: the records `#[smoke_test]` passes to `SMOKE_TESTS_V0!` do not \
-         all reach the link section that linkme's slice reads, so tests are silently lost.\n\
-         {REVERIFY}"
+         all reach the link section that linkme's slice reads, so tests are silently lost.\n{}",
+        when_lost()
     );
 }
 
@@ -142,10 +155,10 @@ fn the_macro_and_linkme_s_own_attribute_fill_the_same_slice() {
     assert!(
         via_attribute && via_macro,
         "in SMOKE_TESTS_V0: the record of linkme's #[distributed_slice] element attribute \
-         {}, the record of #[smoke_test] {}; both routes must write the slice's link section.\n\
-         {REVERIFY}",
+         {}, the record of #[smoke_test] {}; both routes must write the slice's link section.\n{}",
         if via_attribute { "found" } else { "missing" },
         if via_macro { "found" } else { "missing" },
+        when_lost(),
     );
 }
 
@@ -168,8 +181,10 @@ fn the_runner_collects_and_runs_what_the_macro_registered() {
     let mut expected_sorted: Vec<&str> = expected.iter().map(String::as_str).collect();
     expected_sorted.sort_unstable();
     assert_eq!(
-        names, expected_sorted,
-        "the runner does not list exactly the tests registered in {module}.\n{REVERIFY}"
+        names,
+        expected_sorted,
+        "the runner does not list exactly the tests registered in {module}.\n{}",
+        when_lost()
     );
     let report = runner.run(Tier::Slow);
     assert_eq!(report.status, Status::Pass, "{}", report.to_text());
