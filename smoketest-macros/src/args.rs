@@ -1,4 +1,5 @@
-//! The arguments of `#[smoke_test(...)]`: `slow`, `rolled_back` and `timeout = "2s"`.
+//! The arguments of `#[smoke_test(...)]`: `slow`, `rolled_back`, `timeout = "2s"` and
+//! `crate = path`.
 
 use std::time::Duration;
 
@@ -10,7 +11,11 @@ use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
 
 use crate::errors::Errors;
 
-const EXPECTED: &str = "expected `slow`, `rolled_back` or `timeout = \"2s\"`";
+const EXPECTED: &str = "expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`";
+
+/// How a `crate` argument is written, for the errors about it.
+const CRATE_EXAMPLE: &str =
+    "e.g. `crate = my_reexport::smoketest` or `crate = \"my_reexport::smoketest\"`";
 
 /// The parsed arguments. Spans are kept where a later check needs to point at the argument.
 #[derive(Default)]
@@ -21,6 +26,9 @@ pub(crate) struct Args {
     pub(crate) rolled_back: Option<Span>,
     /// `timeout = "..."`, parsed.
     pub(crate) timeout: Option<Duration>,
+    /// `crate = path`: where the expansion finds the smoketest crate when it is renamed or
+    /// re-exported; `::smoketest` when absent.
+    pub(crate) krate: Option<Path>,
 }
 
 /// Parses the arguments, recording every bad one in `errors` and keeping the good ones, so that
@@ -48,6 +56,8 @@ impl Args {
             flag(&mut self.rolled_back, meta)
         } else if meta.path.is_ident("timeout") {
             self.parse_timeout(meta)
+        } else if meta.path.is_ident("crate") {
+            self.parse_crate(meta)
         } else {
             Err(meta.error(format_args!(
                 "unknown argument `{}`; {EXPECTED}",
@@ -88,6 +98,48 @@ impl Args {
             }
         };
         self.timeout = Some(parse_timeout(literal)?);
+        Ok(())
+    }
+
+    /// `crate = some::path`, or the same path in a string as tokio's and serde's `crate` take it.
+    fn parse_crate(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if !meta.input.peek(Token![=]) {
+            return Err(meta.error(format_args!(
+                "`crate` needs a value: the path to the smoketest crate, {CRATE_EXAMPLE}"
+            )));
+        }
+        let input = meta.value()?;
+        let path = if input.peek(LitStr) {
+            let literal: LitStr = input.parse()?;
+            literal.parse_with(Path::parse_mod_style).map_err(|_| {
+                syn::Error::new(
+                    literal.span(),
+                    format_args!(
+                        "{:?} is not a path; write the path to the smoketest crate, {CRATE_EXAMPLE}",
+                        literal.value()
+                    ),
+                )
+            })?
+        } else {
+            // Everything up to the next argument, so that `crate = Vec<u8>` is reported as one
+            // value rather than as an expression syn fails to parse.
+            let value = take_to_next_argument(input)?;
+            if value.is_empty() {
+                return Err(meta.error(format_args!(
+                    "`crate` needs a value: the path to the smoketest crate, {CRATE_EXAMPLE}"
+                )));
+            }
+            Path::parse_mod_style.parse2(value.clone()).map_err(|_| {
+                syn::Error::new_spanned(
+                    value,
+                    format_args!("`crate` takes the path to the smoketest crate, {CRATE_EXAMPLE}"),
+                )
+            })?
+        };
+        if self.krate.is_some() {
+            return Err(duplicate(&meta.path));
+        }
+        self.krate = Some(path);
         Ok(())
     }
 }
@@ -144,15 +196,22 @@ fn parse_timeout(literal: &LitStr) -> syn::Result<Duration> {
 /// Consumes the rest of a bad argument (up to the next top-level comma) so parsing can go on
 /// with the next one.
 fn skip_to_next_argument(input: ParseStream<'_>) -> syn::Result<()> {
+    take_to_next_argument(input).map(drop)
+}
+
+/// The tokens up to the next top-level comma, consumed.
+fn take_to_next_argument(input: ParseStream<'_>) -> syn::Result<TokenStream> {
     input.step(|cursor| {
+        let mut tokens = TokenStream::new();
         let mut rest = *cursor;
         while let Some((token, next)) = rest.token_tree() {
             if matches!(&token, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ',') {
                 break;
             }
+            tokens.extend([token]);
             rest = next;
         }
-        Ok(((), rest))
+        Ok((tokens, rest))
     })
 }
 
@@ -219,7 +278,9 @@ mod tests {
     fn an_unknown_argument_lists_the_allowed_ones() {
         assert_eq!(
             messages(quote!(fast)),
-            ["unknown argument `fast`; expected `slow`, `rolled_back` or `timeout = \"2s\"`"]
+            [
+                "unknown argument `fast`; expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`"
+            ]
         );
     }
 
@@ -239,10 +300,10 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "unknown argument `fast`; expected `slow`, `rolled_back` or `timeout = \"2s\"`",
+                "unknown argument `fast`; expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`",
                 "the timeout is a string: write `timeout = \"2s\"`",
                 "duplicate argument `slow`",
-                "unknown argument `retries`; expected `slow`, `rolled_back` or `timeout = \"2s\"`",
+                "unknown argument `retries`; expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`",
             ]
         );
         assert!(args.slow.is_some());
@@ -294,6 +355,64 @@ mod tests {
         assert_eq!(
             messages(quote!(timeout)),
             ["`timeout` needs a value, e.g. `timeout = \"2s\"`"]
+        );
+    }
+
+    fn krate(tokens: TokenStream) -> Option<String> {
+        parse_ok(tokens).krate.as_ref().map(path_to_string)
+    }
+
+    #[test]
+    fn the_crate_is_a_path_bare_or_in_a_string() {
+        assert_eq!(krate(quote!()), None);
+        assert_eq!(krate(quote!(crate = st)).as_deref(), Some("st"));
+        assert_eq!(
+            krate(quote!(slow, crate = ::my_kit::smoketest, timeout = "1s")).as_deref(),
+            Some("::my_kit::smoketest")
+        );
+        assert_eq!(
+            krate(quote!(crate = crate::kit::smoketest)).as_deref(),
+            Some("crate::kit::smoketest")
+        );
+        assert_eq!(
+            krate(quote!(crate = "my_kit::smoketest")).as_deref(),
+            Some("my_kit::smoketest")
+        );
+    }
+
+    #[test]
+    fn a_crate_that_is_not_a_path_is_an_error() {
+        let example = "e.g. `crate = my_reexport::smoketest` or \
+                       `crate = \"my_reexport::smoketest\"`";
+        assert_eq!(
+            messages(quote!(crate)),
+            [format!(
+                "`crate` needs a value: the path to the smoketest crate, {example}"
+            )]
+        );
+        for tokens in [
+            quote!(crate = 5),
+            quote!(crate = Vec<u8>),
+            quote!(crate = a + b),
+        ] {
+            assert_eq!(
+                messages(tokens),
+                [format!(
+                    "`crate` takes the path to the smoketest crate, {example}"
+                )]
+            );
+        }
+        for text in ["my kit", "", "kit::", "Vec<u8>"] {
+            assert_eq!(
+                messages(quote!(crate = #text)),
+                [format!(
+                    "{text:?} is not a path; write the path to the smoketest crate, {example}"
+                )]
+            );
+        }
+        assert_eq!(
+            messages(quote!(crate = st, crate = "st")),
+            ["duplicate argument `crate`"]
         );
     }
 

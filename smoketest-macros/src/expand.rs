@@ -82,8 +82,10 @@ impl Parse for Head {
 /// The `const _` block: a `SmokeTest` record in the registry, a function listing the parameters
 /// (`Vec::new` when there are none) and a function calling the test with them — or, for the
 /// common test without parameters returning `()`, the test function itself. Everything is named
-/// by absolute path through `::smoketest::__private`; the block keeps the names from clashing
-/// with other tests in the module.
+/// through the runtime's `__private` module, `::smoketest::__private` or `path::__private` with
+/// `crate = path`, so the user's crate needs no dependency but smoketest, under any name (linkme
+/// included: the registration macro is reached through smoketest too); the block keeps the names
+/// from clashing with other tests in the module.
 ///
 /// The record goes into the distributed slice through the `macro_rules!` that linkme's
 /// `#[distributed_slice]` declaration generates next to `SMOKE_TESTS_V0` (and that linkme's own
@@ -92,9 +94,16 @@ impl Parse for Head {
 /// pass and type-check closures, the largest part of a test's compile time; the record's type is
 /// fixed here, so that check has nothing to catch. The macro comes from the same linkme as the
 /// declaration, so the section it writes is by construction the one the slice reads; a linkme
-/// release that changed the macro's input would make this a compile error, never a lost test
-/// (and smoketest's own tests, which register through it, would catch that first).
+/// release that changed the macro's input would make this a compile error, never a lost test.
+/// Being linkme's internal interface, it is pinned: the workspace requires linkme at the exact
+/// release it was checked against, and smoketest/tests/linkme_protocol.rs fails, saying what to
+/// re-verify, when that version changes or a registered test is missing from the slice.
 fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
+    let private = match &args.krate {
+        Some(krate) => quote!(#krate::__private),
+        None => quote!(::smoketest::__private),
+    };
+    let private = &private;
     let ident = test.ident;
     let name = ident.unraw().to_string();
     let line = quote_spanned!(ident.span()=> ::core::line!());
@@ -112,20 +121,20 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
     let (params_fn, params) = if test.params.is_empty() {
         (quote!(::std::vec::Vec::new), None)
     } else {
-        (quote!(__smoketest_params), Some(params(test)))
+        (quote!(__smoketest_params), Some(params(test, private)))
     };
     // Without parameters and returning `()`, the function is its own body.
     let (body, wrapper) = match (test.params.is_empty(), &test.returns, test.is_async) {
         (true, Returns::Unit, false) => (quote!(PlainSync(#ident)), None),
         (true, Returns::Unit, true) => (quote!(PlainAsync(&#ident)), None),
-        (_, _, false) => (quote!(Sync(__smoketest_body)), Some(body(test))),
-        (_, _, true) => (quote!(Async(__smoketest_body)), Some(body(test))),
+        (_, _, false) => (quote!(Sync(__smoketest_body)), Some(body(test, private))),
+        (_, _, true) => (quote!(Async(__smoketest_body)), Some(body(test, private))),
     };
     quote! {
         const _: () = {
-            ::smoketest::__private::SMOKE_TESTS_V0! {
-                #![linkme_macro = ::smoketest::__private::SMOKE_TESTS_V0]
-                static __SMOKETEST: ::smoketest::__private::SmokeTest = ::smoketest::__private::SmokeTest {
+            #private::SMOKE_TESTS_V0! {
+                #![linkme_macro = #private::SMOKE_TESTS_V0]
+                static __SMOKETEST: #private::SmokeTest = #private::SmokeTest {
                     module_path: ::core::module_path!(),
                     function: #name,
                     file: ::core::file!(),
@@ -134,7 +143,7 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
                     rolled_back: #rolled_back,
                     timeout: #timeout,
                     params: #params_fn,
-                    body: ::smoketest::__private::Body::#body,
+                    body: #private::Body::#body,
                 };
             }
             #params
@@ -145,7 +154,7 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
 
 /// `fn __smoketest_params() -> Vec<Param>` for a test with parameters: what the runner must
 /// provide, and which parameter (if any) is a suite, found by the runtime's autoref probe.
-fn params(test: &TestFn<'_>) -> TokenStream {
+fn params(test: &TestFn<'_>, private: &TokenStream) -> TokenStream {
     let params = test.params.iter().map(|param| {
         let ty = param.ty;
         // `&mut` parameters are probed too, so a suite taken by `&mut` is reported as such.
@@ -155,15 +164,15 @@ fn params(test: &TestFn<'_>) -> TokenStream {
             quote!(shared)
         };
         quote! {
-            ::smoketest::__private::Param::#constructor::<#ty>(
-                (&&&::smoketest::__private::probe::Probe::<#ty>::new()).suite_vtable()
+            #private::Param::#constructor::<#ty>(
+                (&&&#private::probe::Probe::<#ty>::new()).suite_vtable()
             )
         }
     });
     quote! {
-        fn __smoketest_params() -> ::std::vec::Vec<::smoketest::__private::Param> {
+        fn __smoketest_params() -> ::std::vec::Vec<#private::Param> {
             #[allow(unused_imports)]
-            use ::smoketest::__private::probe::{ViaAsyncSuite as _, ViaSuite as _, ViaState as _};
+            use #private::probe::{ViaAsyncSuite as _, ViaSuite as _, ViaState as _};
             ::std::vec![#(#params),*]
         }
     }
@@ -171,7 +180,7 @@ fn params(test: &TestFn<'_>) -> TokenStream {
 
 /// `fn __smoketest_body`: resolves the parameters from the runner's `Context`, calls the test and
 /// turns its result into the runner's.
-fn body(test: &TestFn<'_>) -> TokenStream {
+fn body(test: &TestFn<'_>, private: &TokenStream) -> TokenStream {
     let ident = test.ident;
     let vars: Vec<_> = (0..test.params.len())
         .map(|index| format_ident!("__p{index}"))
@@ -215,11 +224,12 @@ fn body(test: &TestFn<'_>) -> TokenStream {
             // generated code): a `Result` that is not `Result<(), E: Display>` is reported there.
             let at_return = Span::call_site().located_at(ty.span());
             let result = quote_spanned!(at_return=> __result);
+            let private_at_return = located_at(private, ty.span());
             let into_test_result = quote_spanned! {at_return=>
-                ::smoketest::__private::IntoTestResult::into_test_result(#result)
+                #private_at_return::IntoTestResult::into_test_result(#result)
             };
             let describe = quote_spanned! {at_return=>
-                (&&&&&::smoketest::__private::describe::ErrorProbe(&__error)).describe()
+                (&&&&&#private_at_return::describe::ErrorProbe(&__error)).describe()
             };
             quote! {
                 let #result = #call;
@@ -227,7 +237,7 @@ fn body(test: &TestFn<'_>) -> TokenStream {
                     ::core::result::Result::Ok(()) => ::core::result::Result::Ok(()),
                     ::core::result::Result::Err(__error) => ::core::result::Result::Err({
                         #[allow(unused_imports)]
-                        use ::smoketest::__private::describe::{
+                        use #private::describe::{
                             ViaOwnError as _, ViaStdError as _, ViaSendSyncDynError as _,
                             ViaDynError as _, ViaDisplay as _,
                         };
@@ -244,19 +254,31 @@ fn body(test: &TestFn<'_>) -> TokenStream {
     };
     if test.is_async {
         quote! {
-            fn __smoketest_body(#ctx: &mut ::smoketest::__private::Context)
-                -> ::smoketest::__private::BoxFuture<'_, ::smoketest::__private::BodyResult>
+            fn __smoketest_body(#ctx: &mut #private::Context)
+                -> #private::BoxFuture<'_, #private::BodyResult>
             {
                 ::std::boxed::Box::pin(async move { #statements })
             }
         }
     } else {
         quote! {
-            fn __smoketest_body(#ctx: &mut ::smoketest::__private::Context)
-                -> ::smoketest::__private::BodyResult
+            fn __smoketest_body(#ctx: &mut #private::Context)
+                -> #private::BodyResult
             {
                 #statements
             }
         }
     }
+}
+
+/// The tokens of a path moved to `location`, each keeping how it resolves (a `crate = $crate::x`
+/// written in a user's `macro_rules!` still names that macro's crate).
+fn located_at(path: &TokenStream, location: Span) -> TokenStream {
+    path.clone()
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(token.span().located_at(location));
+            token
+        })
+        .collect()
 }

@@ -1,7 +1,8 @@
 //! The `#[smoke_test]` attribute of [`smoketest`](https://docs.rs/smoketest).
 //!
 //! Use it through `smoketest::smoke_test`: the code it generates names the runtime by absolute
-//! path (`::smoketest::__private`), so a crate that uses it depends on `smoketest` only.
+//! path (`::smoketest::__private`, or the path given with `crate = path`), so a crate that uses
+//! it depends on `smoketest` only.
 //!
 //! The crate is laid out like the expansion: `args` parses the attribute's arguments,
 //! `signature` checks the function, `expand` generates the registration.
@@ -22,6 +23,10 @@ use proc_macro::TokenStream;
 ///   the transaction is its one `&mut` parameter.
 /// - `timeout = "2s"`: its own timeout, a human duration such as `"500ms"`, `"2s"` or `"1m"`,
 ///   instead of the runner's default.
+/// - `crate = path`: where the generated code finds smoketest, for a crate that depends on it
+///   under another name (`st = { package = "smoketest", ... }` in Cargo.toml: `crate = st`) or
+///   reaches it through a re-export (`crate = my_kit::smoketest`). A path without generic
+///   arguments, bare or in a string (`crate = "my_kit::smoketest"`); by default `::smoketest`.
 ///
 /// Parameters are borrowed from the runner: `&T` is a suite (a type implementing `Suite` or
 /// `AsyncSuite`) or a value registered with `Runner::with_state`; `&mut T` is the transaction of
@@ -47,6 +52,18 @@ use proc_macro::TokenStream;
 ///     assert_ne!(text.trim(), "", "the host has no name");
 ///     Ok(())
 /// }
+/// ```
+///
+/// Through a re-export, for instance a testing kit that bundles smoketest for its users:
+///
+/// ```
+/// mod kit {
+///     pub use smoketest;
+/// }
+///
+/// #[kit::smoketest::smoke_test(crate = kit::smoketest)]
+/// fn reached_through_the_kit() {}
+/// # fn main() {}
 /// ```
 ///
 /// Anything else — an unknown or repeated argument, a malformed timeout, generics, a `self`
