@@ -6,47 +6,7 @@
 //! it to a whole report, so every format rendered from it (text, JSON, and any added later) is
 //! clean.
 //!
-//! # Grammar
-//!
-//! Credentials are found in one left-to-right pass (`scan`), so redaction takes time linear in
-//! the text whatever it holds. A hidden value becomes `***`; an empty value stays empty.
-//!
-//! - **Word**: a longest run of ASCII letters, digits, `_`, `-` and `.`.
-//! - **Sensitive key**: a word containing `secret` (any case: `client_secret`,
-//!   `aws_secret_access_key`, `clientSecret`, and also `secretary`), or a word that — lowercase,
-//!   `-` read as `_` — is one of `password`, `passwd`, `pwd`, `pass`, `passphrase`, `token`,
-//!   `api_key`, `apikey`, `private_key`, `privatekey`, `cookie`, `session`, `session_id`,
-//!   `sessionid`, `jsessionid`, `phpsessid`, `authorization` or a [`Redactor::key`], or ends with
-//!   one after `_`, `-`, `.` or a lowercase-to-uppercase step (`access_token`, `db.password`,
-//!   `X-Api-Key`, `Set-Cookie`, `accessToken`). So `tokens_used`, `password_hash`, `passed` and
-//!   `bypass` are not keys. Neither is `credentials`: it shows up in prose ("invalid
-//!   credentials: …") far more than in front of a value, and credentials themselves come in the
-//!   forms listed here.
-//! - **Separator**: after the key — which may be wrapped in the same quote (`"`, `'` or `` ` ``)
-//!   on both sides — blanks (spaces, tabs), then `=`, `=>` or a `:` that is not `::`, then
-//!   blanks. Behind an unquoted key, `:` must be followed by a blank or a quote, which keeps
-//!   `auth::token::refresh` and `src/secret.rs:42` whole. A key without a separator is prose:
-//!   nothing is hidden.
-//! - **Value**, from the end of the separator:
-//!   - quoted (`"`, `'`, `` ` ``): up to the same quote, `\` escaping the next character; the
-//!     quotes are kept. Without a closing quote, up to the end of the line;
-//!   - after an unquoted key and `:` (an HTTP header, YAML): up to the end of the line (`\n`,
-//!     `\r`, U+0085, U+2028, U+2029), so `Cookie: a=1; b=2` is hidden whole;
-//!   - otherwise (`key=value`, `"key": value`): up to whitespace or one of `&`, `,`, `;`, `"`,
-//!     `'`, `` ` ``, `}`, `]`. A `)` does not end it: a password may contain one;
-//!   - for an `authorization` key, a leading scheme (`Bearer`, `Basic`, `Digest`, `Token`,
-//!     `Negotiate`, `NTLM`, any case) followed by a space is kept, with the spaces after it.
-//! - **Bearer token**: the word `Bearer` followed by spaces and a token (letters, digits,
-//!   `-._~+/=`), anywhere: the token is hidden.
-//! - **URL**: after `://`, the authority runs up to whitespace or one of `/ ? # " ' `` ` `` < >`.
-//!   When it holds an `@`, the userinfo is everything before its *last* `@` (a password may
-//!   contain `@`), and the password is everything after the userinfo's *first* `:` (a password
-//!   may contain `:`; a user name can't). The user name is kept, and so is a userinfo without
-//!   `:` (a user name alone). The userinfo is not searched for keys.
-//!
-//! A [`Redactor`] first replaces its literal [secrets](Redactor::secret) (all at once, the
-//! longest where they overlap), then makes the pass above, then replaces each
-//! [pattern](Redactor::pattern)'s matches.
+//! The grammar of what is hidden is in [`redact_credentials`]'s documentation.
 
 #[cfg(test)]
 mod proptests;
@@ -66,7 +26,7 @@ use crate::report::{Report, TestReport};
 const MASK: &str = "***";
 
 /// Removes credentials from `message`, so error messages can be shown in reports that leave the
-/// process. The forms it knows (the [module documentation](self) has the exact grammar):
+/// process. The forms it knows, whose grammar follows:
 ///
 /// | form | input | output |
 /// | --- | --- | --- |
@@ -111,6 +71,48 @@ const MASK: &str = "***";
 ///     "sent Authorization: Bearer ***\ngot 403"
 /// );
 /// ```
+///
+/// # Grammar
+///
+/// Credentials are found in one left-to-right pass, so redaction takes time linear in
+/// the text whatever it holds. A hidden value becomes `***`; an empty value stays empty.
+///
+/// - **Word**: a longest run of ASCII letters, digits, `_`, `-` and `.`.
+/// - **Sensitive key**: a word containing `secret` (any case: `client_secret`,
+///   `aws_secret_access_key`, `clientSecret`, and also `secretary`), or a word that — lowercase,
+///   `-` read as `_` — is one of `password`, `passwd`, `pwd`, `pass`, `passphrase`, `token`,
+///   `api_key`, `apikey`, `private_key`, `privatekey`, `cookie`, `session`, `session_id`,
+///   `sessionid`, `jsessionid`, `phpsessid`, `authorization` or a [`Redactor::key`], or ends with
+///   one after `_`, `-`, `.` or a lowercase-to-uppercase step (`access_token`, `db.password`,
+///   `X-Api-Key`, `Set-Cookie`, `accessToken`). So `tokens_used`, `password_hash`, `passed` and
+///   `bypass` are not keys. Neither is `credentials`: it shows up in prose ("invalid
+///   credentials: …") far more than in front of a value, and credentials themselves come in the
+///   forms listed here.
+/// - **Separator**: after the key — which may be wrapped in the same quote (`"`, `'` or `` ` ``)
+///   on both sides — blanks (spaces, tabs), then `=`, `=>` or a `:` that is not `::`, then
+///   blanks. Behind an unquoted key, `:` must be followed by a blank or a quote, which keeps
+///   `auth::token::refresh` and `src/secret.rs:42` whole. A key without a separator is prose:
+///   nothing is hidden.
+/// - **Value**, from the end of the separator:
+///   - quoted (`"`, `'`, `` ` ``): up to the same quote, `\` escaping the next character; the
+///     quotes are kept. Without a closing quote, up to the end of the line;
+///   - after an unquoted key and `:` (an HTTP header, YAML): up to the end of the line (`\n`,
+///     `\r`, U+0085, U+2028, U+2029), so `Cookie: a=1; b=2` is hidden whole;
+///   - otherwise (`key=value`, `"key": value`): up to whitespace or one of `&`, `,`, `;`, `"`,
+///     `'`, `` ` ``, `}`, `]`. A `)` does not end it: a password may contain one;
+///   - for an `authorization` key, a leading scheme (`Bearer`, `Basic`, `Digest`, `Token`,
+///     `Negotiate`, `NTLM`, any case) followed by a space is kept, with the spaces after it.
+/// - **Bearer token**: the word `Bearer` followed by spaces and a token (letters, digits,
+///   `-._~+/=`), anywhere: the token is hidden.
+/// - **URL**: after `://`, the authority runs up to whitespace or one of `/ ? # " ' `` ` `` < >`.
+///   When it holds an `@`, the userinfo is everything before its *last* `@` (a password may
+///   contain `@`), and the password is everything after the userinfo's *first* `:` (a password
+///   may contain `:`; a user name can't). The user name is kept, and so is a userinfo without
+///   `:` (a user name alone). The userinfo is not searched for keys.
+///
+/// A [`Redactor`] first replaces its literal [secrets](Redactor::secret) (all at once, the
+/// longest where they overlap), then makes the pass above, then replaces each
+/// [pattern](Redactor::pattern)'s matches.
 pub fn redact_credentials(message: &str) -> String {
     scan::redact(message, &[])
 }

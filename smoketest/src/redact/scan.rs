@@ -1,5 +1,5 @@
-//! The single left-to-right pass that hides credentials, following the grammar in the
-//! [module documentation](super).
+//! The single left-to-right pass that hides credentials, following the grammar documented on
+//! [`redact_credentials`](super::redact_credentials).
 //!
 //! Every byte is looked at a bounded number of times: a word is read once, a value is read once
 //! and skipped, an URL's authority is read once and skipped past its `@`. Output is copied in
