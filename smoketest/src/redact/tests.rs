@@ -119,6 +119,11 @@ fn authorization_values_are_hidden_and_their_scheme_kept() {
         redact_credentials("Bearer eyJ0_eXAi.eyJz-dWIi.c2ln=="),
         "Bearer ***"
     );
+    // As the CLI fixture panics: the rest of the line goes with the credential.
+    assert_eq!(
+        redact_credentials("panicked: Authorization: Bearer s3cr3t-t0ken was refused"),
+        "panicked: Authorization: Bearer ***"
+    );
     // The word alone, without `:` or `=`, is no header.
     assert_eq!(
         redact_credentials("authorization failed for user app"),
