@@ -95,9 +95,10 @@ pub use crate::limits::{
 };
 pub use crate::outcome::Outcome;
 pub use crate::redact::Redactor;
+pub use crate::redact::redact_credentials;
 pub use crate::render::NagiosState;
 pub use crate::report::{Report, Status, TestReport};
-pub use crate::rollback::{AsyncRollbackProvider, RollbackProvider, redact_credentials};
+pub use crate::rollback::{AsyncRollbackProvider, RollbackProvider};
 pub use crate::runner::Runner;
 pub use crate::state::State;
 pub use crate::stuck::count as abandoned_threads;

@@ -39,9 +39,6 @@ use std::sync::Arc;
 use crate::Result;
 use crate::suite::BoxFuture;
 
-// Lives in `redact.rs`; re-exported so `smoketest::rollback::redact_credentials` keeps working.
-pub use crate::redact::redact_credentials;
-
 /// Begins a database transaction for a `#[smoke_test(rolled_back)]` test and rolls it back after
 /// it, with a blocking client (rusqlite, diesel). Its methods run on the runner's worker threads.
 ///

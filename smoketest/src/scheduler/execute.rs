@@ -21,11 +21,10 @@ use crate::context::Context;
 use crate::limits::DEFAULT_TIMEOUT;
 use crate::outcome::{Failure, Outcome};
 use crate::panic::{CatchUnwind, catch};
+use crate::redact::redact_credentials;
 use crate::registry::TestCase;
 use crate::report::TestReport;
-use crate::rollback::{
-    AnyHandle, Provider, Rollbacks, missing_provider_message, redact_credentials,
-};
+use crate::rollback::{AnyHandle, Provider, Rollbacks, missing_provider_message};
 use crate::suite::{Hooks, SuiteInstance, SuiteVTable};
 use crate::{Error, stuck};
 
