@@ -18,7 +18,7 @@ use smoketest_http::SmokeEndpoint;
 use smoketest_http::axum::SmokeService;
 use tower_service::Service;
 
-use support::{Probe, counting_first_poll, until};
+use support::{Probe, counting_first_poll, serve, until};
 
 /// The axum glue, counting the requests whose response future has been polled once: those have
 /// joined (or started) their run.
@@ -39,15 +39,6 @@ impl Service<Request<Body>> for Counted {
         let polled = self.1;
         Box::pin(counting_first_poll(response, polled))
     }
-}
-
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind an ephemeral port on 127.0.0.1");
-    let address = listener.local_addr().expect("the bound address");
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    format!("http://{address}")
 }
 
 static OVER_HTTP: Probe = Probe::gated();

@@ -2,25 +2,20 @@
 //! body holds the message's first 4 KiB and says how much was cut, and its size is bounded by
 //! the test count, not by the message.
 
+mod support;
+
 use axum::Router;
 use smoketest::Runner;
 use smoketest::render::Format;
 use smoketest_http::axum::service;
+
+use support::serve;
 
 const MESSAGE_BYTES: usize = 10 * 1024 * 1024;
 
 #[smoketest::smoke_test]
 fn bounded_fails_with_ten_megabytes() -> smoketest::Result {
     Err(smoketest::Error::msg("x".repeat(MESSAGE_BYTES)))
-}
-
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind an ephemeral port on 127.0.0.1");
-    let address = listener.local_addr().expect("the bound address");
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    format!("http://{address}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -40,7 +35,11 @@ async fn a_ten_megabyte_message_is_cut_in_every_format() {
         let body = response.text().await.expect("a body");
         assert_eq!(
             status,
-            if format == Format::Prometheus { 200 } else { 500 },
+            if format == Format::Prometheus {
+                200
+            } else {
+                500
+            },
             "{format:?}"
         );
         // The message's first 4 KiB, then the marker, wherever the format shows messages; the

@@ -209,3 +209,15 @@ pub fn header<'a>(response: &'a Response<String>, name: &str) -> Option<&'a str>
         .get(name)
         .map(|value| value.to_str().expect("an ASCII header"))
 }
+
+/// Serves `router` on an ephemeral port of 127.0.0.1 until the test's runtime ends; returns its
+/// origin (`http://127.0.0.1:PORT`).
+#[cfg(feature = "axum-08")]
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind an ephemeral port on 127.0.0.1");
+    let address = listener.local_addr().expect("the bound address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}")
+}
