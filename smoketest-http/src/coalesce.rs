@@ -113,6 +113,8 @@ impl Run {
     fn spawn(self, runner: &Runner, redactor: Arc<Redactor>) {
         let mut run = self;
         runner.spawn(run.tier, move |report| {
+            // Redacted here, once per run on the run's own thread: never on the app's executor
+            // threads, and never again per request.
             let finished = Arc::new(Finished::new(report.redacted(&redactor)));
             run.end(Some(finished));
         });
