@@ -1,7 +1,8 @@
-//! The crate's top-level modules form layers: no module uses, directly or through others, a
-//! module that uses it. Read from the sources: a module's uses are the `crate::name` paths in its
-//! files (its submodules included, comments and in-file test modules left out), with the names
-//! `lib.rs` re-exports at the root (`crate::Report`) counted as uses of the module they come from.
+//! The crate's sources stay readable: its top-level modules form layers (no module uses,
+//! directly or through others, a module that uses it), and no file grows past a few hundred
+//! lines. A module's uses are read from the sources: the `crate::name` paths in its files (its
+//! submodules included; comments and test modules left out), with the names `lib.rs` re-exports
+//! at the root (`crate::Report`) counted as uses of the module they come from.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -195,5 +196,30 @@ fn a_circle_is_found() {
     assert_eq!(
         circle(&graph(&[("a", "b"), ("b", "c"), ("c", "a")])),
         Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+}
+
+/// A file a reader can hold in their head: past this, split it by concept.
+const MAX_LINES: usize = 650;
+
+#[test]
+fn every_source_file_is_short_enough_to_read() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|file| {
+            let lines = fs::read_to_string(file)
+                .expect("a source file")
+                .lines()
+                .count();
+            (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", file.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "longer than {MAX_LINES} lines: {}",
+        long.join(", ")
     );
 }
