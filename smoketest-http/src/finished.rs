@@ -50,7 +50,7 @@ impl Finished {
             return Arc::clone(body);
         }
         let body: Arc<str> = render::render(&self.report, format, options).body.into();
-        renderings.retain(|(f, o, _)| (*f, o.get_detail()) != (format, options.get_detail()));
+        renderings.retain(|(f, o, _)| (*f, o.detail) != (format, options.detail));
         renderings.push((format, *options, Arc::clone(&body)));
         body
     }

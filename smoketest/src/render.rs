@@ -128,14 +128,17 @@ pub enum Detail {
 /// use smoketest::render::{Detail, Options};
 ///
 /// let options = Options::new().detail(Detail::Summary).age(Some(Duration::from_secs(30)));
-/// assert_eq!(options.get_detail(), Detail::Summary);
+/// assert_eq!(options.detail, Detail::Summary);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
-    detail: Detail,
-    verbose: bool,
-    age: Option<Duration>,
+    /// How much of the report is shown.
+    pub detail: Detail,
+    /// A line per test in the text format.
+    pub verbose: bool,
+    /// How long ago the run of a stored report finished.
+    pub age: Option<Duration>,
 }
 
 impl Options {
@@ -162,11 +165,6 @@ impl Options {
     pub fn age(mut self, age: Option<Duration>) -> Self {
         self.age = age;
         self
-    }
-
-    /// The detail level set with [`detail`](Self::detail).
-    pub fn get_detail(&self) -> Detail {
-        self.detail
     }
 
     /// The age in whole seconds, as every format shows it.
