@@ -18,12 +18,7 @@ const CHILD_MODE: &str = "SMOKETEST_PG_HARNESS_CHILD";
 /// Runs `child` in a new process of this test binary with `envs` set.
 fn run_child(envs: &[(&str, &str)]) -> Output {
     let mut command = Command::new(std::env::current_exe().expect("the test binary"));
-    command.args([
-        "child",
-        "--exact",
-        "--include-ignored",
-        "--nocapture",
-    ]);
+    command.args(["child", "--exact", "--include-ignored", "--nocapture"]);
     command.env_remove(URL_VAR);
     command.envs(envs.iter().copied());
     let output = command.output().expect("the child runs");
