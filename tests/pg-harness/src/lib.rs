@@ -42,9 +42,8 @@ pub const DEFAULT_URL: &str = "postgres://smoketest:smoketest@127.0.0.1:5432/smo
 
 /// What to do about a missing PostgreSQL, appended to every skip or failure message.
 const HOW_TO_GET_ONE: &str = "install PostgreSQL's server binaries (Debian: apt-get install \
-     postgresql; initdb and postgres are looked up on PATH, then in /usr/lib/postgresql/*/bin), \
-     or point SMOKETEST_PG_URL at a PostgreSQL with role smoketest (password smoketest) owning \
-     database smoketest";
+     postgresql), or point SMOKETEST_PG_URL at a PostgreSQL with role smoketest (password \
+     smoketest) owning database smoketest";
 
 /// How long a cluster may take to start before the attempt is given up.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -380,17 +379,17 @@ fn run_logged(
         .stderr(stderr)
         .spawn()
         .map_err(|error| format!("{what}: cannot run {:?}: {error}", command.get_program()))?;
-    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
-        stdin
-            .write_all(input.as_bytes())
-            .map_err(|error| format!("{what}: cannot write its input: {error}"))?;
-    }
+    // Closed once written, so the program sees end-of-file. A program that fails early breaks
+    // the pipe: its log says why, so the exit status is checked first.
+    let written = match (input, child.stdin.take()) {
+        (Some(input), Some(mut stdin)) => stdin.write_all(input.as_bytes()),
+        _ => Ok(()),
+    };
     let status = child.wait().map_err(|error| format!("{what}: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} failed ({status}): {}", log_tail(log)))
+    if !status.success() {
+        return Err(format!("{what} failed ({status}): {}", log_tail(log)));
     }
+    written.map_err(|error| format!("{what}: cannot write its input: {error}"))
 }
 
 /// The last lines of a log, on one line.
@@ -422,7 +421,7 @@ fn find_bin_dir() -> Option<PathBuf> {
             Some((version, entry.path().join("bin")))
         })
         .collect();
-    debian.sort_by(|a, b| b.0.cmp(&a.0));
+    debian.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
     on_path
         .chain(debian.into_iter().map(|(_, dir)| dir))
         .find(|dir| has_both(dir))
