@@ -1,8 +1,9 @@
 //! `SqlxRollback` on real databases: whatever a rolled-back test does, a separate connection
 //! counts none of its rows afterwards, and the pool is as healthy as before.
 //!
-//! PostgreSQL at `SMOKETEST_PG_URL` (default `postgres://smoketest:smoketest@127.0.0.1:5432/smoketest`):
-//! unreachable, these tests fail under `CI=true` and print a loud SKIPPED line elsewhere.
+//! PostgreSQL at `SMOKETEST_PG_URL`, else on the default URL, else a throwaway cluster this test
+//! binary starts (`smoketest_pg_harness`). Without any, these tests fail under `CI=true` and
+//! print a loud SKIPPED line elsewhere.
 
 #[path = "db/mod.rs"]
 mod db;
@@ -20,9 +21,9 @@ use db::outcome_of;
 /// A pool whose connections PostgreSQL lists under `application_name`, so a test can find its
 /// own in `pg_stat_activity` while other test binaries use the same database.
 async fn pg_pool(application_name: &str, max_connections: u32) -> Option<PgPool> {
-    let options = db::pg_url()
+    let options = db::pg_url()?
         .parse::<PgConnectOptions>()
-        .expect("SMOKETEST_PG_URL is a PostgreSQL URL")
+        .expect("a PostgreSQL URL")
         .application_name(application_name);
     // One plain connection first: a pool retries a refused connection until its timeout, and
     // then reports only that it timed out.
@@ -46,7 +47,7 @@ async fn pg_pool(application_name: &str, max_connections: u32) -> Option<PgPool>
 
 async fn count_pg(table: &str, condition: &str) -> i64 {
     // A separate connection, not the pool the tests used.
-    let mut connection = PgConnection::connect(&db::pg_url())
+    let mut connection = PgConnection::connect(&db::known_pg_url())
         .await
         .expect("a separate connection");
     let (count,): (i64,) =
@@ -62,7 +63,7 @@ async fn count_pg(table: &str, condition: &str) -> i64 {
 async fn assert_pool_healthy(pool: &PgPool, application_name: &str, max_connections: u32) {
     let deadline = Instant::now() + Duration::from_secs(5);
     let (idle_in_transaction, connections) = loop {
-        let mut connection = PgConnection::connect(&db::pg_url())
+        let mut connection = PgConnection::connect(&db::known_pg_url())
             .await
             .expect("a separate connection");
         let (idle_in_transaction, connections): (i64, i64) = sqlx::query_as(

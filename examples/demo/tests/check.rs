@@ -1,12 +1,11 @@
 //! `smoketest-demo check`, run as a user runs it: the built binary against a fresh SQLite
-//! database, and against PostgreSQL at `SMOKETEST_PG_URL` (default
-//! `postgres://smoketest:smoketest@127.0.0.1:5432/smoketest`). Without PostgreSQL those tests
+//! database, and against PostgreSQL: at `SMOKETEST_PG_URL`, else on the default URL, else a
+//! throwaway cluster this test binary starts (`smoketest_pg_harness`). Without any, those tests
 //! print a loud `SKIPPED` line to stderr and pass, except with `CI=true`, where they fail.
 //!
 //! After each run a separate connection counts the rows the rolled-back tests wrote: none.
 
 use std::ffi::OsStr;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -437,43 +436,18 @@ fn the_rolled_back_tests_leave_no_rows_in_the_sqlite_file() {
     assert_eq!(rows(&url), Rows::seeded());
 }
 
-/// Where the PostgreSQL tests connect: `SMOKETEST_PG_URL`, or the role and database that
-/// `.ci/run` (and the README's one-liner) create.
-fn pg_url() -> String {
-    std::env::var("SMOKETEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://smoketest:smoketest@127.0.0.1:5432/smoketest".to_owned())
-}
-
-/// The README's one-liner (drop `sudo` as root).
-const HOW_TO_START: &str = "sudo pg_ctlcluster 15 main start && \
-     sudo -u postgres psql -c \"CREATE ROLE smoketest LOGIN PASSWORD 'smoketest'\" \
-     -c \"CREATE DATABASE smoketest OWNER smoketest\" (or point SMOKETEST_PG_URL at a PostgreSQL)";
-
-/// `pg_url()` if PostgreSQL answers there. Otherwise, with `CI=true`, the test fails saying how
-/// to start it; elsewhere it prints a loud `SKIPPED` line to stderr and the caller returns.
+/// The URL of the PostgreSQL these tests use (`smoketest_pg_harness::url`), if it answers.
+/// Otherwise, with `CI=true`, the test fails saying what is missing; elsewhere it prints a loud
+/// `SKIPPED` line to stderr and the caller returns.
 fn postgres_or_skip() -> Option<String> {
-    let url = pg_url();
+    let url = smoketest_pg_harness::url()?;
     sqlx::any::install_default_drivers();
     let connected = block_on(async {
         let connection = sqlx::AnyConnection::connect(&url).await?;
         connection.close().await
     });
-    let Err(error) = connected else {
-        return Some(url);
-    };
-    let shown = smoketest::redact_credentials(&url);
-    let error = error.to_string().trim().replace('\n', " ");
-    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!(
-            "PostgreSQL not reachable at {shown} ({error}); CI=true requires it. Start it with: {HOW_TO_START}"
-        );
-    }
-    // Straight to stderr: the test harness captures `eprintln!` of passing tests.
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED: PostgreSQL not reachable at {shown} ({error}); start it with: {HOW_TO_START}"
-    );
-    None
+    smoketest_pg_harness::connected_or_skip(&url, connected)?;
+    Some(url)
 }
 
 #[test]
@@ -512,12 +486,10 @@ fn a_wrong_postgres_password_is_a_usage_error_that_hides_it() {
     let Some(url) = postgres_or_skip() else {
         return;
     };
-    let (scheme, rest) = url.split_once("://").expect("SMOKETEST_PG_URL is a URL");
-    let (userinfo, host) = rest
-        .split_once('@')
-        .expect("SMOKETEST_PG_URL has user@host");
+    let wrong = smoketest_pg_harness::with_password(&url, "not-the-password");
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (userinfo, host) = rest.split_once('@').expect("user@host");
     let user = userinfo.split(':').next().unwrap_or(userinfo);
-    let wrong = format!("{scheme}://{user}:not-the-password@{host}");
     let output = run(["check", "--db", &wrong], &[]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = stderr(&output);

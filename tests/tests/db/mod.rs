@@ -4,55 +4,31 @@
 #![allow(dead_code)] // each test binary uses its own part of this
 
 use std::fmt::Display;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// Where the PostgreSQL tests connect: `SMOKETEST_PG_URL`, or the role and database that
-/// `.ci/run` (and the README's one-liner) create.
-pub(crate) fn pg_url() -> String {
-    std::env::var("SMOKETEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://smoketest:smoketest@127.0.0.1:5432/smoketest".to_owned())
+/// The PostgreSQL the tests use: `SMOKETEST_PG_URL`, a server on the default URL, or a
+/// throwaway cluster this test binary starts (see `smoketest_pg_harness`). `None` after a loud
+/// `SKIPPED` line (a panic under `CI=true`): the caller returns.
+pub(crate) fn pg_url() -> Option<String> {
+    smoketest_pg_harness::url()
 }
 
-/// `pg_url()` with another password, for the tests of a failed BEGIN.
+/// `pg_url()` in a test that has already connected to it.
+pub(crate) fn known_pg_url() -> String {
+    pg_url().expect("a PostgreSQL URL, as when the test first connected")
+}
+
+/// `known_pg_url()` with another password, for the tests of a failed BEGIN.
 pub(crate) fn pg_url_with_password(password: &str) -> String {
-    let url = pg_url();
-    let (scheme, rest) = url.split_once("://").expect("SMOKETEST_PG_URL is a URL");
-    let (userinfo, host) = rest
-        .split_once('@')
-        .expect("SMOKETEST_PG_URL has user@host");
-    let user = userinfo.split(':').next().unwrap_or(userinfo);
-    format!("{scheme}://{user}:{password}@{host}")
+    smoketest_pg_harness::with_password(&known_pg_url(), password)
 }
 
-/// The README's one-liner (drop `sudo` as root).
-const HOW_TO_START: &str = "sudo pg_ctlcluster 15 main start && \
-     sudo -u postgres psql -c \"CREATE ROLE smoketest LOGIN PASSWORD 'smoketest'\" \
-     -c \"CREATE DATABASE smoketest OWNER smoketest\" (or point SMOKETEST_PG_URL at a PostgreSQL)";
-
-/// The first connection to PostgreSQL, or what to do without one: with `CI=true` the test
-/// fails saying how to start PostgreSQL; elsewhere it prints a loud `SKIPPED` line to stderr
-/// and the caller returns. Never silent.
+/// The first connection to `pg_url()`, or what to do without one: with `CI=true` the test
+/// fails saying what is missing; elsewhere it prints a loud `SKIPPED` line to stderr and the
+/// caller returns. Never silent.
 pub(crate) fn postgres_or_skip<T, E: Display>(connected: Result<T, E>) -> Option<T> {
-    let error = match connected {
-        Ok(value) => return Some(value),
-        Err(error) => error,
-    };
-    let url = smoketest::redact_credentials(&pg_url());
-    // libpq's messages span lines.
-    let error = error.to_string().trim().replace('\n', " ");
-    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!(
-            "PostgreSQL not reachable at {url} ({error}); CI=true requires it. Start it with: {HOW_TO_START}"
-        );
-    }
-    // Straight to stderr: the test harness captures `eprintln!` of passing tests.
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED: PostgreSQL not reachable at {url} ({error}); start it with: {HOW_TO_START}"
-    );
-    None
+    smoketest_pg_harness::connected_or_skip(&known_pg_url(), connected)
 }
 
 /// A fresh SQLite file path in the temp directory, removed (with its journal) on drop.
