@@ -174,24 +174,25 @@ fn check_exclusive(params: &[Param<'_>], args: &Args, errors: &mut Errors) {
              `#[smoke_test(rolled_back)]`",
         )),
         // A transaction or connection taken by `&` is the likely mistake: point at it.
-        (None, Some(rolled_back)) => match params.iter().find(|param| looks_like_handle(param.ty))
-        {
-            Some(shared) => errors.push(syn::Error::new_spanned(
-                shared.reference,
-                format_args!(
-                    "a `rolled_back` test takes its transaction as `&mut` of the provider's \
+        (None, Some(rolled_back)) => {
+            match params.iter().find(|param| looks_like_handle(param.ty)) {
+                Some(shared) => errors.push(syn::Error::new_spanned(
+                    shared.reference,
+                    format_args!(
+                        "a `rolled_back` test takes its transaction as `&mut` of the provider's \
                      handle, not `&{}`: {HANDLES}",
-                    type_to_string(shared.ty)
-                ),
-            )),
-            None => errors.push(syn::Error::new(
-                rolled_back,
-                format_args!(
-                    "a `rolled_back` test takes its transaction as a `&mut` parameter of the \
+                        type_to_string(shared.ty)
+                    ),
+                )),
+                None => errors.push(syn::Error::new(
+                    rolled_back,
+                    format_args!(
+                        "a `rolled_back` test takes its transaction as a `&mut` parameter of the \
                      provider's handle: {HANDLES}"
-                ),
-            )),
-        },
+                    ),
+                )),
+            }
+        }
         _ => {}
     }
     for extra in exclusive {

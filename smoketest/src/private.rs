@@ -137,10 +137,7 @@ pub mod describe {
     }
     impl<E> ViaAnything for ErrorProbe<'_, E> {
         fn describe(&self) -> Failure {
-            Failure::errored(format!(
-                "an error of type `{}`",
-                std::any::type_name::<E>()
-            ))
+            Failure::errored(format!("an error of type `{}`", std::any::type_name::<E>()))
         }
     }
 }
