@@ -228,8 +228,11 @@ fn body(test: &TestFn<'_>, private: &TokenStream) -> TokenStream {
             let into_test_result = quote_spanned! {at_return=>
                 #private_at_return::IntoTestResult::into_test_result(#result)
             };
+            // The `Display` check comes first and on its own, so a missing `Display` is one
+            // error worded for the user; the probe then always resolves.
             let describe = quote_spanned! {at_return=>
-                (&&&&&#private_at_return::describe::ErrorProbe(&__error)).describe()
+                #private_at_return::error_displays(&__error);
+                (&&&&&&#private_at_return::describe::ErrorProbe(&__error)).describe()
             };
             quote! {
                 let #result = #call;
@@ -239,7 +242,7 @@ fn body(test: &TestFn<'_>, private: &TokenStream) -> TokenStream {
                         #[allow(unused_imports)]
                         use #private::describe::{
                             ViaOwnError as _, ViaStdError as _, ViaSendSyncDynError as _,
-                            ViaDynError as _, ViaDisplay as _,
+                            ViaDynError as _, ViaDisplay as _, ViaAnything as _,
                         };
                         #describe
                     }),

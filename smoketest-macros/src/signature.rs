@@ -173,11 +173,26 @@ fn check_exclusive(params: &[Param<'_>], args: &Args, errors: &mut Errors) {
             "`&mut` parameters receive the rolled-back transaction; add `rolled_back`: \
              `#[smoke_test(rolled_back)]`",
         )),
-        (None, Some(rolled_back)) => errors.push(syn::Error::new(
-            rolled_back,
-            "a `rolled_back` test takes the transaction it writes through as a `&mut` \
-             parameter, e.g. `tx: &mut rusqlite::Transaction<'static>`",
-        )),
+        // A transaction or connection taken by `&` is the likely mistake: point at it.
+        (None, Some(rolled_back)) => {
+            match params.iter().find(|param| looks_like_handle(param.ty)) {
+                Some(shared) => errors.push(syn::Error::new_spanned(
+                    shared.reference,
+                    format_args!(
+                        "a `rolled_back` test takes its transaction as `&mut` of the provider's \
+                     handle, not `&{}`: {HANDLES}",
+                        type_to_string(shared.ty)
+                    ),
+                )),
+                None => errors.push(syn::Error::new(
+                    rolled_back,
+                    format_args!(
+                        "a `rolled_back` test takes its transaction as a `&mut` parameter of the \
+                     provider's handle: {HANDLES}"
+                    ),
+                )),
+            }
+        }
         _ => {}
     }
     for extra in exclusive {
@@ -186,6 +201,25 @@ fn check_exclusive(params: &[Param<'_>], args: &Args, errors: &mut Errors) {
             "a smoke test takes at most one `&mut` parameter: the transaction of a \
              `rolled_back` test; take other values by `&`",
         ));
+    }
+}
+
+/// The handles of the providers smoketest ships, as a test names them.
+const HANDLES: &str = "`&mut sqlx::Transaction<'static, DB>` (SqlxRollback), \
+                       `&mut rusqlite::Connection` (RusqliteRollback), \
+                       `&mut diesel::PgConnection` / `&mut diesel::SqliteConnection` \
+                       (DieselRollback), or `&mut` the `Handle` of your own `RollbackProvider`";
+
+/// Whether a type is named like a database transaction or connection (`Transaction<'_>`,
+/// `sqlx::PgConnection`, `rusqlite::Connection`): the parameter a `rolled_back` test that
+/// forgot `mut` meant as its handle.
+fn looks_like_handle(ty: &Type) -> bool {
+    match ungroup(ty) {
+        Type::Path(path) => path.path.segments.last().is_some_and(|segment| {
+            let name = segment.ident.to_string();
+            name.ends_with("Transaction") || name.ends_with("Connection")
+        }),
+        _ => false,
     }
 }
 
@@ -376,8 +410,11 @@ mod tests {
                  or, in a `rolled_back` test, `&mut Transaction`",
                 "smoke test parameters are borrowed from the runner for the test's duration only: \
                  remove the lifetime and take `&T`",
-                "a `rolled_back` test takes the transaction it writes through as a `&mut` \
-                 parameter, e.g. `tx: &mut rusqlite::Transaction<'static>`",
+                format!(
+                    "a `rolled_back` test takes its transaction as a `&mut` parameter of the \
+                     provider's handle: {HANDLES}"
+                )
+                .as_str(),
                 "a smoke test returns `()` or `Result<(), E>` where `E: Display`",
             ]
         );
@@ -419,10 +456,23 @@ mod tests {
                 )
             )
             .unwrap_err(),
-            [
-                "a `rolled_back` test takes the transaction it writes through as a `&mut` \
-                 parameter, e.g. `tx: &mut rusqlite::Transaction<'static>`"
-            ]
+            [format!(
+                "a `rolled_back` test takes its transaction as a `&mut` parameter of the \
+                 provider's handle: {HANDLES}"
+            )]
+        );
+        assert_eq!(
+            check(
+                quote!(rolled_back),
+                quote!(
+                    fn f(config: &Config, tx: &rusqlite::Transaction<'_>) {}
+                )
+            )
+            .unwrap_err(),
+            [format!(
+                "a `rolled_back` test takes its transaction as `&mut` of the provider's handle, \
+                 not `&rusqlite::Transaction<'_>`: {HANDLES}"
+            )]
         );
     }
 }

@@ -1,10 +1,11 @@
 //! Assertions: unittest's `assert*` methods as macros.
 //!
 //! Every macro takes an optional custom message with format arguments after its operands
-//! (`assert_equal!(a, b, "user {} missing", id)`), which replaces the default message. On failure
-//! it ends the test as **failed** (the first failed assertion stops the test, as in unittest) with
-//! that message and the `file:line` of the macro call. Default messages show the values with
-//! `Debug`, worded as unittest words them.
+//! (`assert_equal!(a, b, "user {} missing", id)`). On failure it ends the test as **failed** (the
+//! first failed assertion stops the test, as in unittest) with its message and the `file:line` of
+//! the macro call. The message is the default one, which shows the values with `Debug`, worded as
+//! unittest words them (`2 != 3`); a custom message goes in front of it, separated by a colon,
+//! so the values are never lost: `user 7 missing: 2 != 3`.
 //!
 //! | unittest | smoketest |
 //! |---|---|
@@ -78,12 +79,16 @@ pub mod support {
     pub use super::types::{AnyProbe, DynAny, ViaPointee, ViaValue, is_instance, not_instance};
 }
 
-/// Ends the test as failed with the custom message if there is one, else the default one.
+/// Ends the test as failed with the default message, after the custom one if there is one
+/// (`custom: default`), so a custom message never hides the values.
 #[track_caller]
 #[cold]
 #[inline(never)]
 fn fail(custom: Option<fmt::Arguments<'_>>, default: fmt::Arguments<'_>) -> ! {
-    crate::panic::assertion_failed(fmt::format(custom.unwrap_or(default)))
+    crate::panic::assertion_failed(match custom {
+        Some(custom) => format!("{custom}: {default}"),
+        None => fmt::format(default),
+    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,52 @@ use std::panic::Location;
 ///     Ok(())
 /// }
 /// ```
+///
+/// # From a message
+///
+/// A `String` or `&str` does not convert with `.into()` or `?`: with the conversion from every
+/// [`std::error::Error`] in place, Rust rejects a second one from `String`, because std could
+/// make `String` an error type in a later release. Make an error from text with
+/// [`Error::msg`], [`bail!`](crate::bail) or [`ensure!`](crate::ensure), in tests and suite
+/// hooks alike:
+///
+/// ```
+/// use smoketest::{bail, ensure, Error, Result, State, Suite};
+///
+/// struct Config {
+///     payments_url: String,
+/// }
+///
+/// struct Payments;
+///
+/// impl Suite for Payments {
+///     fn set_up_suite(state: &State) -> Result<Self> {
+///         let url = &state.require::<Config>()?.payments_url;
+///         if url.is_empty() {
+///             return Err(Error::msg(format!("payments_url is empty in {state:?}")));
+///         }
+///         ensure!(url.starts_with("https://"), "payments_url {url:?} is not https");
+///         if url.contains("localhost") {
+///             bail!("payments_url {url:?} points at this host");
+///         }
+///         Ok(Payments)
+///     }
+/// }
+///
+/// let mut state = State::new();
+/// state.insert(Config { payments_url: "http://pay.example".into() });
+/// let error = Payments::set_up_suite(&state).err().unwrap();
+/// assert_eq!(error.message(), r#"payments_url "http://pay.example" is not https"#);
+/// ```
+///
+/// The `.into()` does not compile, with rustc's own message (``the trait bound `String:
+/// Into<Error>` is not satisfied``); it cannot be made to say more, as `From` is std's trait:
+///
+/// ```compile_fail,E0277
+/// fn check() -> smoketest::Result {
+///     return Err(format!("{} rows", 0).into());
+/// }
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     message: String,

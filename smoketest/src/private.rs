@@ -13,7 +13,9 @@ pub use crate::suite::{BoxFuture, SuiteInstance, SuiteVTable};
 
 use std::convert::Infallible;
 
-/// The return types a smoke test may have: `()` and `Result<(), E>` with `E: Display`.
+/// The return types a smoke test may have: `()` and `Result<(), E>`. That `E` is displayable is
+/// checked separately by [`error_displays`], so that a missing `Display` is reported once, in
+/// words about the error type, rather than as this trait's missing impl and again by the probe.
 #[diagnostic::on_unimplemented(
     message = "a smoke test returns `()` or `Result<(), E>` where `E: Display`, not `{Self}`",
     label = "unsupported return type"
@@ -32,18 +34,35 @@ impl IntoTestResult for () {
     }
 }
 
-impl<E: std::fmt::Display> IntoTestResult for Result<(), E> {
+impl<E> IntoTestResult for Result<(), E> {
     type Error = E;
     fn into_test_result(self) -> Result<(), E> {
         self
     }
 }
 
+/// An error type a smoke test may return: anything `Display`. Its own trait only for the
+/// message: rustc reports a failed `E: DisplayableError` with this text, at the return type.
+#[diagnostic::on_unimplemented(
+    message = "the error type `{Self}` of a smoke test must implement `Display`, so the report can show it",
+    label = "`{Self}` does not implement `Display`",
+    note = "return `smoketest::Result` (turn other errors into it with `?` or `smoketest::Error::msg`), \
+            `anyhow::Result<()>`, or `Result<(), E>` with an `E` that implements `Display`"
+)]
+pub trait DisplayableError {}
+
+impl<E: std::fmt::Display + ?Sized> DisplayableError for E {}
+
+/// Compile-time check on a test's error value, called by generated code before the probe.
+#[inline(always)]
+pub fn error_displays<E: DisplayableError>(_: &E) {}
+
 /// Autoref-specialisation probe that turns a test's concrete error type into a [`Failure`] with the
-/// best message it can give. Generated code calls `(&&&&&describe::ErrorProbe(&error)).describe()`
-/// with all five traits in scope; the first applicable of these wins:
+/// best message it can give. Generated code calls `(&&&&&&describe::ErrorProbe(&error)).describe()`
+/// with all six traits in scope; the first applicable of these wins:
 /// `smoketest::Error` (message and `?` location), `std::error::Error` (source chain),
-/// `AsRef<dyn Error + Send + Sync>` (anyhow, boxed errors), `AsRef<dyn Error>`, `Display`.
+/// `AsRef<dyn Error + Send + Sync>` (anyhow, boxed errors), `AsRef<dyn Error>`, `Display`, and
+/// a last level without bounds.
 pub mod describe {
     use std::error::Error as StdError;
     use std::fmt::Display;
@@ -59,7 +78,7 @@ pub mod describe {
         /// The failure.
         fn describe(&self) -> Failure;
     }
-    impl ViaOwnError for &&&&ErrorProbe<'_, crate::Error> {
+    impl ViaOwnError for &&&&&ErrorProbe<'_, crate::Error> {
         fn describe(&self) -> Failure {
             Failure::from(self.0.clone())
         }
@@ -70,7 +89,7 @@ pub mod describe {
         /// The failure.
         fn describe(&self) -> Failure;
     }
-    impl<E: StdError + 'static> ViaStdError for &&&ErrorProbe<'_, E> {
+    impl<E: StdError + 'static> ViaStdError for &&&&ErrorProbe<'_, E> {
         fn describe(&self) -> Failure {
             Failure::errored(chain_message(self.0))
         }
@@ -81,7 +100,7 @@ pub mod describe {
         /// The failure.
         fn describe(&self) -> Failure;
     }
-    impl<E: AsRef<dyn StdError + Send + Sync + 'static>> ViaSendSyncDynError for &&ErrorProbe<'_, E> {
+    impl<E: AsRef<dyn StdError + Send + Sync + 'static>> ViaSendSyncDynError for &&&ErrorProbe<'_, E> {
         fn describe(&self) -> Failure {
             Failure::errored(chain_message(self.0.as_ref()))
         }
@@ -92,7 +111,7 @@ pub mod describe {
         /// The failure.
         fn describe(&self) -> Failure;
     }
-    impl<E: AsRef<dyn StdError + 'static>> ViaDynError for &ErrorProbe<'_, E> {
+    impl<E: AsRef<dyn StdError + 'static>> ViaDynError for &&ErrorProbe<'_, E> {
         fn describe(&self) -> Failure {
             Failure::errored(chain_message(self.0.as_ref()))
         }
@@ -103,9 +122,22 @@ pub mod describe {
         /// The failure.
         fn describe(&self) -> Failure;
     }
-    impl<E: Display> ViaDisplay for ErrorProbe<'_, E> {
+    impl<E: Display> ViaDisplay for &ErrorProbe<'_, E> {
         fn describe(&self) -> Failure {
             Failure::errored(self.0.to_string())
+        }
+    }
+
+    /// Any other type. Never chosen in a program that compiles, since
+    /// [`error_displays`](super::error_displays) rejects an error type without `Display`; it exists so that the
+    /// probe always resolves and that rejection is the only error the user sees.
+    pub trait ViaAnything {
+        /// The failure.
+        fn describe(&self) -> Failure;
+    }
+    impl<E> ViaAnything for ErrorProbe<'_, E> {
+        fn describe(&self) -> Failure {
+            Failure::errored(format!("an error of type `{}`", std::any::type_name::<E>()))
         }
     }
 }

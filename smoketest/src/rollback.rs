@@ -174,10 +174,129 @@ impl Provider {
     }
 }
 
-/// The message of a rolled-back test whose handle type has no provider.
+/// The message of a rolled-back test whose handle type has no provider: the handle as the user
+/// wrote it and the registration that provides it, for the handles of the providers in this
+/// module (recognised by `type_name`, which names a type by the module that defines it, hence
+/// the crate-internal paths below); the generic registration for any other handle.
 pub(crate) fn missing_provider_message(handle: &str) -> String {
-    format!(
-        "no rollback provider registered for `{handle}`; register one with \
-         `Runner::rollback(provider)` (or `rollback_async` for async clients)"
-    )
+    match known_handle(handle) {
+        Some(Known::Provided {
+            shown,
+            register,
+            feature,
+        }) => format!(
+            "no rollback provider registered for `{shown}`; register one with \
+             `Runner::{register}` (feature `{feature}` of smoketest)"
+        ),
+        Some(Known::NotAHandle {
+            shown,
+            take,
+            register,
+            feature,
+        }) => format!(
+            "no rollback provider registered for `{shown}`, and none of smoketest's hands one \
+             out: take `&mut {take}` and register `Runner::{register}` (feature `{feature}` of \
+             smoketest)"
+        ),
+        None => format!(
+            "no rollback provider registered for `{handle}`; register one with \
+             `Runner::rollback(provider)` (or `rollback_async` for async clients)"
+        ),
+    }
+}
+
+/// A handle type of a database library that smoketest has a provider for.
+#[derive(Debug, PartialEq)]
+enum Known {
+    /// The handle of one of this module's providers.
+    Provided {
+        shown: String,
+        register: String,
+        feature: &'static str,
+    },
+    /// A type of that library that a test might take instead of the provider's handle.
+    NotAHandle {
+        shown: String,
+        take: String,
+        register: String,
+        feature: &'static str,
+    },
+}
+
+/// sqlx's database types: (`type_name`, name in `sqlx::`, smoketest feature).
+const SQLX_DATABASES: [(&str, &str, &str); 3] = [
+    (
+        "sqlx_postgres::database::Postgres",
+        "Postgres",
+        "sqlx-postgres",
+    ),
+    ("sqlx_sqlite::database::Sqlite", "Sqlite", "sqlx-sqlite"),
+    ("sqlx_mysql::database::MySql", "MySql", "sqlx-mysql"),
+];
+
+/// sqlx's connection types: (`type_name`, name in `sqlx::`, index in `SQLX_DATABASES`).
+const SQLX_CONNECTIONS: [(&str, &str, usize); 3] = [
+    ("sqlx_postgres::connection::PgConnection", "PgConnection", 0),
+    (
+        "sqlx_sqlite::connection::SqliteConnection",
+        "SqliteConnection",
+        1,
+    ),
+    (
+        "sqlx_mysql::connection::MySqlConnection",
+        "MySqlConnection",
+        2,
+    ),
+];
+
+fn known_handle(handle: &str) -> Option<Known> {
+    const SQLX_REGISTER: &str = "rollback_async(SqlxRollback::new(pool))";
+    if let Some(database) = handle
+        .strip_prefix("sqlx_core::transaction::Transaction<'_, ")
+        .and_then(|rest| rest.strip_suffix('>'))
+    {
+        let (shown, feature) = SQLX_DATABASES
+            .iter()
+            .find(|(name, ..)| *name == database)
+            .map_or((database, "sqlx"), |(_, shown, feature)| (*shown, *feature));
+        return Some(Known::Provided {
+            shown: format!("sqlx::Transaction<'_, {shown}>"),
+            register: SQLX_REGISTER.into(),
+            feature,
+        });
+    }
+    if let Some((_, shown, database)) = SQLX_CONNECTIONS.iter().find(|(name, ..)| *name == handle) {
+        let (_, database, feature) = SQLX_DATABASES[*database];
+        return Some(Known::NotAHandle {
+            shown: format!("sqlx::{shown}"),
+            take: format!("sqlx::Transaction<'static, {database}>"),
+            register: SQLX_REGISTER.into(),
+            feature,
+        });
+    }
+    const RUSQLITE_REGISTER: &str = "rollback(RusqliteRollback::open(path))";
+    match handle {
+        "rusqlite::Connection" => Some(Known::Provided {
+            shown: handle.into(),
+            register: RUSQLITE_REGISTER.into(),
+            feature: "rusqlite",
+        }),
+        "rusqlite::transaction::Transaction<'_>" => Some(Known::NotAHandle {
+            shown: "rusqlite::Transaction<'_>".into(),
+            take: "rusqlite::Connection".into(),
+            register: RUSQLITE_REGISTER.into(),
+            feature: "rusqlite",
+        }),
+        "diesel::pg::connection::PgConnection" => Some(Known::Provided {
+            shown: "diesel::PgConnection".into(),
+            register: "rollback(DieselRollback::<PgConnection>::establish(url))".into(),
+            feature: "diesel-postgres",
+        }),
+        "diesel::sqlite::connection::SqliteConnection" => Some(Known::Provided {
+            shown: "diesel::SqliteConnection".into(),
+            register: "rollback(DieselRollback::<SqliteConnection>::establish(url))".into(),
+            feature: "diesel-sqlite",
+        }),
+        _ => None,
+    }
 }

@@ -73,10 +73,15 @@ impl State {
     ///     "no state of type `u32` is registered; register it with `Runner::with_state(value)`"
     /// );
     /// ```
+    ///
+    /// The error is located at the caller (the `state.require::<T>()?` in a suite hook), which
+    /// is why it is built here rather than in a closure: a closure would locate it in this file.
     #[track_caller]
     pub fn require<T: Any>(&self) -> Result<&T, Error> {
-        self.get::<T>()
-            .ok_or_else(|| Error::msg(missing_state_message::<T>()))
+        match self.get::<T>() {
+            Some(value) => Ok(value),
+            None => Err(Error::msg(missing_state_message::<T>())),
+        }
     }
 
     /// Whether a value of type `T` is registered.
@@ -131,6 +136,16 @@ mod tests {
         state.insert(2_u8);
         assert_eq!(state.get::<u8>(), Some(&2));
         assert_eq!(state.len(), 1);
+    }
+
+    #[test]
+    fn a_missing_type_is_located_at_the_require_call() {
+        let state = State::new();
+        let (error, line) = (state.require::<u8>().unwrap_err(), line!());
+        assert_eq!(
+            (error.location().file(), error.location().line()),
+            (file!(), line)
+        );
     }
 
     #[test]

@@ -295,7 +295,7 @@ fn the_text_report_and_failure_lines_are_unchanged_by_output() {
     assert_eq!(
         failures,
         format!(
-            "{PREFIX}fails_after_logging failed: expected 3 users (at \
+            "{PREFIX}fails_after_logging failed: expected 3 users: 2 != 3 (at \
              tests/fixtures/capture/src/smoke.rs:{})\n\
              {PREFIX}errors_after_logging errored: payment API unreachable (at \
              tests/fixtures/capture/src/smoke.rs:{})\n",

@@ -70,7 +70,10 @@ fn writes_are_rolled_back_however_the_test_ends() {
     );
     assert_eq!(
         outcome_of(&report, "fails"),
-        (Outcome::Failed, "fails on purpose".to_owned())
+        (
+            Outcome::Failed,
+            "fails on purpose: `false` is not true".to_owned()
+        )
     );
     assert_eq!(
         outcome_of(&report, "returns_err"),

@@ -120,7 +120,10 @@ fn assert_outcomes(report: &Report) {
     );
     assert_eq!(
         outcome_of(report, "fails"),
-        (Outcome::Failed, "fails on purpose".to_owned())
+        (
+            Outcome::Failed,
+            "fails on purpose: `false` is not true".to_owned()
+        )
     );
     assert_eq!(
         outcome_of(report, "returns_err"),

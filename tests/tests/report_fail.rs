@@ -30,11 +30,12 @@ fn the_text_report_lists_failures_then_errors_each_sorted_by_name() {
         String::new(),
         format!(
             "fixture_fail::smoke::BrokenTearDown::fails_before_broken_tear_down failed: probe file has \
-             the wrong content; tear_down also failed: could not remove probe file {}",
+             the wrong content: `false` is not true; tear_down also failed: could not remove probe file {}",
             at(FILE, fx::FAILS_BEFORE_TEAR_DOWN_LINE)
         ),
         format!(
-            "fixture_fail::smoke::assert_custom_message failed: expected 3 users, found 2 {}",
+            "fixture_fail::smoke::assert_custom_message failed: expected 3 users, found 2: 2 != 3 \
+             {}",
             at(FILE, fx::CUSTOM_MESSAGE_LINE)
         ),
         format!(

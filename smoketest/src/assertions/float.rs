@@ -326,18 +326,18 @@ mod tests {
     }
 
     #[test]
-    fn assert_almost_equal_custom_message_replaces_the_default() {
+    fn assert_almost_equal_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_almost_equal!(1.0, 2.0, "{} {}", 1, 2) },
-            "1 2",
+            "1 2: 1.0 != 2.0 within 7 places (1.0 difference)",
         );
         check(
             fails! { crate::assert_almost_equal!(1, 2, places = 0, "p") },
-            "p",
+            "p: 1 != 2 within 0 places (1.0 difference)",
         );
         check(
             fails! { crate::assert_almost_equal!(1, 2, delta = 0.5, "d{}", 1,) },
-            "d1",
+            "d1: 1 != 2 within 0.5 delta (1.0 difference)",
         );
     }
 
@@ -373,14 +373,14 @@ mod tests {
     }
 
     #[test]
-    fn assert_not_almost_equal_custom_message_replaces_the_default() {
+    fn assert_not_almost_equal_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_not_almost_equal!(1.0, 1.0, "stuck at {}", 1) },
-            "stuck at 1",
+            "stuck at 1: 1.0 == 1.0 within 7 places",
         );
         check(
             fails! { crate::assert_not_almost_equal!(1, 1, delta = 1, "d") },
-            "d",
+            "d: 1 == 1 within 1 delta (0.0 difference)",
         );
     }
 }

@@ -446,10 +446,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_in_custom_message_replaces_the_default() {
+    fn assert_in_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_in!('x', "abc", "no {}", 'x') },
-            "no x",
+            "no x: 'x' not found in \"abc\"",
         );
     }
 
@@ -468,10 +468,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_not_in_custom_message_replaces_the_default() {
+    fn assert_not_in_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_not_in!(1, [1], "{}!", "found") },
-            "found!",
+            "found!: 1 unexpectedly found in [1]",
         );
     }
 
@@ -497,10 +497,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_count_equal_custom_message_replaces_the_default() {
+    fn assert_count_equal_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_count_equal!([1], [2], "grants of {}", 7) },
-            "grants of 7",
+            "grants of 7: Element counts were not equal:\nFirst has 1, Second has 0:  1\nFirst has 0, Second has 1:  2",
         );
     }
 
@@ -536,11 +536,11 @@ mod tests {
     }
 
     #[test]
-    fn assert_map_subset_custom_message_replaces_the_default() {
+    fn assert_map_subset_custom_message_comes_before_the_default() {
         let (subset, empty) = (BTreeMap::from([("a", 1)]), BTreeMap::<&str, i32>::new());
         check(
             fails! { crate::assert_map_subset!(subset, empty, "health {}", 1) },
-            "health 1",
+            "health 1: Missing: \"a\"",
         );
     }
 }

@@ -178,14 +178,14 @@ mod tests {
     }
 
     #[test]
-    fn assert_raises_custom_message_replaces_the_default() {
+    fn assert_raises_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_raises!(lookup(10), "user {} found", 10) },
-            "user 10 found",
+            "user 10 found: `lookup(10)` did not raise: Ok(10)",
         );
         check(
             fails! { crate::assert_raises!(lookup(0), Err(Lookup::Other) if false, "x{}", 1,) },
-            "x1",
+            "x1: `lookup(0)` returned Err(Other) which does not match `Err(Lookup::Other) if false`",
         );
     }
 
@@ -208,10 +208,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_matches_custom_message_replaces_the_default() {
+    fn assert_matches_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_matches!("b", "a", "{} is not a", "b") },
-            "b is not a",
+            "b is not a: \"b\" does not match `\"a\"`",
         );
     }
 }

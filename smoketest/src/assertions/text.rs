@@ -172,10 +172,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_regex_custom_message_replaces_the_default() {
+    fn assert_regex_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_regex!("bcd", "^a", "set {}", "X") },
-            "set X",
+            "set X: Regex didn't match: \"^a\" not found in \"bcd\"",
         );
     }
 
@@ -199,10 +199,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_not_regex_custom_message_replaces_the_default() {
+    fn assert_not_regex_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_not_regex!("abc", "b", "{}", 1) },
-            "1",
+            "1: Regex matched: \"b\" matches \"b\" in \"abc\"",
         );
     }
 
@@ -224,10 +224,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_multi_line_equal_custom_message_replaces_the_default() {
+    fn assert_multi_line_equal_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_multi_line_equal!("a", "b", "drift in {}", "x") },
-            "drift in x",
+            "drift in x: first != second:\n--- first\n+++ second\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file",
         );
     }
 }

@@ -224,10 +224,10 @@ mod tests {
     }
 
     #[test]
-    fn assert_is_instance_custom_message_replaces_the_default() {
+    fn assert_is_instance_custom_message_comes_before_the_default() {
         check(
             fails! { crate::assert_is_instance!(1_u8, i32, "{} port", "bad") },
-            "bad port",
+            "bad port: `1_u8` is not an instance of `i32`",
         );
     }
 
@@ -247,11 +247,11 @@ mod tests {
     }
 
     #[test]
-    fn assert_not_is_instance_custom_message_replaces_the_default() {
+    fn assert_not_is_instance_custom_message_comes_before_the_default() {
         let borrowed: &dyn Any = &"x";
         check(
             fails! { crate::assert_not_is_instance!(borrowed, &str, "{}", 5) },
-            "5",
+            "5: `borrowed` is an instance of `&str`",
         );
     }
 }

@@ -16,10 +16,10 @@ fn assert_equal_shows_both_values() {
 }
 
 #[test]
-fn assert_equal_custom_message_replaces_the_default() {
+fn assert_equal_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_equal!("a", "b", "user {} missing", 7) },
-        "user 7 missing",
+        "user 7 missing: \"a\" != \"b\"",
     );
 }
 
@@ -37,10 +37,10 @@ fn assert_not_equal_shows_both_values() {
 }
 
 #[test]
-fn assert_not_equal_custom_message_replaces_the_default() {
+fn assert_not_equal_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_not_equal!(1, 1, "same {}", "ids",) },
-        "same ids",
+        "same ids: 1 == 1",
     );
 }
 
@@ -59,10 +59,10 @@ fn assert_true_names_the_expression() {
 }
 
 #[test]
-fn assert_true_custom_message_replaces_the_default() {
+fn assert_true_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_true!(false, "disk {}", "full") },
-        "disk full",
+        "disk full: `false` is not true",
     );
 }
 
@@ -80,10 +80,10 @@ fn assert_false_names_the_expression() {
 }
 
 #[test]
-fn assert_false_custom_message_replaces_the_default() {
+fn assert_false_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_false!(true, "title {}", 7) },
-        "title 7",
+        "title 7: `true` is not false",
     );
 }
 
@@ -107,11 +107,11 @@ fn assert_is_shows_both_values() {
 }
 
 #[test]
-fn assert_is_custom_message_replaces_the_default() {
+fn assert_is_custom_message_comes_before_the_default() {
     let items = [1, 2, 3];
     check(
         fails! { crate::assert_is!(&items[..1], &items[..2], "{}", 1) },
-        "1",
+        "1: [1] is not [1, 2]",
     );
 }
 
@@ -130,11 +130,11 @@ fn assert_is_not_shows_the_value() {
 }
 
 #[test]
-fn assert_is_not_custom_message_replaces_the_default() {
+fn assert_is_not_custom_message_comes_before_the_default() {
     let value = 1;
     check(
         fails! { crate::assert_is_not!(&value, &value, "{}", 2) },
-        "2",
+        "2: unexpectedly identical: 1",
     );
 }
 
@@ -152,10 +152,10 @@ fn assert_is_none_shows_the_value() {
 }
 
 #[test]
-fn assert_is_none_custom_message_replaces_the_default() {
+fn assert_is_none_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_is_none!(Some(3), "lock {}", 3) },
-        "lock 3",
+        "lock 3: Some(3) is not None",
     );
 }
 
@@ -176,10 +176,10 @@ fn assert_is_not_none_says_unexpectedly_none() {
 }
 
 #[test]
-fn assert_is_not_none_custom_message_replaces_the_default() {
+fn assert_is_not_none_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_is_not_none!(None::<u8>, "{}", 1) },
-        "1",
+        "1: unexpectedly None",
     );
 }
 
@@ -192,10 +192,10 @@ fn assert_is_some_says_unexpectedly_none() {
 }
 
 #[test]
-fn assert_is_some_custom_message_replaces_the_default() {
+fn assert_is_some_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_is_some!(None::<u8>, "book {}", 9) },
-        "book 9",
+        "book 9: unexpectedly None",
     );
 }
 
@@ -213,10 +213,10 @@ fn assert_greater_shows_both_values() {
 }
 
 #[test]
-fn assert_greater_custom_message_replaces_the_default() {
+fn assert_greater_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_greater!(0, 1, "{} books", 0) },
-        "0 books",
+        "0 books: 0 not greater than 1",
     );
 }
 
@@ -234,8 +234,11 @@ fn assert_greater_equal_shows_both_values() {
 }
 
 #[test]
-fn assert_greater_equal_custom_message_replaces_the_default() {
-    check(fails! { crate::assert_greater_equal!(0, 1, "x") }, "x");
+fn assert_greater_equal_custom_message_comes_before_the_default() {
+    check(
+        fails! { crate::assert_greater_equal!(0, 1, "x") },
+        "x: 0 not greater than or equal to 1",
+    );
 }
 
 #[test]
@@ -249,10 +252,10 @@ fn assert_less_shows_both_values() {
 }
 
 #[test]
-fn assert_less_custom_message_replaces_the_default() {
+fn assert_less_custom_message_comes_before_the_default() {
     check(
         fails! { crate::assert_less!(2, 1, "slow: {} ms", 2) },
-        "slow: 2 ms",
+        "slow: 2 ms: 2 not less than 1",
     );
 }
 
@@ -270,6 +273,9 @@ fn assert_less_equal_shows_both_values() {
 }
 
 #[test]
-fn assert_less_equal_custom_message_replaces_the_default() {
-    check(fails! { crate::assert_less_equal!(2, 1, "{}", "q") }, "q");
+fn assert_less_equal_custom_message_comes_before_the_default() {
+    check(
+        fails! { crate::assert_less_equal!(2, 1, "{}", "q") },
+        "q: 2 not less than or equal to 1",
+    );
 }

@@ -1,0 +1,8 @@
+use smoketest::smoke_test;
+
+#[smoke_test]
+fn fails() -> Result<(), ()> {
+    Err(())
+}
+
+fn main() {}
