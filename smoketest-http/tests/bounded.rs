@@ -40,7 +40,11 @@ async fn a_ten_megabyte_message_is_cut_in_every_format() {
         let body = response.text().await.expect("a body");
         assert_eq!(
             status,
-            if format == Format::Prometheus { 200 } else { 500 },
+            if format == Format::Prometheus {
+                200
+            } else {
+                500
+            },
             "{format:?}"
         );
         // The message's first 4 KiB, then the marker, wherever the format shows messages; the

@@ -263,6 +263,8 @@ fn without_tests(report: &Report) -> Report {
         tier: report.tier,
         panics_caught: report.panics_caught,
         abandoned_threads: report.abandoned_threads,
+        min_tests: report.min_tests,
+        tests_selected: report.tests_selected,
         tests: Vec::new(),
     }
 }
