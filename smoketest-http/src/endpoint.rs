@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use http::{HeaderValue, StatusCode};
@@ -12,6 +12,12 @@ use crate::access::{Access, Caller};
 use crate::coalesce::Runs;
 use crate::detail::Detail;
 use crate::rate_limit::SlowTierLimit;
+
+/// What [`SmokeEndpoint::bearer_token`] prints on stderr the first time it is given an empty
+/// token. The crate has no logging dependency; stderr reaches the operator in every deployment.
+pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
+    SmokeEndpoint::bearer_token(\"\") matches no request: every request will be answered 401, \
+    unless another token, an authorize predicate or an anonymous policy lets it through";
 
 /// Serves smoke test reports over HTTP, framework-free: [`handle`](SmokeEndpoint::handle) takes an
 /// [`http::Request`] whose path is relative to where the endpoint is mounted and returns an
@@ -265,8 +271,18 @@ impl SmokeEndpoint {
     /// without a valid token then see what [`anonymous`](Self::anonymous) allows, by default
     /// nothing — a 401 with `WWW-Authenticate: Bearer realm="smoketest"` and a one-line body
     /// that names no test. A token that is sent but wrong is a 401 whatever the policy (with
-    /// `error="invalid_token"`), so a monitor with a stale token finds out at once. An empty
-    /// token matches nothing: a token read from an unset variable keeps the endpoint closed.
+    /// `error="invalid_token"`), so a monitor with a stale token finds out at once.
+    ///
+    /// An empty token matches nothing: a token read from an unset variable keeps the endpoint
+    /// closed rather than open to all. As that is almost always a deployment mistake, the first
+    /// empty token of the process prints one line on stderr, when it is configured:
+    ///
+    /// ```text
+    /// warning: smoketest-http: SmokeEndpoint::bearer_token("") matches no request: every request will be answered 401, unless another token, an authorize predicate or an anonymous policy lets it through
+    /// ```
+    ///
+    /// (It is a warning rather than a panic or an error: a service should not fail to start over
+    /// its smoke-test endpoint, which fails closed anyway.)
     ///
     /// ```
     /// use smoketest_http::SmokeEndpoint;
@@ -285,7 +301,13 @@ impl SmokeEndpoint {
     /// assert_eq!(response.status(), 200);
     /// ```
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.access.add_token(token.into());
+        let token = token.into();
+        if token.is_empty() {
+            // Once per process: apps that build an endpoint per worker would repeat it otherwise.
+            static WARNED: Once = Once::new();
+            WARNED.call_once(|| eprintln!("{EMPTY_TOKEN_WARNING}"));
+        }
+        self.access.add_token(token);
         self
     }
 
@@ -424,5 +446,21 @@ impl SmokeEndpoint {
     /// The runner whose tests are served.
     pub fn runner(&self) -> &Runner {
         &self.runner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_token_warning_says_what_happens_to_requests() {
+        // The same text as in `bearer_token`'s documentation, which operators search for.
+        assert_eq!(
+            EMPTY_TOKEN_WARNING,
+            "warning: smoketest-http: SmokeEndpoint::bearer_token(\"\") matches no request: \
+             every request will be answered 401, unless another token, an authorize predicate \
+             or an anonymous policy lets it through"
+        );
     }
 }

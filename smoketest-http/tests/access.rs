@@ -1,6 +1,7 @@
 //! Access control and the slow tier's rate limit at the endpoint itself: the cases a real server
 //! can't stage on demand (a run in flight, a run its caller left) and the parts of a request only the
 //! core sees (`HEAD`, the client's address). Runs are counted by the smoke tests themselves.
+//! Also what configuration alone decides: the runner's minimum of tests, an empty bearer token.
 
 mod support;
 
@@ -166,5 +167,91 @@ async fn a_summary_in_any_format_names_no_test() {
         full.body().contains("access_plain_probe"),
         "{}",
         full.body()
+    );
+}
+
+#[tokio::test]
+async fn a_runner_with_fewer_tests_than_its_minimum_answers_the_fail_status_with_the_note() {
+    let endpoint = SmokeEndpoint::new(Runner::new().filter("access_plain_probe").min_tests(5));
+    let text = get(&endpoint, "/", None, None).await;
+    assert_eq!(text.status(), 500);
+    let body = text.body();
+    assert!(
+        body.starts_with(
+            "FAIL\ntest classes: 1\ntests run: 1\ntests passed: 1\ntests failed: 0\n\
+             tests errored: 0\ntime: "
+        ),
+        "{body}"
+    );
+    assert!(
+        body.ends_with(
+            "ms\n\nnote: 1 test selected, fewer than the 5 required \
+             (--min-tests / Runner::min_tests)\n"
+        ),
+        "{body}"
+    );
+    let json = get(&endpoint, "/", Some("format=json"), None).await;
+    assert_eq!(json.status(), 500);
+    let json: serde_json::Value = serde_json::from_str(json.body()).unwrap();
+    assert_eq!(json["status"], "FAIL");
+    assert_eq!(json["min_tests"], 5);
+    assert_eq!(json["tests_selected"], 1);
+    let nagios = get(&endpoint, "/", Some("format=nagios"), None).await;
+    assert!(
+        nagios
+            .body()
+            .starts_with("SMOKETEST UNKNOWN - 1 test selected, fewer than the 5 required | "),
+        "{}",
+        nagios.body()
+    );
+    // The fail status is the endpoint's, and a minimum that is met changes nothing.
+    let endpoint = SmokeEndpoint::new(Runner::new().filter("access_plain_probe").min_tests(1))
+        .fail_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(get(&endpoint, "/", None, None).await.status(), 200);
+    let endpoint = SmokeEndpoint::new(Runner::new().filter("access_plain_probe").min_tests(2))
+        .fail_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(get(&endpoint, "/", None, None).await.status(), 503);
+}
+
+/// Set in the child process of the test below.
+const EMPTY_TOKEN_CHILD: &str = "SMOKETEST_HTTP_EMPTY_TOKEN_CHILD";
+
+#[test]
+fn an_empty_bearer_token_warns_once_on_stderr_and_answers_401() {
+    if std::env::var_os(EMPTY_TOKEN_CHILD).is_some() {
+        // Two endpoints, as an app building one per worker would: one warning.
+        for _ in 0..2 {
+            let endpoint = SmokeEndpoint::new(Runner::new().filter("access_plain_probe"))
+                .bearer_token(std::env::var("UNSET_SMOKE_TOKEN").unwrap_or_default());
+            let request = Request::get("/").body(()).unwrap();
+            let response = futures_executor::block_on(endpoint.handle(&request));
+            assert_eq!(response.status(), 401);
+        }
+        return;
+    }
+    // The warning goes to the process's stderr once: seen from a child running this test alone.
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "an_empty_bearer_token_warns_once_on_stderr_and_answers_401",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(EMPTY_TOKEN_CHILD, "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: smoketest-http: SmokeEndpoint::bearer_token(\"\") matches no request: every \
+          request will be answered 401, unless another token, an authorize predicate or an \
+          anonymous policy lets it through"
+        ]
     );
 }

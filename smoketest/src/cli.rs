@@ -16,6 +16,7 @@ use crate::redact::Redactor;
 use crate::render::{self, Format, NagiosState, unknown_line};
 use crate::report::Report;
 use crate::runner::Runner;
+use crate::tier::Tier;
 
 mod args;
 mod isolated;
@@ -31,22 +32,53 @@ impl Runner {
     ///
     /// Flags: `--slow`, `--json`, `--verbose`, `--nagios`, `--junit PATH`, `--failfast`,
     /// `--apps a,b`, `--skip-apps a,b`, `--filter TEXT`, `--timeout 5s`, `--concurrency N`,
-    /// `--isolate`, `--list`, `--help` (see [`Args`]).
+    /// `--min-tests N`, `--isolate`, `--list`, `--help` (see [`Args`]).
     ///
-    /// Stdout is the report's: during the run, what tests print on stdout goes to stderr (on
-    /// unix; on other platforms it comes before the report on stdout).
+    /// The arguments in front of the first flag are the app's own subcommand path and are left
+    /// out: `myapp check --slow` and `myapp smoke run --json` work as they are, and `--help`
+    /// shows `Usage: myapp check [OPTIONS]`. So an app dispatching on its first argument calls
+    /// `run_cli` from its `check` branch:
+    ///
+    /// ```no_run
+    /// use std::process::ExitCode;
+    ///
+    /// fn main() -> ExitCode {
+    ///     match std::env::args().nth(1).as_deref() {
+    ///         // `myapp check --slow --json`: the flags after `check` are smoketest's.
+    ///         Some("check") => smoketest::Runner::new().run_cli(),
+    ///         Some("serve") => serve(),
+    ///         _ => {
+    ///             eprintln!("usage: myapp check [OPTIONS] | myapp serve");
+    ///             ExitCode::from(2)
+    ///         }
+    ///     }
+    /// }
+    /// # fn serve() -> ExitCode { ExitCode::SUCCESS }
+    /// ```
+    ///
+    /// A program with no subcommand calls it from `main` directly:
     ///
     /// ```no_run
     /// fn main() -> std::process::ExitCode {
     ///     smoketest::Runner::new().run_cli()
     /// }
     /// ```
+    ///
+    /// As a consequence, a stray word in front of the flags (`myapp chek --slow`) is skipped
+    /// too, not reported; one after a flag is a usage error. For an exact command line, use
+    /// [`run_cli_from`](Runner::run_cli_from).
+    ///
+    /// Stdout is the report's: during the run, what tests print on stdout goes to stderr (on
+    /// unix; on other platforms it comes before the report on stdout). When the selection
+    /// matches no test, or no test is linked into the program at all, a `warning:` line on
+    /// stderr says so; `--min-tests 1` makes that run `FAIL`.
     pub fn run_cli(self) -> std::process::ExitCode {
-        self.run_cli_from(std::env::args().skip(1))
+        self.run_cli_from(flags(std::env::args().skip(1)))
     }
 
-    /// [`run_cli`](Runner::run_cli) with the flags given (without the program name), for apps
-    /// that have their own arguments in front, like `myapp check --slow`.
+    /// [`run_cli`](Runner::run_cli) with exactly the flags given (without the program name or
+    /// subcommand; nothing is skipped), for apps that pick the flags out of their command line
+    /// themselves.
     pub fn run_cli_from<I, S>(self, args: I) -> std::process::ExitCode
     where
         I: IntoIterator<Item = S>,
@@ -63,8 +95,12 @@ impl Runner {
     ///     smoketest::Runner::new().run_cli_async().await
     /// }
     /// ```
+    ///
+    /// Like [`run_cli`](Runner::run_cli), it leaves out the arguments in front of the first
+    /// flag (the app's subcommand path, as in `myapp check --slow`).
     pub async fn run_cli_async(self) -> std::process::ExitCode {
-        self.run_cli_async_from(std::env::args().skip(1)).await
+        self.run_cli_async_from(flags(std::env::args().skip(1)))
+            .await
     }
 
     /// [`run_cli_async`](Runner::run_cli_async) with the flags given (without the program name).
@@ -100,6 +136,13 @@ impl Runner {
     }
 }
 
+/// The program's arguments from the first flag on: what precedes it is the app's subcommand path
+/// (`check` in `myapp check --slow`). A flag is an argument that starts with `-`; `--` counts,
+/// so `myapp check -- x` still reports `x`.
+fn flags(args: impl Iterator<Item = String>) -> Vec<String> {
+    args.skip_while(|arg| !arg.starts_with('-')).collect()
+}
+
 /// Runs the command line `args` (without the program name) and returns the exit code.
 pub(crate) async fn run(runner: Runner, args: Vec<String>) -> ExitCode {
     match Args::parse_from(args) {
@@ -121,6 +164,9 @@ pub(crate) async fn run_args(runner: Runner, args: Args) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut runner = args.apply(runner);
+    if runner.test_names(args.tier).is_empty() {
+        eprintln!("{}", empty_selection_warning(&args, &runner));
+    }
     if args.list {
         let mut stdout = std::io::stdout().lock();
         for name in runner.test_names(args.tier) {
@@ -161,6 +207,91 @@ pub(crate) async fn run_args(runner: Runner, args: Args) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The one line on stderr for a run (or `--list`) that selects no test: either no test is linked
+/// into the program at all, or the selection matches none of them; then it names what was asked
+/// for and which tests exist.
+fn empty_selection_warning(args: &Args, runner: &Runner) -> String {
+    let linked: Vec<&str> = runner.linked_names().collect();
+    if linked.is_empty() {
+        return NOTHING_LINKED.to_owned();
+    }
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+    };
+    let mut asked = Vec::new();
+    // Flags win over the environment, so a variable counts only without its flag.
+    match (&args.apps, env("SMOKETEST_APPS")) {
+        (Some(apps), _) => asked.push(format!("--apps {}", apps.join(","))),
+        (None, Some(value)) => asked.push(format!("SMOKETEST_APPS={value}")),
+        (None, None) => {}
+    }
+    match (&args.skip_apps, env("SMOKETEST_SKIP_APPS")) {
+        (Some(apps), _) => asked.push(format!("--skip-apps {}", apps.join(","))),
+        (None, Some(value)) => asked.push(format!("SMOKETEST_SKIP_APPS={value}")),
+        (None, None) => {}
+    }
+    asked.extend(args.filters.iter().map(|text| format!("--filter {text}")));
+    let slow = if args.tier == Tier::Fast {
+        runner.test_names(Tier::Slow).len()
+    } else {
+        0
+    };
+    warning(&asked, slow, &linked)
+}
+
+/// The first line of [`empty_selection_warning`] when the program links no test: a library
+/// crate of tests that the binary never names is left out by the linker.
+const NOTHING_LINKED: &str = "warning: no smoke tests are linked into this program: a crate of \
+                              tests is linked only if the binary references it, e.g. with \
+                              `use my_tests as _;`";
+
+/// How many crates the warning names before `…`.
+const CRATES_NAMED: usize = 5;
+
+/// The warning for a selection that matches none of the `linked` tests (sorted names): `asked`
+/// are the selectors given (`--apps x`, `SMOKETEST_APPS=x`, `--filter y`), `slow` how many
+/// tests the same selection finds with `--slow` when it was not given.
+fn warning(asked: &[String], slow: usize, linked: &[&str]) -> String {
+    let asked = if asked.is_empty() {
+        "the selection".to_owned()
+    } else {
+        asked.join(" ")
+    };
+    if slow > 0 {
+        let (noun, verb) = if slow == 1 {
+            ("test", "matches")
+        } else {
+            ("tests", "match")
+        };
+        return format!(
+            "warning: no test matches {asked} in the fast tier; {slow} slow {noun} {verb}: add --slow"
+        );
+    }
+    let mut crates: Vec<&str> = linked
+        .iter()
+        .map(|name| name.split("::").next().unwrap_or(name))
+        .collect();
+    crates.dedup();
+    crates.sort_unstable();
+    crates.dedup();
+    let mut named = crates[..crates.len().min(CRATES_NAMED)].join(", ");
+    if crates.len() > CRATES_NAMED {
+        named.push_str(", …");
+    }
+    let (noun, verb) = if linked.len() == 1 {
+        ("test", "is")
+    } else {
+        ("tests", "are")
+    };
+    format!(
+        "warning: no test matches {asked}; {} {noun} {verb} linked, in {named}: \
+         `--list --slow` without the selection names them",
+        linked.len()
+    )
 }
 
 /// A report as the command line delivers it.
@@ -219,4 +350,54 @@ fn junit_failed(
 fn unknown(stdout: &mut dyn Write, reason: &str) -> ExitCode {
     print(stdout, &format!("{}\n", unknown_line(reason)));
     ExitCode::from(NagiosState::Unknown.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(words: &[&str]) -> Vec<String> {
+        words.iter().map(|word| (*word).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_subcommand_path_in_front_of_the_flags_is_left_out() {
+        let flags = |words: &[&str]| flags(strings(words).into_iter());
+        assert_eq!(flags(&["check", "--slow"]), ["--slow"]);
+        assert_eq!(flags(&["smoke", "run", "--json", "x"]), ["--json", "x"]);
+        assert_eq!(flags(&["--filter", "db"]), ["--filter", "db"]);
+        assert_eq!(flags(&["check"]), Vec::<String>::new());
+        assert_eq!(flags(&["check", "-v"]), ["-v"]);
+        assert_eq!(flags(&["check", "--", "x"]), ["--", "x"]);
+    }
+
+    #[test]
+    fn the_warning_names_what_was_asked_and_what_exists() {
+        let linked = ["b::smoke::x", "a::smoke::y", "a::smoke::z"];
+        assert_eq!(
+            warning(&strings(&["--apps nope"]), 0, &linked),
+            "warning: no test matches --apps nope; 3 tests are linked, in a, b: \
+             `--list --slow` without the selection names them"
+        );
+        assert_eq!(
+            warning(
+                &strings(&["SMOKETEST_APPS=a", "--filter q"]),
+                0,
+                &linked[..1]
+            ),
+            "warning: no test matches SMOKETEST_APPS=a --filter q; 1 test is linked, in b: \
+             `--list --slow` without the selection names them"
+        );
+        assert_eq!(
+            warning(&strings(&["--filter y"]), 1, &linked),
+            "warning: no test matches --filter y in the fast tier; 1 slow test matches: add --slow"
+        );
+        assert_eq!(
+            warning(&[], 2, &linked),
+            "warning: no test matches the selection in the fast tier; 2 slow tests match: add --slow"
+        );
+        let many: Vec<String> = (0..7).map(|i| format!("c{i}::smoke::t")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(warning(&[], 0, &many).contains("7 tests are linked, in c0, c1, c2, c3, c4, …: "));
+    }
 }

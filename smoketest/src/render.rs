@@ -114,10 +114,11 @@ pub enum Detail {
     /// Everything: test names, messages, locations, captured output.
     #[default]
     Full,
-    /// The status and the counts, no test names or messages: the text report's seven lines; JSON
-    /// with only `status`, `test_classes`, `tests_run`, `tests_passed`, `tests_failed`,
-    /// `tests_errored`, `time`, `tier` and `"detail": "summary"`; the other formats as for a
-    /// report without its tests.
+    /// The status and the counts, no test names or messages: the text report's seven lines (and
+    /// the `note:` of a run with too few tests); JSON with only `status`, `test_classes`,
+    /// `tests_run`, `tests_passed`, `tests_failed`, `tests_errored`, `time`, `tier`, `min_tests`
+    /// and `tests_selected` (when a [minimum](crate::Runner::min_tests) is set) and
+    /// `"detail": "summary"`; the other formats as for a report without its tests.
     Summary,
 }
 
@@ -240,7 +241,8 @@ impl Report {
 
     /// The JSON format: an object with `status`, `test_classes`, `tests_run`, `tests_passed`,
     /// `tests_failed`, `tests_errored`, `failed_tests`, `errored_tests`, `time`, and the details
-    /// (`tier`, `panics_caught`, `abandoned_threads`, `tests`). It reads back into a `Report`.
+    /// (`tier`, `panics_caught`, `abandoned_threads`, `min_tests`, `tests_selected`, `tests`). It
+    /// reads back into a `Report`.
     pub fn to_json(&self) -> String {
         self.render(Format::Json)
     }
@@ -261,6 +263,8 @@ fn without_tests(report: &Report) -> Report {
         tier: report.tier,
         panics_caught: report.panics_caught,
         abandoned_threads: report.abandoned_threads,
+        min_tests: report.min_tests,
+        tests_selected: report.tests_selected,
         tests: Vec::new(),
     }
 }

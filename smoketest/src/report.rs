@@ -10,13 +10,15 @@ use crate::limits::MAX_BACKTRACE_BYTES;
 use crate::outcome::Outcome;
 use crate::tier::Tier;
 
-/// `PASS` when no test failed or errored (zero tests is a pass), else `FAIL`.
+/// `PASS` when no test failed or errored and the run selected at least the
+/// [minimum](crate::Runner::min_tests) of tests (zero tests is a pass when there is none), else
+/// `FAIL`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Status {
     /// Nothing failed or errored.
     #[serde(rename = "PASS")]
     Pass,
-    /// At least one test failed or errored.
+    /// At least one test failed or errored, or the run selected fewer tests than its minimum.
     #[serde(rename = "FAIL")]
     Fail,
 }
@@ -79,6 +81,14 @@ pub struct Report {
     /// than zero means some test blocks on something that never answers.
     #[serde(default)]
     pub abandoned_threads: usize,
+    /// The fewest tests the run had to select ([`Runner::min_tests`](crate::Runner::min_tests),
+    /// `--min-tests`); 0 for no minimum. A run that selected fewer is `FAIL`.
+    #[serde(default)]
+    pub min_tests: usize,
+    /// How many tests the run selected: [`tests_run`](Report::tests_run), plus the tests
+    /// `failfast` left unstarted.
+    #[serde(default)]
+    pub tests_selected: usize,
     /// One entry per test run, sorted by name.
     pub tests: Vec<TestReport>,
 }
@@ -151,13 +161,57 @@ impl Report {
             tier,
             panics_caught: crate::panic::PANICS_ARE_CAUGHT,
             abandoned_threads: crate::stuck::count(),
+            min_tests: 0,
+            tests_selected: tests.len(),
             tests,
         }
+    }
+
+    /// Records that the run selected `selected` tests and had to select at least `min_tests`:
+    /// fewer makes it `FAIL`, whatever its tests did.
+    pub(crate) fn require(mut self, min_tests: usize, selected: usize) -> Self {
+        self.min_tests = min_tests;
+        self.tests_selected = selected;
+        if self.too_few_tests() {
+            self.status = Status::Fail;
+        }
+        self
     }
 
     /// Whether the run passed.
     pub fn passed(&self) -> bool {
         self.status == Status::Pass
+    }
+
+    /// Whether the run selected fewer tests than its [minimum](Report::min_tests), which makes
+    /// it `FAIL`.
+    ///
+    /// ```
+    /// use smoketest::{Runner, Status, Tier};
+    ///
+    /// let report = Runner::new().filter("no test has this name").min_tests(1).run(Tier::Fast);
+    /// assert!(report.too_few_tests());
+    /// assert_eq!(report.status, Status::Fail);
+    /// assert_eq!(report.tests_failed + report.tests_errored, 0);
+    /// ```
+    pub fn too_few_tests(&self) -> bool {
+        self.tests_selected < self.min_tests
+    }
+
+    /// Why [`too_few_tests`](Report::too_few_tests) holds, in words every format uses: `0 tests
+    /// selected, fewer than the 1 required`. `None` when the minimum was met.
+    pub fn too_few_tests_reason(&self) -> Option<String> {
+        self.too_few_tests().then(|| {
+            let noun = if self.tests_selected == 1 {
+                "test"
+            } else {
+                "tests"
+            };
+            format!(
+                "{} {noun} selected, fewer than the {} required",
+                self.tests_selected, self.min_tests
+            )
+        })
     }
 }
 

@@ -46,6 +46,7 @@ pub struct Runner {
     filters: Vec<String>,
     excluded: Vec<String>,
     pub(crate) failfast: bool,
+    min_tests: usize,
     timeout: Duration,
     concurrency: usize,
     stack_size: usize,
@@ -74,6 +75,7 @@ impl fmt::Debug for Runner {
             .field("filters", &self.filters)
             .field("excluded", &self.excluded)
             .field("failfast", &self.failfast)
+            .field("min_tests", &self.min_tests)
             .field("timeout", &self.timeout)
             .field("concurrency", &self.concurrency)
             .field("stack_size", &self.stack_size)
@@ -129,6 +131,7 @@ impl Runner {
             filters: Vec::new(),
             excluded: Vec::new(),
             failfast: false,
+            min_tests: 0,
             timeout: DEFAULT_TIMEOUT,
             concurrency: DEFAULT_CONCURRENCY,
             stack_size: DEFAULT_STACK_SIZE,
@@ -224,6 +227,27 @@ impl Runner {
     /// tests not started are not reported.
     pub fn failfast(mut self, failfast: bool) -> Self {
         self.failfast = failfast;
+        self
+    }
+
+    /// Makes a run that selects fewer than `min` tests `FAIL`, whatever its tests did: a
+    /// selection that matches nothing (a misspelt `--apps`, a crate of tests the binary no
+    /// longer links) is then a failure rather than a silent pass with every count at zero.
+    /// Default 0, no minimum. Every format says why (the text report in a `note:` line, JSON in
+    /// `min_tests` and `tests_selected`, Nagios as `UNKNOWN`); over HTTP the report gets the
+    /// failure status. The CLI's `--min-tests N` sets it.
+    ///
+    /// ```
+    /// use smoketest::{Runner, Tier};
+    ///
+    /// let report = Runner::new().apps(["no_such_crate"]).min_tests(1).run(Tier::Fast);
+    /// assert!(!report.passed());
+    /// assert!(report.to_text().ends_with(
+    ///     "\nnote: 0 tests selected, fewer than the 1 required (--min-tests / Runner::min_tests)\n"
+    /// ));
+    /// ```
+    pub fn min_tests(mut self, min: usize) -> Self {
+        self.min_tests = min;
         self
     }
 
@@ -337,6 +361,11 @@ impl Runner {
         self.selected(tier).map(|case| case.name).collect()
     }
 
+    /// The names of every test linked into the program, whatever the selection, sorted.
+    pub(crate) fn linked_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.tests.iter().map(|case| case.name)
+    }
+
     pub(crate) fn selected(&self, tier: Tier) -> impl Iterator<Item = &TestCase> {
         self.selected_indices(tier).map(|index| &self.tests[index])
     }
@@ -431,24 +460,24 @@ impl Runner {
         let tests = self
             .selected(tier)
             .map(|case| crate::scheduler::errored(case, why, Duration::ZERO))
-            .collect();
-        Report::new(tier, tests, Duration::ZERO)
+            .collect::<Vec<_>>();
+        let selected = tests.len();
+        Report::new(tier, tests, Duration::ZERO).require(self.min_tests, selected)
     }
 
     fn run_with(&self, tier: Tier, driver: Driver) -> Report {
         if let Some(args) = &self.isolate {
             if !crate::isolate::is_child() {
-                return crate::isolate::run(
-                    self.selected(tier).collect(),
-                    self.failfast,
-                    args,
-                    tier,
-                );
+                let selected: Vec<&TestCase> = self.selected(tier).collect();
+                let count = selected.len();
+                return crate::isolate::run(selected, self.failfast, args, tier)
+                    .require(self.min_tests, count);
             }
         }
         crate::panic::install_hook();
         let started = Instant::now();
         let selected: Vec<usize> = self.selected_indices(tier).collect();
+        let count = selected.len();
         let plan = Plan {
             tests: self.tests.clone(),
             state: self.state.clone(),
@@ -463,7 +492,7 @@ impl Runner {
             observer: self.observer.clone(),
         };
         let tests = scheduler::run(plan, selected);
-        Report::new(tier, tests, started.elapsed())
+        Report::new(tier, tests, started.elapsed()).require(self.min_tests, count)
     }
 }
 

@@ -169,6 +169,141 @@ fn verbose_adds_a_line_per_test() {
     assert!(last.ends_with("ms)"), "{text}");
 }
 
+/// The report's lines but `time`'s, which changes from run to run.
+fn without_time(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.strip_prefix("time: ") {
+            Some(_) => "time: …",
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const ZEROS: &str = "test classes: 0\ntests run: 0\ntests passed: 0\ntests failed: 0\n\
+                     tests errored: 0\ntime: …";
+
+const NO_MATCH: &str = "warning: no test matches --apps nope; 6 tests are linked, in \
+                        fixture_linked, fixture_pass: `--list --slow` without the selection \
+                        names them\n";
+
+#[test]
+fn a_selection_that_matches_nothing_says_so_on_stderr_and_still_passes() {
+    let output = run(PASS, &["--apps", "nope"], &[]);
+    assert_eq!(stderr(&output), NO_MATCH);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(without_time(&stdout(&output)), format!("PASS\n{ZEROS}"));
+    // From the environment, named as such; `--list` says it too.
+    let output = run(PASS, &["--list"], &[("SMOKETEST_APPS", "nope")]);
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "warning: no test matches SMOKETEST_APPS=nope; 6 tests are linked, in fixture_linked, \
+         fixture_pass: `--list --slow` without the selection names them\n"
+    );
+    // A slow test is found with --slow: the warning says to add it.
+    let output = run(PASS, &["--filter", "full_scan"], &[]);
+    assert_eq!(
+        stderr(&output),
+        "warning: no test matches --filter full_scan in the fast tier; 1 slow test matches: \
+         add --slow\n"
+    );
+    assert_eq!(
+        stderr(&run(PASS, &["--filter", "full_scan", "--slow"], &[])),
+        ""
+    );
+}
+
+#[test]
+fn min_tests_makes_a_run_that_selects_too_few_fail() {
+    let output = run(PASS, &["--apps", "nope", "--min-tests", "1"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), NO_MATCH);
+    assert_eq!(
+        without_time(&stdout(&output)),
+        format!(
+            "FAIL\n{ZEROS}\n\n\
+             note: 0 tests selected, fewer than the 1 required (--min-tests / Runner::min_tests)"
+        )
+    );
+    let json = run(
+        PASS,
+        &["--json", "--filter", "config_is_set", "--min-tests", "2"],
+        &[],
+    );
+    assert_eq!(json.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(json["status"], "FAIL");
+    assert_eq!(json["tests_passed"], 1);
+    assert_eq!(json["min_tests"], 2);
+    assert_eq!(json["tests_selected"], 1);
+    // Met, or 0 (no minimum): the run is what its tests make it.
+    for min in ["1", "0"] {
+        let output = run(
+            PASS,
+            &["--filter", "config_is_set", "--min-tests", min],
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(0), "{min}");
+        assert!(stdout(&output).starts_with("PASS\n"));
+    }
+    let output = run(PASS, &["--min-tests", "x"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: --min-tests \"x\" is not a number of tests, 0 or more (see --help)\n"
+    );
+}
+
+#[test]
+fn a_program_without_linked_tests_says_so_on_stderr() {
+    let output = run(UNLINKED, &[], &[]);
+    assert_eq!(
+        stderr(&output),
+        "warning: no smoke tests are linked into this program: a crate of tests is linked only \
+         if the binary references it, e.g. with `use my_tests as _;`\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(without_time(&stdout(&output)), format!("PASS\n{ZEROS}"));
+    assert_eq!(
+        run(UNLINKED, &["--min-tests", "1"], &[]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn run_cli_leaves_out_the_subcommand_in_front_of_the_flags() {
+    // pass-cli calls `run_cli()`: `pass-cli check --slow` is `--slow`.
+    let output = run(PASS, &["check", "--slow"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("PASS\ntest classes: 4\ntests run: 6\n"),
+        "{}",
+        stdout(&output)
+    );
+    let output = run(
+        PASS,
+        &["smoke", "run", "--list", "--apps", "fixture_linked"],
+        &[],
+    );
+    assert_eq!(
+        stdout(&output),
+        "fixture_linked::smoke::linked_crate_is_collected\n"
+    );
+    let help = stdout(&run(PASS, &["check", "--help"], &[]));
+    assert!(
+        help.starts_with("Usage: pass-cli check [OPTIONS]\n\n"),
+        "{help}"
+    );
+    // After the first flag, a stray word is still a usage error.
+    let output = run(PASS, &["check", "--slow", "stray"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: unexpected argument `stray` (see --help)\n"
+    );
+}
+
 #[test]
 fn a_library_crate_the_binary_never_names_is_not_linked() {
     // unlinked-cli depends on fixture-linked but has no `use fixture_linked as _;`.

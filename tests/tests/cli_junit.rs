@@ -374,3 +374,44 @@ fn a_write_that_fails_after_the_run_still_prints_the_report_and_exits_2() {
         "error: cannot write the JUnit report to /dev/full: No space left on device (os error 28)\n"
     );
 }
+
+#[test]
+fn too_few_tests_is_a_failed_test_case_in_a_valid_report() {
+    let path = report_path("min_tests");
+    let output = run(
+        PASS,
+        &[
+            "--apps",
+            "nope",
+            "--min-tests",
+            "1",
+            "--junit",
+            path.to_str().unwrap(),
+        ],
+        false,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).starts_with("FAIL\n"), "{}", stdout(&output));
+    assert_valid(&path);
+    let xml = std::fs::read_to_string(&path).unwrap();
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let root = document.root_element();
+    // CI systems judge the file by its failures: the one failure is the minimum's.
+    assert_eq!(
+        ["tests", "failures", "errors"].map(|name| count(root, name)),
+        [1, 1, 0]
+    );
+    let case = document
+        .descendants()
+        .find(|node| node.has_tag_name("testcase"))
+        .unwrap();
+    assert_eq!(
+        [attribute(case, "classname"), attribute(case, "name")],
+        ["smoketest", "min_tests"]
+    );
+    let failure = elements(case, "failure").next().unwrap();
+    assert_eq!(
+        attribute(failure, "message"),
+        "0 tests selected, fewer than the 1 required"
+    );
+}

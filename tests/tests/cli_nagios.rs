@@ -342,3 +342,29 @@ fn a_junit_write_that_fails_after_the_run_is_unknown_instead_of_the_status() {
     );
     assert_eq!(stderr(&output), "");
 }
+
+#[test]
+fn too_few_tests_is_unknown_with_exit_3() {
+    let output = run(PASS, &["--nagios", "--apps", "nope", "--min-tests", "1"]);
+    assert_eq!(output.status.code(), Some(3));
+    let line = stdout(&output);
+    let (status, perfdata) = line.trim_end().split_once(" | ").unwrap();
+    assert_eq!(
+        status,
+        "SMOKETEST UNKNOWN - 0 tests selected, fewer than the 1 required"
+    );
+    assert!(
+        perfdata.starts_with("tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 time="),
+        "{line}"
+    );
+    assert_eq!(line.lines().count(), 1);
+    assert!(
+        stderr(&output).starts_with("warning: no test matches --apps nope; "),
+        "{}",
+        stderr(&output)
+    );
+    // Without the minimum, selecting nothing is OK, as the text report's PASS.
+    let output = run(PASS, &["--nagios", "--apps", "nope"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).starts_with("SMOKETEST OK - 0 tests passed in "));
+}

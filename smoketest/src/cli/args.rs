@@ -79,6 +79,9 @@ pub struct Args {
     pub timeout: Option<Duration>,
     /// `--concurrency N`: how many tests run at once.
     pub concurrency: Option<usize>,
+    /// `--min-tests N`: a run that selects fewer tests is `FAIL` (see [`Runner::min_tests`]);
+    /// 0 is no minimum. Without the flag, the runner's own setting holds.
+    pub min_tests: Option<usize>,
     /// `--isolate`: run the tests in a child process (see [`Runner::isolate`]).
     pub isolate: bool,
     /// `--list`: print the names of the selected tests instead of running them.
@@ -159,6 +162,7 @@ Options:
   --filter TEXT       run only tests whose name contains TEXT (repeatable)
   --timeout DURATION  time limit per test without its own, e.g. 500ms, 5s, 1m (default: 10s)
   --concurrency N     how many tests run at once; 1 runs them one by one (default: 64)
+  --min-tests N       fail when fewer than N tests are selected; 0: no minimum (default: 0)
   --isolate           run the tests in a child process of this program, so that a test that
                       ends the process (exit, abort, stack overflow) is reported as errored
   --list              print the names of the selected tests and exit
@@ -173,6 +177,7 @@ Options:
         "--filter",
         "--timeout",
         "--concurrency",
+        "--min-tests",
     ];
 
     /// Whether `arg` is one of smoketest's flags that takes the next argument as its value:
@@ -246,7 +251,7 @@ Options:
     }
 
     /// Applies the flags that choose and run the tests — `--apps`, `--skip-apps`, `--filter`,
-    /// `--timeout`, `--concurrency`, `--failfast` — to `runner`. The tier, the output format,
+    /// `--timeout`, `--concurrency`, `--min-tests`, `--failfast` — to `runner`. The tier, the output format,
     /// `--isolate`, `--list` and `--help` are for [`Runner::run_args`].
     ///
     /// ```
@@ -272,6 +277,9 @@ Options:
         if let Some(concurrency) = self.concurrency {
             runner = runner.concurrency(concurrency);
         }
+        if let Some(min) = self.min_tests {
+            runner = runner.min_tests(min);
+        }
         runner.failfast(self.failfast)
     }
 
@@ -288,9 +296,11 @@ what the tests print on stdout goes to stderr (on unix), so that stdout holds th
 ";
 
 const EXIT_STATUS: &str = "\
-Exit status: 0 PASS, 1 FAIL, 2 usage error or unwritable --junit file.
-With --nagios: 0 OK (PASS), 2 CRITICAL (FAIL), 3 UNKNOWN (usage error or unwritable --junit
-file, reported on stdout as `SMOKETEST UNKNOWN - <reason>`).
+Exit status: 0 PASS, 1 FAIL (a test failed or errored, or fewer than --min-tests selected),
+2 usage error or unwritable --junit file.
+With --nagios: 0 OK (PASS), 2 CRITICAL (a test failed or errored), 3 UNKNOWN (usage error,
+unwritable --junit file or fewer than --min-tests selected, reported on stdout as
+`SMOKETEST UNKNOWN - <reason>`).
 ";
 
 /// The flags of `args`, or what is wrong with them. `nagios` and `invocation` are left for
@@ -374,6 +384,17 @@ fn parse(args: &[OsString]) -> Result<Args, String> {
                     _ => {
                         return Err(format!(
                             "--concurrency {text:?} is not a number of tests, 1 or more"
+                        ));
+                    }
+                }
+            }
+            "--min-tests" => {
+                let text = value("a number of tests, 0 or more")?;
+                match text.parse::<usize>() {
+                    Ok(n) => parsed.min_tests = Some(n),
+                    Err(_) => {
+                        return Err(format!(
+                            "--min-tests {text:?} is not a number of tests, 0 or more"
                         ));
                     }
                 }

@@ -89,6 +89,14 @@ fn render(report: &Report, options: &Options) -> String {
              the process instead of being reported.</p>\n",
         );
     }
+    if let Some(reason) = report.too_few_tests_reason() {
+        // Says why a run without failures is FAIL; it names no test, so summaries show it too.
+        let _ = writeln!(
+            page,
+            "<p class=\"note\">{reason} (<code>--min-tests</code> / \
+             <code>Runner::min_tests</code>).</p>"
+        );
+    }
     if report.tests.is_empty() {
         // A summary-only report (see the endpoint's detail levels) has counts but no tests.
         page.push_str(if report.tests_run == 0 {
@@ -253,6 +261,22 @@ mod tests {
         assert_eq!(page.matches("<tr class=").count(), 3);
         assert!(page.contains("<title>FAIL · smoke tests, fast tier</title>"));
         assert!(page.contains("<p>2 of 3 tests did not pass · fast tier · 12.500 ms</p>"));
+    }
+
+    #[test]
+    fn too_few_tests_is_a_fail_banner_with_a_note() {
+        let report =
+            crate::report::Report::new(crate::tier::Tier::Fast, vec![], std::time::Duration::ZERO)
+                .require(1, 0);
+        let page = render_full(&report);
+        assert!(
+            page.contains("<header class=\"banner fail\">\n<h1>FAIL</h1>"),
+            "{page}"
+        );
+        assert!(page.contains(
+            "<p class=\"note\">0 tests selected, fewer than the 1 required (<code>--min-tests\
+             </code> / <code>Runner::min_tests</code>).</p>\n<p>No tests ran.</p>"
+        ));
     }
 
     #[test]

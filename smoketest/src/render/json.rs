@@ -24,6 +24,12 @@ struct Summary<'a> {
     tests_errored: usize,
     time: f64,
     tier: Tier,
+    /// The minimum of tests and how many were selected, when a minimum is set: they can make a
+    /// run without failures `FAIL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_tests: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tests_selected: Option<usize>,
     /// Says why the names are missing.
     detail: &'a str,
 }
@@ -52,6 +58,8 @@ fn render(report: &Report, options: &Options) -> String {
                 tests_errored: report.tests_errored,
                 time: report.time,
                 tier: report.tier,
+                min_tests: (report.min_tests > 0).then_some(report.min_tests),
+                tests_selected: (report.min_tests > 0).then_some(report.tests_selected),
                 detail: "summary",
             },
             age,
@@ -90,6 +98,41 @@ mod tests {
         assert_eq!(json["tests"][0]["message"], serde_json::Value::Null);
         let back: Report = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(back, report);
+    }
+
+    #[test]
+    fn too_few_tests_shows_in_the_json_and_round_trips() {
+        let report = Report::new(Tier::Fast, vec![], Duration::ZERO).require(1, 0);
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["status"], "FAIL");
+        assert_eq!(json["min_tests"], 1);
+        assert_eq!(json["tests_selected"], 0);
+        assert_eq!(json["tests_failed"], 0);
+        let back: Report = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(back, report);
+        assert!(back.too_few_tests());
+
+        let summary = super::super::render(
+            &report,
+            super::super::Format::Json,
+            &Options::new().detail(Detail::Summary),
+        );
+        assert!(
+            summary.body.ends_with(
+                r#","tier":"fast","min_tests":1,"tests_selected":0,"detail":"summary"}"#
+            ),
+            "{}",
+            summary.body
+        );
+
+        // A report written before these keys existed reads back without a minimum.
+        let mut old: serde_json::Value = serde_json::from_str(&sample().to_json()).unwrap();
+        let object = old.as_object_mut().unwrap();
+        object.remove("min_tests");
+        object.remove("tests_selected");
+        let old: Report = serde_json::from_value(old).unwrap();
+        assert!(!old.too_few_tests());
+        assert_eq!(old.min_tests, 0);
     }
 
     #[test]

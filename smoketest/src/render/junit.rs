@@ -28,6 +28,9 @@ pub(super) const SPEC: Spec = Spec {
 ///   and the backtrace, when known.
 /// - Characters XML cannot hold (control characters other than tab, newline and carriage
 ///   return) are written as Rust escapes, e.g. `\u{1b}`.
+/// - A run that selected fewer tests than its [minimum](crate::Runner::min_tests) gets one more
+///   suite, `smoketest`, with a failed test case `min_tests` saying so, counted in the totals:
+///   CI systems judge a JUnit file by its failures, so the `FAIL` shows there too.
 ///
 /// ```
 /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
@@ -40,16 +43,30 @@ pub(super) const SPEC: Spec = Spec {
 /// ```
 fn render(report: &Report, _: &Options) -> String {
     let mut xml = String::with_capacity(256 + 160 * report.tests.len());
+    let too_few = report.too_few_tests_reason();
+    let extra = usize::from(too_few.is_some());
     // Writing to a String cannot fail.
     let _ = writeln!(
         xml,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <testsuites name=\"smoketest\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
-        report.tests_run,
-        report.tests_failed,
+        report.tests_run + extra,
+        report.tests_failed + extra,
         report.tests_errored,
         seconds(report.time)
     );
+    if let Some(reason) = too_few {
+        // Plain ASCII from numbers: nothing to escape.
+        let _ = writeln!(
+            xml,
+            "  <testsuite name=\"smoketest\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0.000000\">\n\
+             \x20   <testcase name=\"min_tests\" classname=\"smoketest\" time=\"0.000000\">\n\
+             \x20     <failure message=\"{reason}\" type=\"min_tests\">{reason} (--min-tests / \
+             Runner::min_tests)</failure>\n\
+             \x20   </testcase>\n\
+             \x20 </testsuite>"
+        );
+    }
     let mut tests: Vec<&TestReport> = report.tests.iter().collect();
     // Stable: tests keep their name order within a suite.
     tests.sort_by(|a, b| a.suite.cmp(&b.suite));
@@ -306,5 +323,22 @@ at src/smoke.rs:7</error>
         assert!(xml.contains(
             "    <testcase name=\"quiet\" classname=\"app::smoke\" time=\"0.001500\"/>\n"
         ));
+    }
+
+    #[test]
+    fn too_few_tests_is_a_failed_test_case_counted_in_the_totals() {
+        let report = Report::new(Tier::Fast, vec![], Duration::ZERO).require(1, 0);
+        assert_eq!(
+            render(&report, &Options::new()),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"smoketest\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0.000000\">\n\
+             \x20 <testsuite name=\"smoketest\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0.000000\">\n\
+             \x20   <testcase name=\"min_tests\" classname=\"smoketest\" time=\"0.000000\">\n\
+             \x20     <failure message=\"0 tests selected, fewer than the 1 required\" type=\"min_tests\">\
+             0 tests selected, fewer than the 1 required (--min-tests / Runner::min_tests)</failure>\n\
+             \x20   </testcase>\n\
+             \x20 </testsuite>\n\
+             </testsuites>\n"
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! The report as a Nagios / Icinga / Sensu check: one status line with performance data and the
 //! exit code of the Monitoring Plugins Development Guidelines.
 //!
-//! The state mirrors the report's status, so the check, the text, the JSON and the HTTP endpoint
-//! never disagree: `PASS` is `OK` (0), `FAIL` is `CRITICAL` (2). `WARNING` (1) is never produced: a
-//! smoke test has no "degraded" outcome, and a slow-but-passing test is still a pass (use a
-//! test's `timeout` to make slowness a failure). `UNKNOWN` (3) is for a check that could not run,
-//! such as a malformed command line.
+//! The state follows the report's status, so the check, the text, the JSON and the HTTP endpoint
+//! never disagree on pass or fail: `PASS` is `OK` (0), a `FAIL` with a failed or errored test is
+//! `CRITICAL` (2). `WARNING` (1) is never produced: a smoke test has no "degraded" outcome, and a
+//! slow-but-passing test is still a pass (use a test's `timeout` to make slowness a failure).
+//! `UNKNOWN` (3) is for a check that could not run: a malformed command line, or a run that
+//! selected fewer tests than its minimum (`--min-tests`) and so checked too little to say the
+//! service is fine, without any test saying it is broken.
 
 use std::fmt::{self, Write as _};
 
@@ -74,10 +76,13 @@ impl fmt::Display for NagiosState {
 
 impl NagiosState {
     /// The plugin state of `report`: [`Ok`](NagiosState::Ok) on `PASS`,
-    /// [`Critical`](NagiosState::Critical) on `FAIL`.
+    /// [`Critical`](NagiosState::Critical) when a test failed or errored, and
+    /// [`Unknown`](NagiosState::Unknown) for a `FAIL` that only
+    /// [selected too few tests](Report::too_few_tests).
     pub fn of(report: &Report) -> NagiosState {
         match report.status {
             Status::Pass => NagiosState::Ok,
+            Status::Fail if report.tests_failed + report.tests_errored == 0 => NagiosState::Unknown,
             Status::Fail => NagiosState::Critical,
         }
     }
@@ -92,7 +97,9 @@ impl NagiosState {
 /// ```
 ///
 /// The text lists at most three failed or errored tests (failed first, each sorted by name),
-/// then `and N more`, so the line stays short whatever breaks. The performance data are the
+/// then `and N more`, so the line stays short whatever breaks. A run that selected fewer tests
+/// than its minimum says so: as the whole text when no test failed (`SMOKETEST UNKNOWN - 0 tests
+/// selected, fewer than the 1 required | …`), after the names otherwise. The performance data are the
 /// report's counts and its wall time in milliseconds, each with a minimum of 0.
 ///
 /// ```
@@ -102,10 +109,13 @@ impl NagiosState {
 /// assert!(report.render(smoketest::render::Format::Nagios).contains(" | tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 time="));
 /// ```
 fn render(report: &Report, _: &Options) -> String {
-    let mut line = format!("{SERVICE} {} - ", NagiosState::of(report));
+    let state = NagiosState::of(report);
+    let mut line = format!("{SERVICE} {state} - ");
+    let too_few = report.too_few_tests_reason();
     // Writing to a String cannot fail.
-    match report.status {
-        Status::Pass => {
+    match state {
+        NagiosState::Unknown => line.push_str(too_few.as_deref().unwrap_or("no report")),
+        NagiosState::Ok | NagiosState::Warning => {
             let _ = write!(
                 line,
                 "{} {} passed in {:.1}ms",
@@ -114,7 +124,7 @@ fn render(report: &Report, _: &Options) -> String {
                 report.time
             );
         }
-        Status::Fail => {
+        NagiosState::Critical => {
             let broken = report.tests_failed + report.tests_errored;
             let _ = write!(
                 line,
@@ -130,6 +140,9 @@ fn render(report: &Report, _: &Options) -> String {
             }
             if report.failed_tests.len() + report.errored_tests.len() > NAMES_LISTED {
                 let _ = write!(line, " and {} more", broken - NAMES_LISTED);
+            }
+            if let Some(reason) = too_few {
+                let _ = write!(line, "; {reason}");
             }
         }
     }
@@ -278,6 +291,23 @@ mod tests {
             "SMOKETEST CRITICAL - 2 of 3 tests failed or errored: app::smoke::f, app::smoke::e \
              | tests=3;;;0 passed=1;;;0 failed=1;;;0 errored=1;;;0 time=12.346ms;;;0"
         );
+    }
+
+    #[test]
+    fn too_few_tests_is_unknown_or_said_after_the_failures() {
+        let empty = report(&[]).require(1, 0);
+        assert_eq!(NagiosState::of(&empty), NagiosState::Unknown);
+        assert_eq!(
+            empty.render(Format::Nagios),
+            "SMOKETEST UNKNOWN - 0 tests selected, fewer than the 1 required | tests=0;;;0 \
+             passed=0;;;0 failed=0;;;0 errored=0;;;0 time=12.346ms;;;0"
+        );
+        let broken = report(&[("app::smoke::f", Outcome::Failed)]).require(3, 1);
+        assert_eq!(NagiosState::of(&broken), NagiosState::Critical);
+        assert!(broken.render(Format::Nagios).starts_with(
+            "SMOKETEST CRITICAL - 1 of 1 test failed or errored: app::smoke::f; 1 test selected, \
+             fewer than the 3 required | "
+        ));
     }
 
     #[test]

@@ -30,7 +30,8 @@ fn render(report: &Report, options: &Options) -> String {
     family(
         &mut out,
         "smoketest_run_passed",
-        "Whether the latest run of the tier passed (1) or had a failed or errored test (0).",
+        "Whether the latest run of the tier passed (1) or not (0): a test failed or errored, or \
+         the run selected fewer tests than its minimum.",
     );
     sample(
         &mut out,
@@ -81,6 +82,32 @@ fn render(report: &Report, options: &Options) -> String {
         &[("tier", tier)],
         report.abandoned_threads,
     );
+
+    if report.min_tests > 0 {
+        // Only with a minimum set: without one, a scrape keeps the series it always had.
+        family(
+            &mut out,
+            "smoketest_min_tests",
+            "The fewest tests a run of the tier must select; fewer makes it fail.",
+        );
+        sample(
+            &mut out,
+            "smoketest_min_tests",
+            &[("tier", tier)],
+            report.min_tests,
+        );
+        family(
+            &mut out,
+            "smoketest_tests_selected",
+            "Tests the latest run of the tier selected.",
+        );
+        sample(
+            &mut out,
+            "smoketest_tests_selected",
+            &[("tier", tier)],
+            report.tests_selected,
+        );
+    }
 
     if !report.tests.is_empty() {
         tests(&mut out, report);
@@ -241,5 +268,26 @@ mod tests {
         let mut out = String::new();
         sample(&mut out, "d", &[("tier", "fast")], 0.000_000_1_f64);
         assert_eq!(out, "d{tier=\"fast\"} 0.0000001\n");
+    }
+
+    #[test]
+    fn a_minimum_of_tests_adds_its_gauges_and_fails_the_run() {
+        let report =
+            crate::report::Report::new(crate::tier::Tier::Fast, vec![], std::time::Duration::ZERO);
+        let without = render(&report, &Options::new());
+        assert!(!without.contains("smoketest_min_tests"), "{without}");
+        let with = render(&report.require(2, 0), &Options::new());
+        assert!(
+            with.contains("smoketest_run_passed{tier=\"fast\"} 0\n"),
+            "{with}"
+        );
+        assert!(
+            with.contains("smoketest_min_tests{tier=\"fast\"} 2\n"),
+            "{with}"
+        );
+        assert!(
+            with.contains("smoketest_tests_selected{tier=\"fast\"} 0\n"),
+            "{with}"
+        );
     }
 }

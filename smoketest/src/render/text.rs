@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::{Detail, Options, Spec};
 use crate::outcome::Outcome;
-use crate::report::{Report, Status, TestReport};
+use crate::report::{Report, TestReport};
 
 pub(super) const SPEC: Spec = Spec {
     name: "text",
@@ -31,9 +31,10 @@ fn render(report: &Report, options: &Options) -> String {
         report.time
     );
     if options.detail == Detail::Summary {
+        min_tests_note(&mut text, report);
         return text;
     }
-    if report.status == Status::Fail {
+    if report.tests_failed + report.tests_errored > 0 {
         text.push('\n');
         for outcome in [Outcome::Failed, Outcome::Errored] {
             for test in report.tests.iter().filter(|test| test.outcome == outcome) {
@@ -47,10 +48,21 @@ fn render(report: &Report, options: &Options) -> String {
              of being reported\n",
         );
     }
+    min_tests_note(&mut text, report);
     if options.verbose {
         verbose(&mut text, report);
     }
     text
+}
+
+/// A blank line and, when the run selected fewer tests than its minimum, the line saying so:
+/// `note: 0 tests selected, fewer than the 1 required (--min-tests / Runner::min_tests)`. It
+/// names no test, so summaries show it too: it is what makes a run without failures `FAIL`.
+fn min_tests_note(text: &mut String, report: &Report) {
+    if let Some(reason) = report.too_few_tests_reason() {
+        // Writing to a String cannot fail.
+        let _ = write!(text, "\nnote: {reason} (--min-tests / Runner::min_tests)\n");
+    }
 }
 
 /// A blank line and one line per test with its outcome and time: `app::smoke::Db::counts ...
@@ -203,6 +215,40 @@ mod tests {
             "time: 0.000000ms\n\nnote: built with panic = \"abort\": a panicking test aborts the \
              process instead of being reported\n"
         ));
+    }
+
+    #[test]
+    fn too_few_tests_is_a_fail_with_a_note_after_the_seven_lines() {
+        let report = Report::new(Tier::Fast, vec![], Duration::ZERO).require(1, 0);
+        let expected = "FAIL\ntest classes: 0\ntests run: 0\ntests passed: 0\ntests failed: 0\n\
+                        tests errored: 0\ntime: 0.000000ms\n\n\
+                        note: 0 tests selected, fewer than the 1 required \
+                        (--min-tests / Runner::min_tests)\n";
+        assert_eq!(report.to_text(), expected);
+        let summary = super::super::render(
+            &report,
+            super::super::Format::Text,
+            &Options::new().detail(Detail::Summary),
+        );
+        assert_eq!(summary.body, expected);
+
+        // With failures too: their lines first, then the note.
+        let report = sample().require(5, 4);
+        assert!(
+            report.to_text().ends_with(
+                "(at src/smoke.rs:7)\n\nnote: 4 tests selected, fewer than the 5 required \
+                 (--min-tests / Runner::min_tests)\n"
+            ),
+            "{}",
+            report.to_text()
+        );
+        // One selected is singular; a minimum met adds nothing.
+        let one = Report::new(Tier::Fast, vec![], Duration::ZERO).require(2, 1);
+        assert_eq!(
+            one.too_few_tests_reason().as_deref(),
+            Some("1 test selected, fewer than the 2 required")
+        );
+        assert_eq!(sample().require(4, 4).to_text(), sample().to_text());
     }
 
     #[test]

@@ -14,7 +14,7 @@ fn parse(line: &str) -> Result<Args, UsageError> {
 fn every_flag_parses() {
     let parsed = parse(
         "--slow --json -v --failfast --apps a,b --skip-apps=c --filter x --filter y \
-         --timeout 2s --concurrency 3 --isolate --list --junit=out/report.xml",
+         --timeout 2s --concurrency 3 --min-tests 2 --isolate --list --junit=out/report.xml",
     )
     .unwrap();
     let invocation = parsed.invocation.clone();
@@ -32,6 +32,7 @@ fn every_flag_parses() {
             filters: vec!["x".into(), "y".into()],
             timeout: Some(Duration::from_secs(2)),
             concurrency: Some(3),
+            min_tests: Some(2),
             isolate: true,
             list: true,
             help: false,
@@ -106,6 +107,33 @@ fn usage_errors_name_the_flag() {
     assert_eq!(
         error("-- --slow"),
         "error: unexpected argument `--slow` (see --help)"
+    );
+}
+
+#[test]
+fn min_tests_takes_a_number_of_tests_zero_included() {
+    assert_eq!(parse("--min-tests 5").unwrap().min_tests, Some(5));
+    assert_eq!(parse("--min-tests=1").unwrap().min_tests, Some(1));
+    // 0 is no minimum, as `Runner::min_tests(0)`: a script can pass a computed value.
+    assert_eq!(parse("--min-tests 0").unwrap().min_tests, Some(0));
+    assert_eq!(parse("").unwrap().min_tests, None);
+    let error = |line: &str| parse(line).unwrap_err().to_string();
+    assert_eq!(
+        error("--min-tests x"),
+        "error: --min-tests \"x\" is not a number of tests, 0 or more (see --help)"
+    );
+    assert_eq!(
+        error("--min-tests -1"),
+        "error: --min-tests \"-1\" is not a number of tests, 0 or more (see --help)"
+    );
+    assert_eq!(
+        error("--min-tests"),
+        "error: --min-tests needs a value: a number of tests, 0 or more (see --help)"
+    );
+    // The last one given wins, as for every flag with one value.
+    assert_eq!(
+        parse("--min-tests 3 --min-tests 1").unwrap().min_tests,
+        Some(1)
     );
 }
 
