@@ -85,7 +85,8 @@ fn check_fails_and_exits_1_naming_the_missing_variable() {
             "FAIL\ntest classes: 1\ntests run: 3\ntests passed: 2\ntests failed: 1\ntests errored: 0\n\
              time: <ms>\n\n\
              example_quickstart::smoke::public_url_is_https failed: PUBLIC_URL must be an https \
-             URL, is \"\" (at examples/quickstart/src/smoke.rs:{line})\n"
+             URL, is \"\": `config.public_url.starts_with(\"https://\")` is not true \
+             (at examples/quickstart/src/smoke.rs:{line})\n"
         )
     );
     assert_eq!(output.status.code(), Some(1));
