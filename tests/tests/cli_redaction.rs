@@ -30,7 +30,7 @@ fn the_text_report_shows_failures_with_credentials_hidden() {
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[0].starts_with(
         "fixture_secrets::smoke::payment_api_answers failed: GET \
-         https://api.example/charge?token=*** answered 401 (at "
+         https://api.example/charge?token=*** answered 401: `false` is not true (at "
     ));
     // A `password=` value runs to the next space, `&`, `;` or `,`: the `)` that followed it
     // goes too, since a password may contain one.

@@ -17,7 +17,7 @@ fn an_edition_2021_crate_runs_sync_async_state_and_result_tests() {
             "FAIL\ntest classes: 1\ntests run: 5\ntests passed: 4\ntests failed: 1\n\
              tests errored: 0\ntime: <ms>\n\n\
              fixture_edition2021::smoke::page_fits_the_screen failed: a page holds at most 50 \
-             items {}\n",
+             items: 100 not less than or equal to 50 {}\n",
             at(
                 "tests/fixtures/edition2021/src/smoke.rs",
                 fixture_edition2021::smoke::PAGE_FITS_LINE
