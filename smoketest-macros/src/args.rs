@@ -1,4 +1,5 @@
-//! The arguments of `#[smoke_test(...)]`: `slow`, `rolled_back`, `timeout = "2s"` and
+//! The arguments of `#[smoke_test(...)]`: `slow`, `rolled_back`, `timeout = "2s"`,
+//! `tags = [...]`, `warn_only`, `retries = N`, `owner = "..."`, `runbook = "https://..."` and
 //! `crate = path`.
 
 use std::time::Duration;
@@ -7,11 +8,17 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
-use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
+use syn::{Expr, ExprArray, ExprLit, Lit, LitInt, LitStr, Path, Token};
 
 use crate::errors::Errors;
 
-const EXPECTED: &str = "expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`";
+const EXPECTED: &str = "expected `slow`, `rolled_back`, `timeout = \"2s\"`, `tags = [\"ready\"]`, \
+                        `warn_only`, `retries = 2`, `owner = \"team\"`, `runbook = \"https://...\"` \
+                        or `crate = path`";
+
+/// The most `retries` a test may ask for: each attempt may take the whole timeout, and a run must
+/// stay bounded in time.
+pub(crate) const MAX_RETRIES: u32 = 10;
 
 /// How a `crate` argument is written, for the errors about it.
 const CRATE_EXAMPLE: &str =
@@ -29,6 +36,16 @@ pub(crate) struct Args {
     /// `crate = path`: where the expansion finds the smoketest crate when it is renamed or
     /// re-exported; `::smoketest` when absent.
     pub(crate) krate: Option<Path>,
+    /// `tags = ["a", "b"]`, checked.
+    pub(crate) tags: Option<Vec<String>>,
+    /// `warn_only`: failures make the run warn, not fail.
+    pub(crate) warn_only: Option<Span>,
+    /// `retries = N`.
+    pub(crate) retries: Option<u32>,
+    /// `owner = "team"`.
+    pub(crate) owner: Option<String>,
+    /// `runbook = "https://..."`, checked to be an absolute http(s) URL.
+    pub(crate) runbook: Option<String>,
 }
 
 /// Parses the arguments, recording every bad one in `errors` and keeping the good ones, so that
@@ -58,6 +75,29 @@ impl Args {
             self.parse_timeout(meta)
         } else if meta.path.is_ident("crate") {
             self.parse_crate(meta)
+        } else if meta.path.is_ident("tags") {
+            self.parse_tags(meta)
+        } else if meta.path.is_ident("warn_only") {
+            flag(&mut self.warn_only, meta)
+        } else if meta.path.is_ident("retries") {
+            self.parse_retries(meta)
+        } else if meta.path.is_ident("owner") {
+            let owner = string(meta, "owner", "`owner = \"team-payments\"`")?;
+            if owner.value().trim().is_empty() {
+                return Err(syn::Error::new(
+                    owner.span(),
+                    "the owner is empty; write who answers for this test, e.g. `owner = \"team-payments\"`",
+                ));
+            }
+            set_once(&mut self.owner, owner.value(), &meta.path)
+        } else if meta.path.is_ident("runbook") {
+            let runbook = string(
+                meta,
+                "runbook",
+                "`runbook = \"https://wiki.example.com/runbooks/payments\"`",
+            )?;
+            check_runbook(&runbook)?;
+            set_once(&mut self.runbook, runbook.value(), &meta.path)
         } else {
             Err(meta.error(format_args!(
                 "unknown argument `{}`; {EXPECTED}",
@@ -142,6 +182,198 @@ impl Args {
         self.krate = Some(path);
         Ok(())
     }
+}
+
+impl Args {
+    /// `tags = ["ready", "db"]`: an array of string literals, each a name `--tag` can select.
+    fn parse_tags(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        const EXAMPLE: &str = "e.g. `tags = [\"ready\", \"db\"]`";
+        if !meta.input.peek(Token![=]) {
+            return Err(meta.error(format_args!("`tags` needs a list of names, {EXAMPLE}")));
+        }
+        let value: Expr = meta.value()?.parse()?;
+        let elements = match &value {
+            Expr::Array(ExprArray { elems, .. }) => elems,
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(literal),
+                ..
+            }) => {
+                return Err(syn::Error::new(
+                    literal.span(),
+                    format_args!(
+                        "`tags` is a list, even of one name: write `tags = [{:?}]`",
+                        literal.value()
+                    ),
+                ));
+            }
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    value,
+                    format_args!("`tags` takes a list of string literals, {EXAMPLE}"),
+                ));
+            }
+        };
+        let mut tags: Vec<String> = Vec::new();
+        for element in elements {
+            let Expr::Lit(ExprLit {
+                lit: Lit::Str(literal),
+                ..
+            }) = element
+            else {
+                return Err(syn::Error::new_spanned(
+                    element,
+                    format_args!("a tag is a string literal, {EXAMPLE}"),
+                ));
+            };
+            let tag = literal.value();
+            check_tag(&tag, literal.span())?;
+            if tags.contains(&tag) {
+                return Err(syn::Error::new(
+                    literal.span(),
+                    format_args!("tag {tag:?} is listed twice"),
+                ));
+            }
+            tags.push(tag);
+        }
+        if self.tags.is_some() {
+            return Err(duplicate(&meta.path));
+        }
+        self.tags = Some(tags);
+        Ok(())
+    }
+
+    /// `retries = 2`: an integer from 0 to [`MAX_RETRIES`].
+    fn parse_retries(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if !meta.input.peek(Token![=]) {
+            return Err(meta.error(
+                "`retries` needs a number: how many more attempts a failed test gets, e.g. `retries = 2`",
+            ));
+        }
+        let value: Expr = meta.value()?.parse()?;
+        let retries = match &value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(int), ..
+            }) => parse_retries(int)?,
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(literal),
+                ..
+            }) => {
+                return Err(syn::Error::new(
+                    literal.span(),
+                    format_args!(
+                        "`retries` is a number, not a string: write `retries = {}`",
+                        literal.value()
+                    ),
+                ));
+            }
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    value,
+                    "`retries` takes an integer literal, e.g. `retries = 2`",
+                ));
+            }
+        };
+        if self.retries.is_some() {
+            return Err(duplicate(&meta.path));
+        }
+        self.retries = Some(retries);
+        Ok(())
+    }
+}
+
+fn parse_retries(int: &LitInt) -> syn::Result<u32> {
+    let too_many = || {
+        syn::Error::new(
+            int.span(),
+            format_args!(
+                "at most {MAX_RETRIES} retries: every attempt may take the whole timeout, and a run \
+                 must stay short; fix the flakiness, or raise the test's `timeout`"
+            ),
+        )
+    };
+    if !int.suffix().is_empty() {
+        return Err(syn::Error::new(
+            int.span(),
+            format_args!(
+                "write the number without a suffix: `retries = {}`",
+                int.base10_digits()
+            ),
+        ));
+    }
+    match int.base10_parse::<u32>() {
+        Ok(retries) if retries <= MAX_RETRIES => Ok(retries),
+        _ => Err(too_many()),
+    }
+}
+
+/// Tags are selected by `--tag`, by the comma-separated `SMOKETEST_TAGS` and by `?tag=` in a URL,
+/// so they are kept to characters that need no quoting in any of them.
+fn check_tag(tag: &str, span: Span) -> syn::Result<()> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if tag.is_empty() {
+        return Err(syn::Error::new(span, "a tag can't be empty"));
+    }
+    if let Some(bad) = tag.chars().find(|c| !allowed(*c)) {
+        return Err(syn::Error::new(
+            span,
+            format_args!(
+                "tag {tag:?} has the character {bad:?}; tags are made of ASCII letters, digits, \
+                 `-`, `_` and `.`, e.g. \"ready\" or \"payments-db\""
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A runbook is a link operators follow from a failing test: it must be an absolute `http` or
+/// `https` URL (parsed as the `http` crate parses request URIs).
+fn check_runbook(runbook: &LitStr) -> syn::Result<()> {
+    let text = runbook.value();
+    let error = |why: &str| {
+        syn::Error::new(
+            runbook.span(),
+            format_args!(
+                "runbook {text:?} {why}; write an absolute http(s) URL, e.g. \
+                 `runbook = \"https://wiki.example.com/runbooks/payments\"`"
+            ),
+        )
+    };
+    let uri: http::Uri = text.parse().map_err(|_| error("is not a URL"))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        Some(_) => return Err(error("is not an http(s) URL")),
+        None => return Err(error("is not an absolute URL")),
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(error("has no host"));
+    }
+    Ok(())
+}
+
+/// `name = "string"`: the literal, or an error saying how to write it.
+fn string(meta: &ParseNestedMeta<'_>, name: &str, example: &str) -> syn::Result<LitStr> {
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(format_args!("`{name}` needs a value, e.g. {example}")));
+    }
+    let value: Expr = meta.value()?.parse()?;
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(literal),
+            ..
+        }) => Ok(literal),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format_args!("`{name}` takes a string literal, e.g. {example}"),
+        )),
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, path: &Path) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(duplicate(path));
+    }
+    *slot = Some(value);
+    Ok(())
 }
 
 /// `slow` and `rolled_back`: a bare word, at most once.

@@ -116,6 +116,11 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    let tags = args.tags.as_deref().unwrap_or_default();
+    let warn_only = args.warn_only.is_some();
+    let retries = args.retries.unwrap_or(0);
+    let owner = optional_str(args.owner.as_deref());
+    let runbook = optional_str(args.runbook.as_deref());
     // A test without parameters lists none: `Vec::new` (one instantiation for the whole crate)
     // instead of a function of its own.
     let (params_fn, params) = if test.params.is_empty() {
@@ -142,6 +147,11 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
                     slow: #slow,
                     rolled_back: #rolled_back,
                     timeout: #timeout,
+                    tags: &[#(#tags),*],
+                    warn_only: #warn_only,
+                    retries: #retries,
+                    owner: #owner,
+                    runbook: #runbook,
                     params: #params_fn,
                     body: #private::Body::#body,
                 };
@@ -149,6 +159,13 @@ fn registration(args: &Args, test: &TestFn<'_>) -> TokenStream {
             #params
             #wrapper
         };
+    }
+}
+
+fn optional_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
     }
 }
 

@@ -43,6 +43,15 @@ fn writes(_inventory: &Inventory, _tx: &mut Transaction) -> std::io::Result<()> 
 #[smoke_test]
 fn r#type() {}
 
+#[smoke_test(
+    tags = ["ready", "payments-db"],
+    warn_only,
+    retries = 2,
+    owner = "team-payments",
+    runbook = "https://wiki.example.com/runbooks/payments#db"
+)]
+fn described() {}
+
 mod nested {
     use smoketest::smoke_test;
 
@@ -109,6 +118,25 @@ fn arguments_are_recorded() {
     assert!(!test.slow);
     assert!(test.rolled_back);
     assert_eq!(test.timeout, Some(Duration::from_millis(60_500)));
+}
+
+#[test]
+fn metadata_is_recorded_as_written() {
+    let test = registered(module_path!(), "described");
+    assert_eq!(test.tags, ["ready", "payments-db"]);
+    assert!(test.warn_only);
+    assert_eq!(test.retries, 2);
+    assert_eq!(test.owner, Some("team-payments"));
+    assert_eq!(
+        test.runbook,
+        Some("https://wiki.example.com/runbooks/payments#db")
+    );
+
+    let test = registered(module_path!(), "plain");
+    assert!(test.tags.is_empty());
+    assert!(!test.warn_only);
+    assert_eq!(test.retries, 0);
+    assert_eq!((test.owner, test.runbook), (None, None));
 }
 
 #[test]

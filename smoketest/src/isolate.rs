@@ -338,6 +338,10 @@ fn errored_job(name: String, message: &str, since: Instant) -> TestReport {
         location: None,
         slow: false,
         rolled_back: false,
+        attempts: 1,
+        tags: Vec::new(),
+        owner: None,
+        runbook: None,
         backtrace: None,
         output: Vec::new(),
     }
@@ -442,6 +446,10 @@ mod tests {
             location: Some("src/smoke.rs:3".into()),
             slow: false,
             rolled_back: true,
+            attempts: 1,
+            tags: Vec::new(),
+            owner: None,
+            runbook: None,
             backtrace: None,
             output: vec!["INFO x".into()],
         };

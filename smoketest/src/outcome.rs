@@ -16,15 +16,18 @@ pub enum Outcome {
     /// The test returned `Err`, panicked otherwise, timed out, or its set-up, tear-down or state
     /// was missing.
     Errored,
+    /// A `warn_only` test failed or errored: the run warns instead of failing.
+    Warned,
 }
 
 impl Outcome {
-    /// The word the text report uses: `passed`, `failed`, `errored`.
+    /// The word the text report uses: `passed`, `failed`, `errored`, `warned`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Passed => "passed",
             Outcome::Failed => "failed",
             Outcome::Errored => "errored",
+            Outcome::Warned => "warned",
         }
     }
 }

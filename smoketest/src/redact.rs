@@ -260,6 +260,10 @@ impl Report {
                 location,
                 slow: _,
                 rolled_back: _,
+                attempts: _,
+                tags: _,
+                owner: _,
+                runbook: _,
                 backtrace,
                 output,
             } = test;

@@ -150,6 +150,16 @@ pub struct SmokeTest {
     pub rolled_back: bool,
     /// Its own timeout, overriding the runner's default.
     pub timeout: Option<Duration>,
+    /// `tags = [...]`: the names `--tag`, `SMOKETEST_TAGS` and `?tag=` select it by.
+    pub tags: &'static [&'static str],
+    /// `warn_only`: its failures and errors make the run warn, not fail.
+    pub warn_only: bool,
+    /// `retries = N`: how many more attempts a failed or errored attempt gets.
+    pub retries: u32,
+    /// `owner = "..."`: who to call when it fails.
+    pub owner: Option<&'static str>,
+    /// `runbook = "https://..."`: what to do when it fails.
+    pub runbook: Option<&'static str>,
     /// Its parameters, in order.
     pub params: fn() -> Vec<Param>,
     /// The body.
@@ -328,6 +338,11 @@ mod tests {
             slow: false,
             rolled_back: false,
             timeout: None,
+            tags: &[],
+            warn_only: false,
+            retries: 0,
+            owner: None,
+            runbook: None,
             params,
             body: Body::Sync(body),
         }

@@ -257,14 +257,17 @@ fn without_tests(report: &Report) -> Report {
         tests_passed: report.tests_passed,
         tests_failed: report.tests_failed,
         tests_errored: report.tests_errored,
+        tests_warned: report.tests_warned,
         failed_tests: Vec::new(),
         errored_tests: Vec::new(),
+        warned_tests: Vec::new(),
         time: report.time,
         tier: report.tier,
         panics_caught: report.panics_caught,
         abandoned_threads: report.abandoned_threads,
         min_tests: report.min_tests,
         tests_selected: report.tests_selected,
+        warnings: Vec::new(),
         tests: Vec::new(),
     }
 }

@@ -69,6 +69,12 @@ pub struct Report {
     pub failed_tests: Vec<String>,
     /// Names of errored tests, sorted.
     pub errored_tests: Vec<String>,
+    /// Tests marked `warn_only` that failed or errored: the run warns, its status stays `PASS`.
+    #[serde(default)]
+    pub tests_warned: usize,
+    /// Names of warned tests, sorted.
+    #[serde(default)]
+    pub warned_tests: Vec<String>,
     /// Wall time of the run in milliseconds.
     pub time: f64,
     /// Which tier ran: `fast` (tests not marked `slow`) or `slow` (all tests).
@@ -89,6 +95,10 @@ pub struct Report {
     /// `failfast` left unstarted.
     #[serde(default)]
     pub tests_selected: usize,
+    /// Things about the run its reader should know that did not make it fail, one sentence
+    /// each: an excluded name that matches no test, for one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// One entry per test run, sorted by name.
     pub tests: Vec<TestReport>,
 }
@@ -116,6 +126,18 @@ pub struct TestReport {
     pub slow: bool,
     /// Marked `rolled_back`.
     pub rolled_back: bool,
+    /// How many times it ran: 1, or more when a failed attempt was retried (`retries = N`).
+    #[serde(default = "one")]
+    pub attempts: u32,
+    /// Its `tags`, as declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Cow<'static, str>>,
+    /// Who answers for it (`owner = "..."`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Cow<'static, str>>,
+    /// What to do when it fails (`runbook = "https://..."`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<Cow<'static, str>>,
     /// A backtrace of the panic, when `RUST_BACKTRACE` (or `RUST_LIB_BACKTRACE`) asked for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backtrace: Option<String>,
@@ -123,6 +145,10 @@ pub struct TestReport {
     /// subscriber has a `CaptureLayer` (feature `tracing`); absent from the JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub output: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl Report {
@@ -138,6 +164,7 @@ impl Report {
         };
         let failed_tests = names(Outcome::Failed);
         let errored_tests = names(Outcome::Errored);
+        let warned_tests = names(Outcome::Warned);
         let mut suites: Vec<&str> = tests.iter().map(|test| &*test.suite).collect();
         // Sorted by name, a suite's tests are mostly adjacent: drop those repeats before sorting.
         suites.dedup();
@@ -152,17 +179,23 @@ impl Report {
             status,
             test_classes: suites.len(),
             tests_run: tests.len(),
-            tests_passed: tests.len() - failed_tests.len() - errored_tests.len(),
+            tests_passed: tests.len()
+                - failed_tests.len()
+                - errored_tests.len()
+                - warned_tests.len(),
             tests_failed: failed_tests.len(),
             tests_errored: errored_tests.len(),
+            tests_warned: warned_tests.len(),
             failed_tests,
             errored_tests,
+            warned_tests,
             time: elapsed.as_secs_f64() * 1000.0,
             tier,
             panics_caught: crate::panic::PANICS_ARE_CAUGHT,
             abandoned_threads: crate::stuck::count(),
             min_tests: 0,
             tests_selected: tests.len(),
+            warnings: Vec::new(),
             tests,
         }
     }
@@ -269,6 +302,10 @@ pub(crate) mod tests {
             location: message.map(|_| "src/smoke.rs:7".into()),
             slow: false,
             rolled_back: false,
+            attempts: 1,
+            tags: Vec::new(),
+            owner: None,
+            runbook: None,
             backtrace: None,
             output: Vec::new(),
         }

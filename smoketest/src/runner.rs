@@ -43,6 +43,7 @@ pub struct Runner {
     rollbacks: Arc<Rollbacks>,
     apps: Vec<String>,
     skip_apps: Vec<String>,
+    tags: Vec<String>,
     filters: Vec<String>,
     excluded: Vec<String>,
     pub(crate) failfast: bool,
@@ -72,6 +73,7 @@ impl fmt::Debug for Runner {
             .field("rollback_providers", &self.rollbacks.len())
             .field("apps", &self.apps)
             .field("skip_apps", &self.skip_apps)
+            .field("tags", &self.tags)
             .field("filters", &self.filters)
             .field("excluded", &self.excluded)
             .field("failfast", &self.failfast)
@@ -87,8 +89,8 @@ impl fmt::Debug for Runner {
     }
 }
 
-/// Splits a comma-separated list of crate or module paths, as `--apps` and `SMOKETEST_APPS` take.
-pub(crate) fn split_apps(list: &str) -> Vec<String> {
+/// Splits a comma-separated list, as `--apps`, `SMOKETEST_APPS` and `SMOKETEST_TAGS` take.
+pub(crate) fn split_list(list: &str) -> Vec<String> {
     list.split(',')
         .map(str::trim)
         .filter(|app| !app.is_empty())
@@ -114,12 +116,13 @@ fn app_path(prefix: impl Into<String>) -> String {
 
 impl Runner {
     /// A runner over every test linked into the program, with default options: a 10 s timeout
-    /// per test, up to 64 tests at once, and the app selection of the `SMOKETEST_APPS` /
-    /// `SMOKETEST_SKIP_APPS` environment variables (comma-separated crate or module paths).
+    /// per test, up to 64 tests at once, the app selection of the `SMOKETEST_APPS` /
+    /// `SMOKETEST_SKIP_APPS` environment variables (comma-separated crate or module paths) and
+    /// the tag selection of `SMOKETEST_TAGS` (comma-separated tags).
     pub fn new() -> Self {
         let from_env = |name: &str| {
             std::env::var(name)
-                .map(|value| split_apps(&value).into_iter().map(app_path).collect())
+                .map(|value| split_list(&value).into_iter().map(app_path).collect())
                 .unwrap_or_default()
         };
         Runner {
@@ -128,6 +131,9 @@ impl Runner {
             rollbacks: Arc::new(Rollbacks::new()),
             apps: from_env("SMOKETEST_APPS"),
             skip_apps: from_env("SMOKETEST_SKIP_APPS"),
+            tags: std::env::var("SMOKETEST_TAGS")
+                .map(|value| split_list(&value))
+                .unwrap_or_default(),
             filters: Vec::new(),
             excluded: Vec::new(),
             failfast: false,
@@ -207,6 +213,27 @@ impl Runner {
     {
         self.skip_apps = apps.into_iter().map(app_path).collect();
         self
+    }
+
+    /// Runs only tests with at least one of these tags (`#[smoke_test(tags = ["ready"])]`),
+    /// replacing `SMOKETEST_TAGS`; an empty list selects by no tag.
+    ///
+    /// ```
+    /// let runner = smoketest::Runner::new().tags(["ready"]);
+    /// assert_eq!(runner.selected_tags(), ["ready"]);
+    /// ```
+    pub fn tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The tags a run selects by (see [`tags`](Runner::tags)); empty when it selects by none.
+    pub fn selected_tags(&self) -> &[String] {
+        &self.tags
     }
 
     /// Runs only tests whose name contains `text`. Called several times, a test matching any
@@ -382,6 +409,12 @@ impl Runner {
                 let selected = (tier == Tier::Slow || !case.test.slow)
                     && (self.apps.is_empty() || self.apps.iter().any(under))
                     && !self.skip_apps.iter().any(under)
+                    && (self.tags.is_empty()
+                        || case
+                            .test
+                            .tags
+                            .iter()
+                            .any(|tag| self.tags.iter().any(|t| t == tag)))
                     && (self.filters.is_empty()
                         || self.filters.iter().any(|text| name.contains(text.as_str())))
                     && !self.excluded.iter().any(|excluded| excluded == name);
@@ -566,7 +599,7 @@ mod tests {
     #[test]
     fn app_lists_are_comma_separated_and_trimmed() {
         assert_eq!(
-            split_apps(" a, b::c ,,"),
+            split_list(" a, b::c ,,"),
             vec!["a".to_owned(), "b::c".to_owned()]
         );
     }

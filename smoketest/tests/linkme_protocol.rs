@@ -82,6 +82,11 @@ static THROUGH_LINKME: SmokeTest = SmokeTest {
     slow: false,
     rolled_back: false,
     timeout: None,
+    tags: &[],
+    warn_only: false,
+    retries: 0,
+    owner: None,
+    runbook: None,
     params: Vec::new,
     body: Body::PlainSync(through_linkme),
 };

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::runner::{Runner, split_apps};
+use crate::runner::{Runner, split_list};
 use crate::tier::Tier;
 
 /// The flags of smoketest's command line, parsed: what [`Runner::run_cli`] reads from
@@ -349,7 +349,7 @@ fn parse(args: &[OsString]) -> Result<Args, String> {
             "--help" | "-h" => parsed.help = true,
             "--apps" | "--skip-apps" => {
                 let list = value("a comma-separated list of crate or module paths")?;
-                let apps = split_apps(&list);
+                let apps = split_list(&list);
                 if apps.is_empty() {
                     return Err(format!("{flag} needs at least one crate or module path"));
                 }

@@ -202,6 +202,10 @@ fn a_redacted_report_hides_messages_backtraces_and_output() {
         location: Some("src/smoke.rs:3".into()),
         slow: false,
         rolled_back: false,
+        attempts: 1,
+        tags: Vec::new(),
+        owner: None,
+        runbook: None,
         backtrace: Some("at connect: password=pw".into()),
         output: vec!["INFO connecting to https://app:pw@api/".into()],
     };

@@ -146,7 +146,8 @@ fn in_display_order(tests: &[TestReport]) -> Vec<&TestReport> {
     let rank = |outcome: Outcome| match outcome {
         Outcome::Failed => 0,
         Outcome::Errored => 1,
-        Outcome::Passed => 2,
+        Outcome::Warned => 2,
+        Outcome::Passed => 3,
     };
     let mut ordered: Vec<&TestReport> = tests.iter().collect();
     ordered.sort_by_key(|test| rank(test.outcome));

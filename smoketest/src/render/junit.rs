@@ -103,7 +103,7 @@ fn write_suite(xml: &mut String, tests: &[&TestReport]) {
             seconds(test.time)
         );
         let element = match test.outcome {
-            Outcome::Passed => None,
+            Outcome::Passed | Outcome::Warned => None,
             Outcome::Failed => Some("failure"),
             Outcome::Errored => Some("error"),
         };

@@ -231,6 +231,10 @@ mod tests {
             location: None,
             slow: false,
             rolled_back: false,
+            attempts: 1,
+            tags: Vec::new(),
+            owner: None,
+            runbook: None,
             backtrace: None,
             output: Vec::new(),
         }

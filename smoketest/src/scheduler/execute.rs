@@ -157,6 +157,15 @@ pub(crate) fn test_report(
         location,
         slow: case.test.slow,
         rolled_back: case.test.rolled_back,
+        attempts: 1,
+        tags: case
+            .test
+            .tags
+            .iter()
+            .map(|tag| Cow::Borrowed(*tag))
+            .collect(),
+        owner: case.test.owner.map(Cow::Borrowed),
+        runbook: case.test.runbook.map(Cow::Borrowed),
         backtrace,
         output: Vec::new(),
     }
@@ -174,6 +183,10 @@ fn tear_down_suite_report(name: &'static str, failure: Failure, elapsed: Duratio
         location: failure.location,
         slow: false,
         rolled_back: false,
+        attempts: 1,
+        tags: Vec::new(),
+        owner: None,
+        runbook: None,
         backtrace: failure.backtrace,
         output: Vec::new(),
     }

@@ -71,6 +71,11 @@ const fn test(function: &'static str, timeout_ms: u64, body: Body) -> SmokeTest 
         slow: false,
         rolled_back: false,
         timeout: Some(Duration::from_millis(timeout_ms)),
+        tags: &[],
+        warn_only: false,
+        retries: 0,
+        owner: None,
+        runbook: None,
         params: no_params,
         body,
     }
