@@ -1,28 +1,36 @@
 //! The arguments of `#[smoke_test(...)]`: `slow`, `rolled_back`, `timeout = "2s"`,
 //! `tags = [...]`, `warn_only`, `retries = N`, `owner = "..."`, `runbook = "https://..."` and
-//! `crate = path`.
+//! `crate = path`. This module reads the list and the flags; each argument with a value has a
+//! module of its own that parses and checks it.
+
+mod krate;
+mod owner;
+mod retries;
+mod runbook;
+mod tags;
+mod timeout;
 
 use std::time::Duration;
 
 use proc_macro2::{Span, TokenStream};
-use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
-use syn::{Expr, ExprArray, ExprLit, Lit, LitInt, LitStr, Path, Token};
+use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
 
 use crate::errors::Errors;
 
-const EXPECTED: &str = "expected `slow`, `rolled_back`, `timeout = \"2s\"`, `tags = [\"ready\"]`, \
-                        `warn_only`, `retries = 2`, `owner = \"team\"`, `runbook = \"https://...\"` \
-                        or `crate = path`";
-
-/// The most `retries` a test may ask for: each attempt may take the whole timeout, and a run must
-/// stay bounded in time.
-pub(crate) const MAX_RETRIES: u32 = 10;
-
-/// How a `crate` argument is written, for the errors about it.
-const CRATE_EXAMPLE: &str =
-    "e.g. `crate = my_reexport::smoketest` or `crate = \"my_reexport::smoketest\"`";
+/// Every argument, as the errors show it.
+const ARGUMENTS: [(&str, &str); 9] = [
+    ("slow", "`slow`"),
+    ("rolled_back", "`rolled_back`"),
+    ("timeout", "`timeout = \"2s\"`"),
+    ("tags", "`tags = [\"ready\"]`"),
+    ("warn_only", "`warn_only`"),
+    ("retries", "`retries = 2`"),
+    ("owner", "`owner = \"team\"`"),
+    ("runbook", "`runbook = \"https://...\"`"),
+    ("crate", "`crate = path`"),
+];
 
 /// The parsed arguments. Spans are kept where a later check needs to point at the argument.
 #[derive(Default)]
@@ -67,305 +75,126 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
 
 impl Args {
     fn parse_one(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-        if meta.path.is_ident("slow") {
+        let path = &meta.path;
+        if path.is_ident("slow") {
             flag(&mut self.slow, meta)
-        } else if meta.path.is_ident("rolled_back") {
+        } else if path.is_ident("rolled_back") {
             flag(&mut self.rolled_back, meta)
-        } else if meta.path.is_ident("timeout") {
-            self.parse_timeout(meta)
-        } else if meta.path.is_ident("crate") {
-            self.parse_crate(meta)
-        } else if meta.path.is_ident("tags") {
-            self.parse_tags(meta)
-        } else if meta.path.is_ident("warn_only") {
+        } else if path.is_ident("timeout") {
+            let timeout = timeout::parse(meta)?;
+            set_once(&mut self.timeout, timeout, path)
+        } else if path.is_ident("crate") {
+            let krate = krate::parse(meta)?;
+            set_once(&mut self.krate, krate, path)
+        } else if path.is_ident("tags") {
+            let tags = tags::parse(meta)?;
+            if self.tags.is_some() {
+                return Err(syn::Error::new_spanned(
+                    path,
+                    "duplicate argument `tags`; list all the tags in one `tags = [...]`",
+                ));
+            }
+            self.tags = Some(tags);
+            Ok(())
+        } else if path.is_ident("warn_only") {
             flag(&mut self.warn_only, meta)
-        } else if meta.path.is_ident("retries") {
-            self.parse_retries(meta)
-        } else if meta.path.is_ident("owner") {
-            let owner = string(meta, "owner", "`owner = \"team-payments\"`")?;
-            if owner.value().trim().is_empty() {
-                return Err(syn::Error::new(
-                    owner.span(),
-                    "the owner is empty; write who answers for this test, e.g. `owner = \"team-payments\"`",
-                ));
-            }
-            set_once(&mut self.owner, owner.value(), &meta.path)
-        } else if meta.path.is_ident("runbook") {
-            let runbook = string(
-                meta,
-                "runbook",
-                "`runbook = \"https://wiki.example.com/runbooks/payments\"`",
-            )?;
-            check_runbook(&runbook)?;
-            set_once(&mut self.runbook, runbook.value(), &meta.path)
+        } else if path.is_ident("retries") {
+            let retries = retries::parse(meta)?;
+            set_once(&mut self.retries, retries, path)
+        } else if path.is_ident("owner") {
+            let owner = owner::parse(meta)?;
+            set_once(&mut self.owner, owner, path)
+        } else if path.is_ident("runbook") {
+            let runbook = runbook::parse(meta)?;
+            set_once(&mut self.runbook, runbook, path)
         } else {
-            Err(meta.error(format_args!(
-                "unknown argument `{}`; {EXPECTED}",
-                path_to_string(&meta.path)
-            )))
+            Err(meta.error(unknown(&path_to_string(path))))
         }
-    }
-
-    fn parse_timeout(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-        if !meta.input.peek(Token![=]) {
-            return Err(meta.error("`timeout` needs a value, e.g. `timeout = \"2s\"`"));
-        }
-        let value: Expr = meta.value()?.parse()?;
-        if self.timeout.is_some() {
-            return Err(duplicate(&meta.path));
-        }
-        let literal = match &value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(literal),
-                ..
-            }) => literal,
-            Expr::Lit(ExprLit {
-                lit: Lit::Int(int), ..
-            }) => {
-                return Err(number(int, int.base10_digits(), int.suffix()));
-            }
-            Expr::Lit(ExprLit {
-                lit: Lit::Float(float),
-                ..
-            }) => {
-                return Err(number(float, float.base10_digits(), float.suffix()));
-            }
-            _ => {
-                return Err(syn::Error::new_spanned(
-                    value,
-                    "the timeout is a string literal, e.g. `timeout = \"2s\"`",
-                ));
-            }
-        };
-        self.timeout = Some(parse_timeout(literal)?);
-        Ok(())
-    }
-
-    /// `crate = some::path`, or the same path in a string as tokio's and serde's `crate` take it.
-    fn parse_crate(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-        if !meta.input.peek(Token![=]) {
-            return Err(meta.error(format_args!(
-                "`crate` needs a value: the path to the smoketest crate, {CRATE_EXAMPLE}"
-            )));
-        }
-        let input = meta.value()?;
-        let path = if input.peek(LitStr) {
-            let literal: LitStr = input.parse()?;
-            literal.parse_with(Path::parse_mod_style).map_err(|_| {
-                syn::Error::new(
-                    literal.span(),
-                    format_args!(
-                        "{:?} is not a path; write the path to the smoketest crate, {CRATE_EXAMPLE}",
-                        literal.value()
-                    ),
-                )
-            })?
-        } else {
-            // Everything up to the next argument, so that `crate = Vec<u8>` is reported as one
-            // value rather than as an expression syn fails to parse.
-            let value = take_to_next_argument(input)?;
-            if value.is_empty() {
-                return Err(meta.error(format_args!(
-                    "`crate` needs a value: the path to the smoketest crate, {CRATE_EXAMPLE}"
-                )));
-            }
-            Path::parse_mod_style.parse2(value.clone()).map_err(|_| {
-                syn::Error::new_spanned(
-                    value,
-                    format_args!("`crate` takes the path to the smoketest crate, {CRATE_EXAMPLE}"),
-                )
-            })?
-        };
-        if self.krate.is_some() {
-            return Err(duplicate(&meta.path));
-        }
-        self.krate = Some(path);
-        Ok(())
     }
 }
 
-impl Args {
-    /// `tags = ["ready", "db"]`: an array of string literals, each a name `--tag` can select.
-    fn parse_tags(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-        const EXAMPLE: &str = "e.g. `tags = [\"ready\", \"db\"]`";
-        if !meta.input.peek(Token![=]) {
-            return Err(meta.error(format_args!("`tags` needs a list of names, {EXAMPLE}")));
-        }
-        let value: Expr = meta.value()?.parse()?;
-        let elements = match &value {
-            Expr::Array(ExprArray { elems, .. }) => elems,
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(literal),
-                ..
-            }) => {
-                return Err(syn::Error::new(
-                    literal.span(),
-                    format_args!(
-                        "`tags` is a list, even of one name: write `tags = [{:?}]`",
-                        literal.value()
-                    ),
-                ));
-            }
-            _ => {
-                return Err(syn::Error::new_spanned(
-                    value,
-                    format_args!("`tags` takes a list of string literals, {EXAMPLE}"),
-                ));
-            }
-        };
-        let mut tags: Vec<String> = Vec::new();
-        for element in elements {
-            let Expr::Lit(ExprLit {
-                lit: Lit::Str(literal),
-                ..
-            }) = element
-            else {
-                return Err(syn::Error::new_spanned(
-                    element,
-                    format_args!("a tag is a string literal, {EXAMPLE}"),
-                ));
-            };
-            let tag = literal.value();
-            check_tag(&tag, literal.span())?;
-            if tags.contains(&tag) {
-                return Err(syn::Error::new(
-                    literal.span(),
-                    format_args!("tag {tag:?} is listed twice"),
-                ));
-            }
-            tags.push(tag);
-        }
-        if self.tags.is_some() {
-            return Err(duplicate(&meta.path));
-        }
-        self.tags = Some(tags);
-        Ok(())
+/// The message for an unknown argument: the argument it most likely meant, or else all of them.
+fn unknown(name: &str) -> String {
+    if let Some((_, example)) = ARGUMENTS.iter().find(|(known, _)| looks_like(name, known)) {
+        return format!("unknown argument `{name}`; did you mean {example}?");
     }
-
-    /// `retries = 2`: an integer from 0 to [`MAX_RETRIES`].
-    fn parse_retries(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-        if !meta.input.peek(Token![=]) {
-            return Err(meta.error(
-                "`retries` needs a number: how many more attempts a failed test gets, e.g. `retries = 2`",
-            ));
-        }
-        let value: Expr = meta.value()?.parse()?;
-        let retries = match &value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Int(int), ..
-            }) => parse_retries(int)?,
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(literal),
-                ..
-            }) => {
-                return Err(syn::Error::new(
-                    literal.span(),
-                    format_args!(
-                        "`retries` is a number, not a string: write `retries = {}`",
-                        literal.value()
-                    ),
-                ));
-            }
-            _ => {
-                return Err(syn::Error::new_spanned(
-                    value,
-                    "`retries` takes an integer literal, e.g. `retries = 2`",
-                ));
-            }
-        };
-        if self.retries.is_some() {
-            return Err(duplicate(&meta.path));
-        }
-        self.retries = Some(retries);
-        Ok(())
-    }
+    let (last, rest) = ARGUMENTS.split_last().expect("ARGUMENTS is not empty");
+    let rest: Vec<&str> = rest.iter().map(|(_, example)| *example).collect();
+    format!(
+        "unknown argument `{name}`; expected {} or {}",
+        rest.join(", "),
+        last.1
+    )
 }
 
-fn parse_retries(int: &LitInt) -> syn::Result<u32> {
-    let too_many = || {
-        syn::Error::new(
-            int.span(),
-            format_args!(
-                "at most {MAX_RETRIES} retries: every attempt may take the whole timeout, and a run \
-                 must stay short; fix the flakiness, or raise the test's `timeout`"
-            ),
-        )
-    };
-    if !int.suffix().is_empty() {
-        return Err(syn::Error::new(
-            int.span(),
-            format_args!(
-                "write the number without a suffix: `retries = {}`",
-                int.base10_digits()
-            ),
-        ));
-    }
-    match int.base10_parse::<u32>() {
-        Ok(retries) if retries <= MAX_RETRIES => Ok(retries),
-        _ => Err(too_many()),
-    }
+/// A misspelling of `known`: at most two edits away (`tag`, `retires`, `Slow`), or the same
+/// first four letters (`retry`, `warn`, `runbook_url`, `timeout_ms`).
+fn looks_like(name: &str, known: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let prefix = |text: &str| text.chars().take(4).collect::<String>();
+    edit_distance(&name, known) <= 2 || (name.len() >= 4 && prefix(&name) == prefix(known))
 }
 
-/// Tags are selected by `--tag`, by the comma-separated `SMOKETEST_TAGS` and by `?tag=` in a URL,
-/// so they are kept to characters that need no quoting in any of them.
-fn check_tag(tag: &str, span: Span) -> syn::Result<()> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if tag.is_empty() {
-        return Err(syn::Error::new(span, "a tag can't be empty"));
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, a) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, b) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(a != *b);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
     }
-    if let Some(bad) = tag.chars().find(|c| !allowed(*c)) {
-        return Err(syn::Error::new(
-            span,
-            format_args!(
-                "tag {tag:?} has the character {bad:?}; tags are made of ASCII letters, digits, \
-                 `-`, `_` and `.`, e.g. \"ready\" or \"payments-db\""
-            ),
-        ));
-    }
-    Ok(())
+    previous[b.len()]
 }
 
-/// A runbook is a link operators follow from a failing test: it must be an absolute `http` or
-/// `https` URL (parsed as the `http` crate parses request URIs).
-fn check_runbook(runbook: &LitStr) -> syn::Result<()> {
-    let text = runbook.value();
-    let error = |why: &str| {
-        syn::Error::new(
-            runbook.span(),
-            format_args!(
-                "runbook {text:?} {why}; write an absolute http(s) URL, e.g. \
-                 `runbook = \"https://wiki.example.com/runbooks/payments\"`"
-            ),
-        )
-    };
-    let uri: http::Uri = text.parse().map_err(|_| error("is not a URL"))?;
-    match uri.scheme_str() {
-        Some("http" | "https") => {}
-        Some(_) => return Err(error("is not an http(s) URL")),
-        None => return Err(error("is not an absolute URL")),
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(error("has no host"));
-    }
-    Ok(())
-}
-
-/// `name = "string"`: the literal, or an error saying how to write it.
+/// `name = "string"`: the literal, or an error saying how to write it (`example` is a whole
+/// argument, e.g. `` `runbook = "https://..."` ``).
 fn string(meta: &ParseNestedMeta<'_>, name: &str, example: &str) -> syn::Result<LitStr> {
-    if !meta.input.peek(Token![=]) {
-        return Err(meta.error(format_args!("`{name}` needs a value, e.g. {example}")));
-    }
-    let value: Expr = meta.value()?.parse()?;
-    match value {
+    match value(meta, name, example)? {
         Expr::Lit(ExprLit {
             lit: Lit::Str(literal),
             ..
         }) => Ok(literal),
         other => Err(syn::Error::new_spanned(
-            other,
-            format_args!("`{name}` takes a string literal, e.g. {example}"),
+            &other,
+            format_args!(
+                "`{name}` takes a string literal, e.g. {example}{}",
+                constant_note(&other)
+            ),
         )),
     }
+}
+
+/// The expression after `name =`, or an error saying how to write the argument.
+fn value(meta: &ParseNestedMeta<'_>, name: &str, example: &str) -> syn::Result<Expr> {
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(format_args!("`{name}` needs a value, e.g. {example}")));
+    }
+    meta.value()?.parse()
+}
+
+/// What to add to an error about a value that is a path: most likely a constant, which the
+/// macro cannot see through.
+fn constant_note(value: &Expr) -> &'static str {
+    if matches!(value, Expr::Path(_)) {
+        "; a macro can't read the value of a constant"
+    } else {
+        ""
+    }
+}
+
+/// A lowercase word such as `ready` or `team_payments` where a string belongs: most likely the
+/// string without its quotes (an uppercase `READY` is more likely a constant, which the macro
+/// cannot read).
+fn bare_word(value: &Expr) -> Option<String> {
+    let Expr::Path(path) = value else {
+        return None;
+    };
+    let word = path.path.get_ident()?.to_string();
+    word.contains(|c: char| c.is_lowercase()).then_some(word)
 }
 
 fn set_once<T>(slot: &mut Option<T>, value: T, path: &Path) -> syn::Result<()> {
@@ -376,12 +205,19 @@ fn set_once<T>(slot: &mut Option<T>, value: T, path: &Path) -> syn::Result<()> {
     Ok(())
 }
 
-/// `slow` and `rolled_back`: a bare word, at most once.
+/// `slow`, `rolled_back` and `warn_only`: a bare word, at most once.
 fn flag(slot: &mut Option<Span>, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
-        skip_to_next_argument(meta.input)?;
+        let value = take_to_next_argument(meta.input)?.to_string();
         let name = path_to_string(&meta.path);
-        return Err(meta.error(format_args!("`{name}` takes no value; write just `{name}`")));
+        // The span covers the name and the value just consumed.
+        return Err(if value == "= false" {
+            meta.error(format_args!(
+                "`{name}` is off unless it is written: leave `{name}` out"
+            ))
+        } else {
+            meta.error(format_args!("`{name}` takes no value; write just `{name}`"))
+        });
     }
     if slot.is_some() {
         return Err(duplicate(&meta.path));
@@ -390,39 +226,14 @@ fn flag(slot: &mut Option<Span>, meta: &ParseNestedMeta<'_>) -> syn::Result<()> 
     Ok(())
 }
 
-/// `timeout = 2` or `timeout = 2s`: suggests the string, in seconds if the number has no unit.
-fn number(literal: impl ToTokens, digits: &str, unit: &str) -> syn::Error {
-    let unit = if unit.is_empty() { "s" } else { unit };
-    syn::Error::new_spanned(
-        literal,
-        format_args!("the timeout is a string: write `timeout = \"{digits}{unit}\"`"),
-    )
-}
-
 fn duplicate(path: &Path) -> syn::Error {
     syn::Error::new_spanned(
         path,
-        format_args!("duplicate argument `{}`", path_to_string(path)),
+        format_args!(
+            "duplicate argument `{}`; give it once",
+            path_to_string(path)
+        ),
     )
-}
-
-/// Parses a human duration (`"500ms"`, `"2s"`, `"1m"`); zero is refused because it would make
-/// every run of the test time out.
-fn parse_timeout(literal: &LitStr) -> syn::Result<Duration> {
-    let text = literal.value();
-    match humantime::parse_duration(&text) {
-        Ok(duration) if duration.is_zero() => Err(syn::Error::new(
-            literal.span(),
-            "timeout must be greater than zero",
-        )),
-        Ok(duration) => Ok(duration),
-        Err(error) => Err(syn::Error::new(
-            literal.span(),
-            format_args!(
-                "invalid timeout {text:?}: {error}; write e.g. \"500ms\", \"2s\" or \"1m\""
-            ),
-        )),
-    }
 }
 
 /// Consumes the rest of a bad argument (up to the next top-level comma) so parsing can go on
@@ -451,13 +262,16 @@ fn path_to_string(path: &Path) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
 }
 
+/// Helpers for the tests of every argument.
 #[cfg(test)]
-mod tests {
-    use quote::quote;
+mod test_support {
+    use proc_macro2::TokenStream;
 
-    use super::*;
+    use super::{Args, parse};
+    use crate::errors::Errors;
 
-    fn parse_ok(tokens: TokenStream) -> Args {
+    /// The arguments, which must parse without error.
+    pub(super) fn parse_ok(tokens: TokenStream) -> Args {
         let mut errors = Errors::default();
         let args = parse(tokens, &mut errors);
         if let Err(error) = errors.into_result() {
@@ -466,7 +280,8 @@ mod tests {
         args
     }
 
-    fn messages(tokens: TokenStream) -> Vec<String> {
+    /// The message of every error, in order.
+    pub(super) fn messages(tokens: TokenStream) -> Vec<String> {
         let mut errors = Errors::default();
         parse(tokens, &mut errors);
         match errors.into_result() {
@@ -474,13 +289,31 @@ mod tests {
             Err(error) => error.into_iter().map(|error| error.to_string()).collect(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::test_support::{messages, parse_ok};
+    use super::*;
+
+    const EXPECTED: &str = "expected `slow`, `rolled_back`, `timeout = \"2s\"`, \
+                            `tags = [\"ready\"]`, `warn_only`, `retries = 2`, `owner = \"team\"`, \
+                            `runbook = \"https://...\"` or `crate = path`";
 
     #[test]
-    fn no_arguments_mean_a_fast_test_with_the_default_timeout() {
+    fn no_arguments_mean_a_fast_test_with_the_default_timeout_and_no_metadata() {
         let args = parse_ok(quote!());
         assert!(args.slow.is_none());
         assert!(args.rolled_back.is_none());
         assert_eq!(args.timeout, None);
+        assert!(args.krate.is_none());
+        assert_eq!(args.tags, None);
+        assert!(args.warn_only.is_none());
+        assert_eq!(args.retries, None);
+        assert_eq!(args.owner, None);
+        assert_eq!(args.runbook, None);
     }
 
     #[test]
@@ -498,29 +331,105 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_are_human_durations() {
-        let timeout = |text: &str| parse_ok(quote!(timeout = #text)).timeout;
-        assert_eq!(timeout("500ms"), Some(Duration::from_millis(500)));
-        assert_eq!(timeout("2s"), Some(Duration::from_secs(2)));
-        assert_eq!(timeout("1m"), Some(Duration::from_secs(60)));
-        assert_eq!(timeout("1m 30s"), Some(Duration::from_secs(90)));
+    fn all_arguments_together() {
+        for tokens in [
+            quote!(
+                slow,
+                rolled_back,
+                timeout = "2s",
+                tags = ["ready", "db"],
+                warn_only,
+                retries = 2,
+                owner = "team-payments",
+                runbook = "https://wiki.example.com/runbooks/payments",
+                crate = kit::smoketest
+            ),
+            quote!(
+                crate = kit::smoketest,
+                runbook = "https://wiki.example.com/runbooks/payments",
+                owner = "team-payments",
+                retries = 2,
+                warn_only,
+                tags = ["ready", "db"],
+                timeout = "2s",
+                rolled_back,
+                slow,
+            ),
+        ] {
+            let args = parse_ok(tokens);
+            assert!(args.slow.is_some());
+            assert!(args.rolled_back.is_some());
+            assert_eq!(args.timeout, Some(Duration::from_secs(2)));
+            assert_eq!(
+                args.tags.as_deref(),
+                Some(&["ready".to_owned(), "db".to_owned()][..])
+            );
+            assert!(args.warn_only.is_some());
+            assert_eq!(args.retries, Some(2));
+            assert_eq!(args.owner.as_deref(), Some("team-payments"));
+            assert_eq!(
+                args.runbook.as_deref(),
+                Some("https://wiki.example.com/runbooks/payments")
+            );
+            assert_eq!(
+                args.krate.as_ref().map(path_to_string).as_deref(),
+                Some("kit::smoketest")
+            );
+        }
     }
 
     #[test]
     fn an_unknown_argument_lists_the_allowed_ones() {
         assert_eq!(
             messages(quote!(fast)),
-            [
-                "unknown argument `fast`; expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`"
-            ]
+            [format!("unknown argument `fast`; {EXPECTED}")]
         );
+        assert_eq!(
+            messages(quote!(smoketest::slow)),
+            [format!("unknown argument `smoketest::slow`; {EXPECTED}")]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_argument_gets_the_one_it_looks_like() {
+        for (written, meant) in [
+            (quote!(tag = ["ready"]), "`tags = [\"ready\"]`"),
+            (quote!(Slow), "`slow`"),
+            (quote!(rollback), "`rolled_back`"),
+            (quote!(timeout_ms = 200), "`timeout = \"2s\"`"),
+            (quote!(warn), "`warn_only`"),
+            (quote!(warn_on_failure), "`warn_only`"),
+            (quote!(retry = 2), "`retries = 2`"),
+            (quote!(retires = 2), "`retries = 2`"),
+            (quote!(owners = "team"), "`owner = \"team\"`"),
+            (
+                quote!(runbook_url = "https://x"),
+                "`runbook = \"https://...\"`",
+            ),
+            (quote!(krate = st), "`crate = path`"),
+        ] {
+            let name = written.to_string();
+            let name = name.split(' ').next().unwrap_or_default().to_owned();
+            assert_eq!(
+                messages(written),
+                [format!("unknown argument `{name}`; did you mean {meant}?")]
+            );
+        }
     }
 
     #[test]
     fn every_bad_argument_is_reported_and_good_ones_are_kept() {
         let mut errors = Errors::default();
         let args = parse(
-            quote!(fast = 3, slow, timeout = 2, slow, retries(3), rolled_back),
+            quote!(
+                fast = 3,
+                slow,
+                timeout = 2,
+                slow,
+                retries(3),
+                rolled_back,
+                tags = ["db"]
+            ),
             &mut errors,
         );
         let messages: Vec<String> = errors
@@ -532,119 +441,32 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "unknown argument `fast`; expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`",
-                "the timeout is a string: write `timeout = \"2s\"`",
-                "duplicate argument `slow`",
-                "unknown argument `retries`; expected `slow`, `rolled_back`, `timeout = \"2s\"` or `crate = path`",
+                format!("unknown argument `fast`; {EXPECTED}"),
+                "the timeout is a string: write `timeout = \"2s\"`".to_owned(),
+                "duplicate argument `slow`; give it once".to_owned(),
+                "`retries` needs a number: how many more attempts a failed test gets, \
+                 e.g. `retries = 2`"
+                    .to_owned(),
             ]
         );
         assert!(args.slow.is_some());
         assert!(args.rolled_back.is_some());
+        assert_eq!(args.tags, Some(vec!["db".to_owned()]));
     }
 
     #[test]
     fn duplicates_are_errors() {
         assert_eq!(
             messages(quote!(rolled_back, rolled_back)),
-            ["duplicate argument `rolled_back`"]
+            ["duplicate argument `rolled_back`; give it once"]
         );
         assert_eq!(
             messages(quote!(timeout = "1s", timeout = "2s")),
-            ["duplicate argument `timeout`"]
-        );
-    }
-
-    #[test]
-    fn malformed_and_zero_durations_are_errors() {
-        // The middle is humantime's own message, which names the units it supports.
-        let [message] = &messages(quote!(timeout = "2 parsecs"))[..] else {
-            panic!("one error expected");
-        };
-        assert!(
-            message.starts_with("invalid timeout \"2 parsecs\": unknown time unit \"parsecs\""),
-            "{message}"
-        );
-        assert!(
-            message.ends_with("; write e.g. \"500ms\", \"2s\" or \"1m\""),
-            "{message}"
+            ["duplicate argument `timeout`; give it once"]
         );
         assert_eq!(
-            messages(quote!(timeout = "0s")),
-            ["timeout must be greater than zero"]
-        );
-    }
-
-    #[test]
-    fn the_timeout_must_be_a_string() {
-        assert_eq!(
-            messages(quote!(timeout = 2s)),
-            ["the timeout is a string: write `timeout = \"2s\"`"]
-        );
-        assert_eq!(
-            messages(quote!(timeout = SECONDS)),
-            ["the timeout is a string literal, e.g. `timeout = \"2s\"`"]
-        );
-        assert_eq!(
-            messages(quote!(timeout)),
-            ["`timeout` needs a value, e.g. `timeout = \"2s\"`"]
-        );
-    }
-
-    fn krate(tokens: TokenStream) -> Option<String> {
-        parse_ok(tokens).krate.as_ref().map(path_to_string)
-    }
-
-    #[test]
-    fn the_crate_is_a_path_bare_or_in_a_string() {
-        assert_eq!(krate(quote!()), None);
-        assert_eq!(krate(quote!(crate = st)).as_deref(), Some("st"));
-        assert_eq!(
-            krate(quote!(slow, crate = ::my_kit::smoketest, timeout = "1s")).as_deref(),
-            Some("::my_kit::smoketest")
-        );
-        assert_eq!(
-            krate(quote!(crate = crate::kit::smoketest)).as_deref(),
-            Some("crate::kit::smoketest")
-        );
-        assert_eq!(
-            krate(quote!(crate = "my_kit::smoketest")).as_deref(),
-            Some("my_kit::smoketest")
-        );
-    }
-
-    #[test]
-    fn a_crate_that_is_not_a_path_is_an_error() {
-        let example = "e.g. `crate = my_reexport::smoketest` or \
-                       `crate = \"my_reexport::smoketest\"`";
-        assert_eq!(
-            messages(quote!(crate)),
-            [format!(
-                "`crate` needs a value: the path to the smoketest crate, {example}"
-            )]
-        );
-        for tokens in [
-            quote!(crate = 5),
-            quote!(crate = Vec<u8>),
-            quote!(crate = a + b),
-        ] {
-            assert_eq!(
-                messages(tokens),
-                [format!(
-                    "`crate` takes the path to the smoketest crate, {example}"
-                )]
-            );
-        }
-        for text in ["my kit", "", "kit::", "Vec<u8>"] {
-            assert_eq!(
-                messages(quote!(crate = #text)),
-                [format!(
-                    "{text:?} is not a path; write the path to the smoketest crate, {example}"
-                )]
-            );
-        }
-        assert_eq!(
-            messages(quote!(crate = st, crate = "st")),
-            ["duplicate argument `crate`"]
+            messages(quote!(warn_only, slow, warn_only)),
+            ["duplicate argument `warn_only`; give it once"]
         );
     }
 
@@ -654,5 +476,27 @@ mod tests {
             messages(quote!(slow = true)),
             ["`slow` takes no value; write just `slow`"]
         );
+        assert_eq!(
+            messages(quote!(warn_only = true, rolled_back("yes"))),
+            [
+                "`warn_only` takes no value; write just `warn_only`",
+                "`rolled_back` takes no value; write just `rolled_back`",
+            ]
+        );
+        assert_eq!(
+            messages(quote!(warn_only = false)),
+            ["`warn_only` is off unless it is written: leave `warn_only` out"]
+        );
+        let args = parse_ok(quote!(warn_only));
+        assert!(args.warn_only.is_some());
+    }
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("tags", "tags"), 0);
+        assert_eq!(edit_distance("tag", "tags"), 1);
+        assert_eq!(edit_distance("retires", "retries"), 2);
+        assert_eq!(edit_distance("", "slow"), 4);
+        assert_eq!(edit_distance("fast", "slow"), 4);
     }
 }

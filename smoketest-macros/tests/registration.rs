@@ -52,6 +52,9 @@ fn r#type() {}
 )]
 fn described() {}
 
+#[smoke_test(retries = 10, tags = ["live"], runbook = "http://wiki.internal:8080/runbooks?page=db")]
+async fn most_retries() {}
+
 mod nested {
     use smoketest::smoke_test;
 
@@ -137,6 +140,20 @@ fn metadata_is_recorded_as_written() {
     assert!(!test.warn_only);
     assert_eq!(test.retries, 0);
     assert_eq!((test.owner, test.runbook), (None, None));
+}
+
+#[test]
+fn each_metadata_argument_is_recorded_on_its_own() {
+    let test = registered(module_path!(), "most_retries");
+    assert_eq!(test.tags, ["live"]);
+    assert_eq!(test.retries, 10);
+    assert_eq!(
+        test.runbook,
+        Some("http://wiki.internal:8080/runbooks?page=db")
+    );
+    assert_eq!(test.owner, None);
+    assert!(!test.warn_only);
+    assert!(matches!(test.body, Body::PlainAsync(_)));
 }
 
 #[test]
