@@ -42,7 +42,9 @@ pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
 /// `?format=text|json|prometheus|html|junit|nagios` overrides (every
 /// [`Format`](smoketest::render::Format), by [name](smoketest::render::Format::name)). Status
 /// 200 on PASS, 500 on FAIL ([configurable](Self::fail_status)) — except Prometheus, always 200 —
-/// with `Cache-Control: no-store` ([configurable](Self::cache_control)).
+/// with `Cache-Control: no-store` ([configurable](Self::cache_control)). The 400, 404 and 405
+/// answers quote the request (its query, path or method) and carry `X-Content-Type-Options:
+/// nosniff`, so that no browser renders what a crafted link put in them as HTML.
 ///
 /// # Runs are shared
 ///

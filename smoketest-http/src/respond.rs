@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use http::header::{
     AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use smoketest::Tier;
@@ -34,6 +35,17 @@ fn plain(status: StatusCode, message: String) -> Response<String> {
         CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    response
+}
+
+/// A one-line error quoting part of the request (its path, query or method), with
+/// `X-Content-Type-Options: nosniff`: the quoted text is the client's to choose, and a browser
+/// that guessed HTML from it would render whatever markup a crafted link put there.
+fn echoing(status: StatusCode, message: String) -> Response<String> {
+    let mut response = plain(status, message);
+    response
+        .headers_mut()
+        .insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -112,7 +124,7 @@ impl SmokeEndpoint {
             }
             _ => self.finish(
                 request.method(),
-                plain(
+                echoing(
                     StatusCode::NOT_FOUND,
                     format!("not found: {}", query::quoted(uri.path())),
                 ),
@@ -158,14 +170,14 @@ impl SmokeEndpoint {
         let Some(tier) = tier_of(path) else {
             return self.finish(
                 method,
-                plain(
+                echoing(
                     StatusCode::NOT_FOUND,
                     format!("not found: {}", query::quoted(path)),
                 ),
             );
         };
         if method != Method::GET && method != Method::HEAD {
-            let mut response = plain(
+            let mut response = echoing(
                 StatusCode::METHOD_NOT_ALLOWED,
                 format!(
                     "method {} not allowed; use GET or HEAD",
@@ -189,7 +201,7 @@ impl SmokeEndpoint {
                 negotiate((!accept.is_empty()).then(|| accept.join(", ")).as_deref())
             }
             Err(bad) => {
-                return self.finish(method, plain(StatusCode::BAD_REQUEST, bad.to_string()));
+                return self.finish(method, echoing(StatusCode::BAD_REQUEST, bad.to_string()));
             }
         };
         let limit = self.slow_limit.interval_for(tier);
@@ -281,6 +293,39 @@ impl SmokeEndpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_quoting_the_request_forbid_sniffing() {
+        let endpoint = SmokeEndpoint::new(smoketest::Runner::new());
+        let headers = HeaderMap::new();
+        for (method, path, query, status, body) in [
+            (Method::GET, "/<b>", None, 404, "not found: \"/<b>\"\n"),
+            (
+                Method::GET,
+                "/",
+                Some("%3Cscript%3E=1"),
+                400,
+                "unknown query parameter \"<script>\"; the only parameter is format=text|json|prometheus|html|junit|nagios\n",
+            ),
+            (
+                Method::POST,
+                "/",
+                None,
+                405,
+                "method \"POST\" not allowed; use GET or HEAD\n",
+            ),
+        ] {
+            let response =
+                futures_executor::block_on(endpoint.respond(&method, path, query, &headers));
+            assert_eq!(response.status(), status, "{method} {path}");
+            assert_eq!(response.body(), body);
+            assert_eq!(
+                response.headers()[CONTENT_TYPE],
+                "text/plain; charset=utf-8"
+            );
+            assert_eq!(response.headers()[X_CONTENT_TYPE_OPTIONS], "nosniff");
+        }
+    }
 
     #[test]
     fn too_many_requests_says_when_to_come_back() {

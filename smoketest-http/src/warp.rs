@@ -19,7 +19,7 @@ use ::warp::filters::path::{Peek, Tail};
 use ::warp::{Filter, Rejection};
 use http::{HeaderMap, Method, Response};
 
-use crate::SmokeEndpoint;
+use crate::{PeerAddr, SmokeEndpoint};
 
 /// A filter answering every request whose path starts with the segments of `prefix`, whatever its
 /// method, sub-path, query or headers: `GET /{prefix}/` runs the fast tier, `GET /{prefix}/slow/`
@@ -34,7 +34,12 @@ use crate::SmokeEndpoint;
 /// (`""` or `"/"`) serves everything that reaches the filter.
 ///
 /// The response is the endpoint's, unchanged; runs are awaited, so a slow run holds only its own
-/// request.
+/// request. An [`authorize`](SmokeEndpoint::authorize) predicate sees the client's address: a
+/// [`PeerAddr`] in the request's extensions (set by a server or middleware of the app's own),
+/// else the one `warp::serve` records.
+///
+/// A request whose target has no path (the authority form, `CONNECT host:443`) is not below any
+/// prefix: it is rejected as not found (or, for an empty prefix, answered as `/`).
 ///
 /// ```
 /// use warp::Filter;
@@ -60,22 +65,35 @@ pub fn filter(
 ) -> impl Filter<Extract = (Response<String>,), Error = Rejection> + Clone {
     let endpoint = Arc::new(endpoint.into());
     let prefix = prefix.trim_matches('/');
-    let below_prefix = ::warp::path::peek().and_then(move |unmatched: Peek| {
-        std::future::ready(below(prefix, unmatched.as_str()).ok_or_else(::warp::reject::not_found))
+    // warp's `peek` and `tail` panic on a request target without a path (`CONNECT host:443`, the
+    // authority form), which `end` sees as nothing left to match: such a request, like any whose
+    // path earlier filters matched whole, is answered without them.
+    let unmatched = ::warp::path::end()
+        .map(String::new)
+        .or(::warp::path::peek()
+            // Everything below the prefix is this filter's: mark the whole path as matched.
+            .and(::warp::path::tail())
+            .map(|unmatched: Peek, _: Tail| unmatched.as_str().to_owned()))
+        .unify();
+    let below_prefix = unmatched.and_then(move |unmatched: String| {
+        std::future::ready(below(prefix, &unmatched).ok_or_else(::warp::reject::not_found))
     });
     // `query::raw` rejects a request without a query; that is no query, not a bad one.
     let query = ::warp::query::raw()
         .map(Some)
         .or(::warp::any().map(|| None))
         .unify();
+    // A `PeerAddr` set by the app (e.g. a server of its own, or from a trusted proxy's header)
+    // wins over the address warp's own server records.
+    let peer = ::warp::ext::optional::<PeerAddr>()
+        .and(::warp::addr::remote())
+        .map(|set: Option<PeerAddr>, remote: Option<SocketAddr>| set.map(|peer| peer.0).or(remote));
     below_prefix
-        // Everything below the prefix is this filter's: mark the whole path as matched.
-        .and(::warp::path::tail())
         .and(::warp::method())
         .and(query)
         .and(::warp::header::headers_cloned())
-        .and(::warp::addr::remote())
-        .then(move |path, _: Tail, method, query, headers, peer| {
+        .and(peer)
+        .then(move |path, method, query, headers, peer| {
             respond(Arc::clone(&endpoint), path, method, query, headers, peer)
         })
 }

@@ -6,7 +6,8 @@
 //! - the exact status the README promises for the input (404 another path, 405 another method
 //!   with `Allow: GET, HEAD`, 400 a bad query, else the report: 200 PASS, FAIL's configured
 //!   status, Prometheus 200 either way);
-//! - 400, 404 and 405 bodies are one line ending in `\n`, as `text/plain`;
+//! - 400, 404 and 405 bodies are one line ending in `\n`, as `text/plain` with
+//!   `X-Content-Type-Options: nosniff`;
 //! - every response has a `Content-Type` and a `Content-Length` equal to the body's length; a
 //!   `HEAD` response has an empty body and the `Content-Length` of the same `GET`;
 //! - a report has the negotiated format's `Content-Type` (`?format=` first, else `Accept`).
@@ -33,6 +34,7 @@ use std::time::Duration;
 use futures_executor::block_on;
 use http::header::{
     ACCEPT, AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, VARY,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use proptest::prelude::*;
@@ -242,6 +244,7 @@ fn check(
     if let Some(error_status) = error_status {
         prop_assert_eq!(status, error_status, "expected {:?}", expected);
         prop_assert_eq!(content_type, "text/plain; charset=utf-8");
+        prop_assert_eq!(header(response, &X_CONTENT_TYPE_OPTIONS), Some("nosniff"));
         prop_assert_eq!(
             header(response, &CACHE_CONTROL),
             fixture.error_cache_control

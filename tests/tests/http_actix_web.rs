@@ -119,6 +119,7 @@ async fn actix_adds_no_header_of_its_own_but_date() {
                 "cache-control: no-store".to_owned(),
                 "content-length: 19".to_owned(),
                 "content-type: text/plain; charset=utf-8".to_owned(),
+                "x-content-type-options: nosniff".to_owned(),
             ]
         )
     );

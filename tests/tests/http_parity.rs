@@ -10,16 +10,19 @@ mod contract;
 #[path = "http/warp.rs"]
 mod warp_server;
 
-use contract::{Reply, failing_runner, passing_runner, request, without_times};
+use contract::{
+    Reply, failing_runner, hostile_requests, passing_runner, raw, request, without_times,
+};
 use reqwest::Method;
 
 /// The headers the endpoint sets; frameworks may add others (`date`), which are not compared.
-const COMPARED_HEADERS: [&str; 5] = [
+const COMPARED_HEADERS: [&str; 6] = [
     "content-type",
     "content-length",
     "cache-control",
     "allow",
     "vary",
+    "x-content-type-options",
 ];
 
 fn comparable(reply: &Reply) -> (u16, Vec<(String, Option<String>)>, String) {
@@ -50,9 +53,9 @@ type Case = (
     &'static [(&'static str, &'static [u8])],
 );
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_three_frameworks_answer_identically() {
-    let origins = [
+/// The three servers, each with `/smoketest` and `/failing` mounted, and their origins.
+async fn start_all() -> [(&'static str, String); 3] {
+    [
         (
             "axum",
             axum_server::start(passing_runner(), failing_runner()).await,
@@ -65,7 +68,12 @@ async fn the_three_frameworks_answer_identically() {
             "warp",
             warp_server::start(passing_runner(), failing_runner()).await,
         ),
-    ];
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_three_frameworks_answer_identically() {
+    let origins = start_all().await;
     let client = reqwest::Client::new();
     let cases: Vec<Case> = vec![
         (Method::GET, "/smoketest/", &[]),
@@ -117,6 +125,26 @@ async fn the_three_frameworks_answer_identically() {
             assert_eq!(
                 answer, expected,
                 "{method} {path} {headers:?}: {framework} differs from {first}"
+            );
+        }
+    }
+}
+
+/// Requests sent as raw bytes, which no client library would send: the whole response but its
+/// `date` compared, every header included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_three_frameworks_answer_hostile_requests_identically() {
+    let origins = start_all().await;
+    for (request, _) in hostile_requests() {
+        let mut answers = Vec::new();
+        for (framework, origin) in &origins {
+            answers.push((framework, raw(origin, &request).await));
+        }
+        let (first, expected) = &answers[0];
+        for (framework, answer) in &answers[1..] {
+            assert_eq!(
+                answer, expected,
+                "{request:?}: {framework} differs from {first}"
             );
         }
     }

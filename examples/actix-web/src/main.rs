@@ -1,10 +1,12 @@
-//! `example-actix-web [--addr HOST:PORT]`: the demo bookshop, served with actix-web 4, with its
-//! smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
+//! `example-actix-web [--addr HOST:PORT] [--header-timeout DURATION]`: the demo bookshop, served
+//! with actix-web 4, with its smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/`
+//! (every test).
 //!
 //! Mounting the smoke tests is the one `service(scope(...))` line in [`serve`]. The bookshop's
 //! database is `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded
 //! on first start). Prints `listening on http://ADDR` once it accepts connections, and stops
-//! cleanly, exit code 0, on SIGTERM or Ctrl-C. What is not about actix-web — the command line,
+//! cleanly, exit code 0, on SIGTERM or Ctrl-C. Clients get 10 s (`--header-timeout`) to send a
+//! request's headers, as in the other examples. What is not about actix-web — the command line,
 //! opening the bookshop, that line, the signals — is `example_common`, shared with the axum and
 //! warp examples.
 //!
@@ -18,23 +20,23 @@
 //! ...
 //! ```
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use example_common::Demo;
+use example_common::{Demo, Options};
 use smoketest_http::SmokeEndpoint;
 
 fn main() -> ExitCode {
     // actix-web runs on its own runtime: one current-thread tokio runtime per worker, and this
     // one for the server itself.
-    example_common::run("example-actix-web", |addr| {
-        actix_web::rt::System::new().block_on(serve(addr))
+    example_common::run("example-actix-web", |options| {
+        actix_web::rt::System::new().block_on(serve(options))
     })
 }
 
-/// Serves the bookshop at `addr` until SIGTERM or Ctrl-C.
-async fn serve(addr: SocketAddr) -> Result<(), String> {
+/// Serves the bookshop as `options` say until SIGTERM or Ctrl-C.
+async fn serve(options: Options) -> Result<(), String> {
+    let addr = options.addr;
     let shutdown = example_common::shutdown_signal()?;
     // Built once, outside the app factory, so every worker shares one run per tier.
     let endpoint = SmokeEndpoint::new(Demo::open().await?.runner);
@@ -51,6 +53,9 @@ async fn serve(addr: SocketAddr) -> Result<(), String> {
             )
     })
     .shutdown_signal(shutdown)
+    // actix's own default is 5 s; the examples share one value. A client still sending its
+    // headers then gets a 408 and the connection is closed.
+    .client_request_timeout(options.header_timeout)
     // In-flight requests get this long to finish after the signal; idle keep-alive connections
     // close by themselves within actix's 5 s keep-alive.
     .shutdown_timeout(5)

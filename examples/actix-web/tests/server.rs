@@ -1,11 +1,11 @@
 //! The built `example-actix-web` binary: serves the demo's smoke tests and its own route, and stops
 //! cleanly on SIGTERM.
 
-use example_common::testing::{Server, first_lines};
+use example_common::testing::{HalfSent, Server, first_lines};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_example-actix-web");
 
-// The command line and the signals, as every example handles them.
+// The command line, the signals and a request without a path, as every example handles them.
 example_common::shared_binary_tests!(BINARY);
 
 #[test]
@@ -38,4 +38,12 @@ fn serves_the_demo_smoke_tests_and_stops_on_sigterm() {
     // actix's graceful stop waits for open connections; every request above closed its own.
     let status = server.terminate();
     assert_eq!(status.code(), Some(0), "{status}");
+}
+
+#[test]
+fn half_sent_requests_are_closed_after_the_header_timeout() {
+    // Past the header timeout, actix-web answers 408, empty, then closes.
+    let ends = example_common::testing::check_half_sent_requests_are_closed(BINARY, 50);
+    let expected: Vec<HalfSent> = (0..50).map(|_| HalfSent::Closed("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\ndate: <date>\r\n\r\n".to_owned())).collect();
+    assert_eq!(ends, expected);
 }

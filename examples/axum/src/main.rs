@@ -1,11 +1,13 @@
-//! `example-axum [--addr HOST:PORT]`: the demo bookshop on axum 0.8, with its smoke tests at
-//! `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
+//! `example-axum [--addr HOST:PORT] [--header-timeout DURATION]`: the demo bookshop on axum 0.8,
+//! with its smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
 //!
 //! Mounting the smoke tests is the one `nest_service` line in [`app`]. The bookshop's database is
 //! `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded on first
 //! start). Prints `listening on http://ADDR` once it accepts connections, and shuts down gracefully
 //! on SIGTERM or Ctrl-C. What is not about axum — the command line, opening the bookshop, that
-//! line, the signals — is `example_common`, shared with the actix-web and warp examples.
+//! line, the signals, and the hyper server that gives clients 10 s (`--header-timeout`) to send
+//! a request's headers, which `axum::serve` cannot be asked for — is `example_common`, shared
+//! with the actix-web and warp examples.
 //!
 //! ```text
 //! $ example-axum --addr 127.0.0.1:8000 &
@@ -17,21 +19,20 @@
 //! ...
 //! ```
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use example_common::Demo;
+use example_common::{Demo, Options};
 use smoketest_demo::Store;
 
 fn main() -> ExitCode {
-    example_common::run("example-axum", |addr| {
+    example_common::run("example-axum", |options| {
         tokio::runtime::Runtime::new()
             .map_err(|error| format!("cannot start the tokio runtime: {error}"))?
-            .block_on(serve(addr))
+            .block_on(serve(options))
     })
 }
 
@@ -44,8 +45,9 @@ fn app(demo: Demo) -> Router {
         .nest_service("/smoketest", smoketest_http::axum::service(demo.runner))
 }
 
-/// Serves the bookshop on `addr` until SIGTERM or Ctrl-C.
-async fn serve(addr: SocketAddr) -> Result<(), String> {
+/// Serves the bookshop as `options` say until SIGTERM or Ctrl-C.
+async fn serve(options: Options) -> Result<(), String> {
+    let addr = options.addr;
     let shutdown = example_common::shutdown_signal()?;
     let demo = Demo::open().await?;
     let listener = tokio::net::TcpListener::bind(addr)
@@ -56,10 +58,8 @@ async fn serve(addr: SocketAddr) -> Result<(), String> {
         .map_err(|error| format!("cannot read the bound address: {error}"))?;
     example_common::announce(bound)?;
 
-    axum::serve(listener, app(demo))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|error| format!("serving on {bound} failed: {error}"))
+    example_common::serve(listener, app(demo), options.header_timeout, shutdown).await;
+    Ok(())
 }
 
 /// `GET /books`: one title per line.

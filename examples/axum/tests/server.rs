@@ -1,11 +1,11 @@
 //! The built `example-axum` binary: serves the demo's smoke tests and its own routes, and exits 0
 //! on SIGTERM and Ctrl-C.
 
-use example_common::testing::{Server, first_lines};
+use example_common::testing::{HalfSent, Server, first_lines};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_example-axum");
 
-// The command line and the signals, as every example handles them.
+// The command line, the signals and a request without a path, as every example handles them.
 example_common::shared_binary_tests!(BINARY);
 
 #[test]
@@ -45,4 +45,12 @@ fn serves_the_smoke_tests_and_the_bookshop_then_exits_0_on_sigterm() {
 
     let status = server.terminate();
     assert_eq!(status.code(), Some(0), "{status}");
+}
+
+#[test]
+fn half_sent_requests_are_closed_after_the_header_timeout() {
+    // Past the header timeout, hyper closes the connection without a word.
+    let ends = example_common::testing::check_half_sent_requests_are_closed(BINARY, 50);
+    let expected: Vec<HalfSent> = (0..50).map(|_| HalfSent::Closed(String::new())).collect();
+    assert_eq!(ends, expected);
 }

@@ -2,10 +2,13 @@
 //! their framework, so that each example's `main.rs` shows only what differs: mounting the smoke
 //! tests next to an ordinary route, and serving until a signal.
 //!
-//! - [`run`]: the whole command line, `PROGRAM [--addr HOST:PORT]`, with its exit codes;
+//! - [`run`]: the whole command line, `PROGRAM [--addr HOST:PORT] [--header-timeout DURATION]`,
+//!   with its exit codes, and [`HEADER_READ_TIMEOUT`], the same in every example;
 //! - [`Demo::open`]: the demo bookshop's store and the runner of its smoke tests;
 //! - [`announce`]: the `listening on http://ADDR` line the tests and scripts wait for;
 //! - [`shutdown_signal`]: SIGTERM or Ctrl-C, installed before the address is announced;
+//! - `serve` (feature `hyper`): the HTTP/1 server of the axum and warp examples, which has the
+//!   header-read timeout their frameworks' own `serve` cannot be given;
 //! - `testing` (feature `testing`): starts an example's binary from its tests and talks to it,
 //!   and `shared_binary_tests!` declares the tests of the command line and the signals.
 //!
@@ -13,14 +16,14 @@
 //! use std::process::ExitCode;
 //!
 //! fn main() -> ExitCode {
-//!     example_common::run("example-minimal", |addr| {
+//!     example_common::run("example-minimal", |options| {
 //!         let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
 //!         runtime.block_on(async {
 //!             let shutdown = example_common::shutdown_signal()?;
 //!             let demo = example_common::Demo::open().await?;
-//!             // ... bind `addr` with the framework, mount `demo.runner`, then:
-//!             example_common::announce(addr)?;
-//!             // ... serve until `shutdown` resolves.
+//!             // ... bind `options.addr` with the framework, mount `demo.runner`, then:
+//!             example_common::announce(options.addr)?;
+//!             // ... serve, with `options.header_timeout`, until `shutdown` resolves.
 //! #           let _ = (shutdown, demo);
 //!             Ok(())
 //!         })
@@ -31,9 +34,13 @@
 mod cli;
 mod demo;
 mod lifecycle;
+#[cfg(feature = "hyper")]
+mod server;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use cli::{Command, DEFAULT_ADDR, run, usage};
+pub use cli::{Command, DEFAULT_ADDR, HEADER_READ_TIMEOUT, Options, run, usage};
 pub use demo::Demo;
 pub use lifecycle::{announce, shutdown_signal};
+#[cfg(feature = "hyper")]
+pub use server::serve;

@@ -12,7 +12,8 @@
 //! # }
 //! ```
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::fs::File;
+use std::io::{BufRead as _, BufReader, ErrorKind, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
@@ -23,6 +24,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 const EXIT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a response may take; the slow tier runs every smoke test first.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The header timeout [`check_half_sent_requests_are_closed`] starts a server with: short, so
+/// that the test is quick.
+const SHORT_HEADER_TIMEOUT: &str = "1s";
+/// How long [`check_half_sent_requests_are_closed`] waits for the server to close the
+/// connections: far above [`SHORT_HEADER_TIMEOUT`], so that only a server that does not close
+/// them fails, however loaded the machine.
+const CLOSE_BOUND: Duration = Duration::from_secs(20);
 
 /// A running example binary with a database of its own. Dropping it kills the process (if a
 /// test failed before stopping it) and removes the database.
@@ -32,6 +40,8 @@ pub struct Server {
     _stdout: BufReader<ChildStdout>,
     name: String,
     db: PathBuf,
+    /// Where the server's stderr goes, for [`Server::stderr`].
+    stderr: PathBuf,
     addr: String,
 }
 
@@ -41,10 +51,22 @@ impl Server {
     /// which would win over it, removed), and returns once it has printed
     /// `listening on http://ADDR`.
     ///
+    /// The server's stderr goes to a file, read with [`Server::stderr`] (and shown if the test
+    /// fails while the server runs).
+    ///
     /// # Panics
     ///
     /// If the binary does not start or its first line is not the `listening on` line.
     pub fn spawn(binary: &str) -> Server {
+        Server::spawn_with(binary, &[])
+    }
+
+    /// [`Server::spawn`], with `args` after `--addr 127.0.0.1:0`.
+    ///
+    /// # Panics
+    ///
+    /// As [`Server::spawn`].
+    pub fn spawn_with(binary: &str, args: &[&str]) -> Server {
         // Unique within the process (several tests start servers at once) and across runs.
         static STARTED: AtomicUsize = AtomicUsize::new(0);
         let name = program(binary);
@@ -56,11 +78,16 @@ impl Server {
             std::process::id(),
             STARTED.fetch_add(1, Ordering::Relaxed),
         ));
+        let stderr = db.with_extension("stderr");
+        let stderr_file = File::create(&stderr)
+            .unwrap_or_else(|error| panic!("cannot create {}: {error}", stderr.display()));
         let mut child = Command::new(binary)
             .args(["--addr", "127.0.0.1:0"])
+            .args(args)
             .env("SMOKETEST_DEMO_DB", &db)
             .env_remove("DATABASE_URL")
             .stdout(Stdio::piped())
+            .stderr(stderr_file)
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
@@ -79,8 +106,40 @@ impl Server {
             _stdout: stdout,
             name,
             db,
+            stderr,
             addr,
         }
+    }
+
+    /// What the server wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        std::fs::read(&self.stderr)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_else(|error| format!("(cannot read {}: {error})", self.stderr.display()))
+    }
+
+    /// Sends `request` as raw bytes over a fresh connection and returns all the server sent
+    /// until it closed the connection (send `connection: close`).
+    ///
+    /// # Panics
+    ///
+    /// If the server does not close the connection within 30 s.
+    pub fn raw(&self, request: &str) -> String {
+        let mut stream = self.connect();
+        stream
+            .set_read_timeout(Some(RESPONSE_TIMEOUT))
+            .expect("a non-zero timeout");
+        let mut response = Vec::new();
+        stream
+            .write_all(request.as_bytes())
+            .and_then(|()| stream.read_to_end(&mut response))
+            .unwrap_or_else(|error| panic!("{request:?}: {error}"));
+        String::from_utf8_lossy(&response).into_owned()
+    }
+
+    fn connect(&self) -> TcpStream {
+        TcpStream::connect(&self.addr)
+            .unwrap_or_else(|error| panic!("cannot connect to {}: {error}", self.addr))
     }
 
     /// The address the server printed, `127.0.0.1:PORT`.
@@ -100,8 +159,7 @@ impl Server {
     ///
     /// If the server does not answer with a complete HTTP/1.1 response within 30 s.
     pub fn request(&self, method: &str, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr)
-            .unwrap_or_else(|error| panic!("cannot connect to {}: {error}", self.addr));
+        let mut stream = self.connect();
         stream
             .set_read_timeout(Some(RESPONSE_TIMEOUT))
             .expect("a non-zero timeout");
@@ -177,6 +235,10 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("{} stderr:\n{}", self.name, self.stderr());
+        }
+        let _ = std::fs::remove_file(&self.stderr);
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut path = self.db.clone().into_os_string();
             path.push(suffix);
@@ -186,9 +248,10 @@ impl Drop for Server {
 }
 
 /// Declares, in an example's `tests/server.rs`, the tests of what its binary shares with every
-/// example (the command line, the signals), each calling one `check_` function of this module:
-/// `exits_0_on_sigterm_right_after_start`, `exits_0_on_ctrl_c`,
-/// `help_prints_the_usage_and_exits_0` and `a_bad_addr_is_a_usage_error`.
+/// example (the command line, the signals, the answer to a request target without a path), each
+/// calling one `check_` function of this module: `exits_0_on_sigterm_right_after_start`,
+/// `exits_0_on_ctrl_c`, `help_prints_the_usage_and_exits_0`, `a_bad_argument_is_a_usage_error` and
+/// `a_request_target_without_a_path_is_an_empty_404`.
 ///
 /// ```no_run
 /// // In tests/server.rs: `env!("CARGO_BIN_EXE_example-axum")`.
@@ -214,10 +277,139 @@ macro_rules! shared_binary_tests {
         }
 
         #[test]
-        fn a_bad_addr_is_a_usage_error() {
+        fn a_bad_argument_is_a_usage_error() {
             $crate::testing::check_usage_errors($binary);
         }
+
+        #[test]
+        fn a_request_target_without_a_path_is_an_empty_404() {
+            $crate::testing::check_no_path_is_an_empty_404($binary);
+        }
     };
+}
+
+/// Checks that `binary` answers a request whose target has no path — the authority form of a
+/// proxy's `CONNECT host:443`, and the same form with `GET` — with an empty 404, as axum and
+/// actix-web do by themselves, then goes on serving, without a panic on its stderr.
+///
+/// # Panics
+///
+/// If it does not.
+pub fn check_no_path_is_an_empty_404(binary: &str) {
+    let server = Server::spawn(binary);
+    for request_line in ["CONNECT host:443 HTTP/1.1", "GET host:443 HTTP/1.1"] {
+        let request = format!("{request_line}\r\nhost: host:443\r\nconnection: close\r\n\r\n");
+        let response = server.raw(&request);
+        assert_eq!(
+            normalized(&response),
+            "HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\ndate: <date>\r\n\r\n",
+            "{request_line}: {response:?}"
+        );
+    }
+    assert_eq!(server.get("/"), (200, "bookshop is up\n".to_owned()));
+    let stderr = server.stderr();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// How a connection that sent part of a request's head, never its end, ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HalfSent {
+    /// The server closed it after sending this ([`normalized`]).
+    Closed(String),
+    /// The server reset it after sending this.
+    Reset(String),
+    /// Still open after 20 s; the server sent this meanwhile.
+    Open(String),
+}
+
+/// Starts `binary` with `--header-timeout 1s`, opens `count` connections that each send a
+/// request line and some headers but never the blank line ending them, checks that a complete
+/// request on another connection is still answered, then waits up to 20 s for the server to end
+/// the half-sent ones, and returns how each ended, in the order they were opened.
+///
+/// # Panics
+///
+/// If a connection cannot be made or written to, or the complete request is not answered.
+pub fn check_half_sent_requests_are_closed(binary: &str, count: usize) -> Vec<HalfSent> {
+    let server = Server::spawn_with(binary, &["--header-timeout", SHORT_HEADER_TIMEOUT]);
+    let half_sent: Vec<TcpStream> = (0..count)
+        .map(|_| {
+            let mut stream = server.connect();
+            stream
+                .write_all(b"GET /smoketest/ HTTP/1.1\r\nhost: example\r\naccept: text/plain\r\n")
+                .unwrap_or_else(|error| panic!("cannot send the start of a request: {error}"));
+            stream
+        })
+        .collect();
+    assert_eq!(server.get("/"), (200, "bookshop is up\n".to_owned()));
+
+    let deadline = Instant::now() + CLOSE_BOUND;
+    half_sent
+        .into_iter()
+        .map(|mut stream| {
+            let mut received = Vec::new();
+            let mut buffer = [0; 1024];
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                let received_text = || normalized(&String::from_utf8_lossy(&received));
+                if left.is_zero() {
+                    return HalfSent::Open(received_text());
+                }
+                stream
+                    .set_read_timeout(Some(left))
+                    .expect("a non-zero timeout");
+                match stream.read(&mut buffer) {
+                    Ok(0) => return HalfSent::Closed(received_text()),
+                    Ok(read) => received.extend_from_slice(&buffer[..read]),
+                    Err(error) if error.kind() == ErrorKind::ConnectionReset => {
+                        return HalfSent::Reset(received_text());
+                    }
+                    Err(error)
+                        if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
+                    {
+                        return HalfSent::Open(received_text());
+                    }
+                    Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                    Err(error) => panic!("reading a half-sent request's connection: {error}"),
+                }
+            }
+        })
+        .collect()
+}
+
+/// `response` with its header lines in a fixed order — names lower-cased, sorted — and the
+/// value of its `date` header replaced by `<date>`: what is the same in every framework's answer.
+///
+/// ```
+/// use example_common::testing::normalized;
+///
+/// assert_eq!(
+///     normalized("HTTP/1.1 200 OK\r\nDate: Tue, 01 Dec 2026 10:50:19 GMT\r\nContent-Length: 3\r\n\r\nok\n"),
+///     "HTTP/1.1 200 OK\r\ncontent-length: 3\r\ndate: <date>\r\n\r\nok\n"
+/// );
+/// ```
+pub fn normalized(response: &str) -> String {
+    let Some((head, body)) = response.split_once("\r\n\r\n") else {
+        return response.to_owned();
+    };
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let mut headers: Vec<String> = lines
+        .map(|line| match line.split_once(':') {
+            Some((name, _)) if name.eq_ignore_ascii_case("date") => "date: <date>".to_owned(),
+            Some((name, value)) => format!("{}: {}", name.to_ascii_lowercase(), value.trim()),
+            None => line.to_owned(),
+        })
+        .collect();
+    headers.sort();
+    let mut normalized = format!("{status_line}\r\n");
+    for header in headers {
+        normalized.push_str(&header);
+        normalized.push_str("\r\n");
+    }
+    normalized.push_str("\r\n");
+    normalized.push_str(body);
+    normalized
 }
 
 /// Checks that `binary`, started with [`Server::spawn`], exits 0 on a SIGTERM sent as soon as it
@@ -256,7 +448,7 @@ pub fn check_help(binary: &str) {
         let output = run(binary, &[help]);
         assert_eq!(output.status.code(), Some(0), "{help}");
         let stdout = String::from_utf8(output.stdout).expect("UTF-8 usage");
-        let usage = format!("usage: {program} [--addr HOST:PORT]\n");
+        let usage = format!("usage: {program} [--addr HOST:PORT] [--header-timeout DURATION]\n");
         assert!(stdout.starts_with(&usage), "{help}: {stdout}");
     }
 }
@@ -275,6 +467,7 @@ pub fn check_usage_errors(binary: &str) {
         &["--addr", "nowhere"],
         &["--addr", "not-an-address"],
         &["--port", "80"],
+        &["--header-timeout", "soon"],
     ] {
         let output = run(binary, args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -7,8 +7,11 @@
 // `failing_runner` selects this crate's tests by name only, so link it explicitly.
 use fixture_fail as _;
 
+use std::time::Duration;
+
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Client, Method, StatusCode};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// The runner behind `/smoketest`: the passing fixture (fast tier: 4 tests in 3 classes; slow: 5).
 pub fn passing_runner() -> smoketest::Runner {
@@ -73,6 +76,109 @@ pub async fn get(client: &Client, url: &str) -> Reply {
     request(client, Method::GET, url, &[]).await
 }
 
+/// A response read off the wire: what a client that parses nothing sees.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RawReply {
+    pub status_line: String,
+    /// `name: value`, names lower-cased, sorted, without `date` (which changes every second).
+    pub headers: Vec<String>,
+    pub body: String,
+}
+
+impl RawReply {
+    /// The reply `status_line`, `headers` (any order) and `body`.
+    pub fn new(status_line: &str, headers: &[&str], body: &str) -> RawReply {
+        let mut headers: Vec<String> = headers.iter().map(|&header| header.to_owned()).collect();
+        headers.sort();
+        RawReply {
+            status_line: status_line.to_owned(),
+            headers,
+            body: body.to_owned(),
+        }
+    }
+}
+
+/// Sends `request` to `origin` (`http://127.0.0.1:PORT`) as raw bytes, so that no client
+/// normalises its method or target, and reads the response until the server closes the
+/// connection (send `connection: close`).
+///
+/// # Panics
+///
+/// If the server sends no complete response head, or does not close the connection within 30 s.
+pub async fn raw(origin: &str, request: &str) -> RawReply {
+    let address = origin.strip_prefix("http://").expect("an http origin");
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(address).await?;
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        Ok::<_, std::io::Error>(response)
+    };
+    let response = tokio::time::timeout(Duration::from_secs(30), exchange)
+        .await
+        .unwrap_or_else(|_| panic!("{request:?}: no end of response within 30 s"))
+        .unwrap_or_else(|error| panic!("{request:?}: {error}"));
+    let response = String::from_utf8(response).expect("a UTF-8 response");
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("{request:?}: no complete response head in {response:?}"));
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default().to_owned();
+    let mut headers: Vec<String> = lines
+        .map(|line| match line.split_once(':') {
+            Some((name, value)) => format!("{}: {}", name.to_ascii_lowercase(), value.trim()),
+            None => line.to_owned(),
+        })
+        .filter(|line| !line.starts_with("date: "))
+        .collect();
+    headers.sort();
+    RawReply {
+        status_line,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// Requests no client library sends, as raw bytes, and what every framework answers them: a
+/// request target without a path (the authority form of a proxy's `CONNECT host:port`, or any
+/// method with it) is below no mount point, whatever the authority says; the framework answers
+/// it 404, empty. `CONNECT` to the mount point is the core's 405.
+pub fn hostile_requests() -> Vec<(String, RawReply)> {
+    let not_found = || {
+        RawReply::new(
+            "HTTP/1.1 404 Not Found",
+            &["connection: close", "content-length: 0"],
+            "",
+        )
+    };
+    let mut cases: Vec<(String, RawReply)> =
+        ["CONNECT host:443", "CONNECT smoketest:443", "GET host:443"]
+            .into_iter()
+            .map(|request_line| {
+                let host = request_line.split(' ').nth(1).unwrap_or_default();
+                let request =
+                    format!("{request_line} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n");
+                (request, not_found())
+            })
+            .collect();
+    cases.push((
+        "CONNECT /smoketest/ HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".to_owned(),
+        RawReply::new(
+            "HTTP/1.1 405 Method Not Allowed",
+            &[
+                "allow: GET, HEAD",
+                "cache-control: no-store",
+                "connection: close",
+                "content-length: 46",
+                "content-type: text/plain; charset=utf-8",
+                "x-content-type-options: nosniff",
+            ],
+            "method \"CONNECT\" not allowed; use GET or HEAD\n",
+        ),
+    ));
+    cases
+}
+
 /// Replaces the text report's `time:` line and the JSON `time` values, the only parts that differ
 /// between two runs of the same tests.
 pub fn without_times(body: &str) -> String {
@@ -117,9 +223,11 @@ fn assert_json_report(reply: &Reply, tests_run: u64) {
     assert_eq!(json["tests_run"], tests_run);
 }
 
+/// A one-line error quoting the request: plain text that browsers must not sniff as HTML.
 fn assert_plain_error(reply: &Reply, status: u16, line: &str) {
     assert_eq!(reply.status, status, "{reply:?}");
     assert_eq!(reply.header("content-type"), "text/plain; charset=utf-8");
+    assert_eq!(reply.header("x-content-type-options"), "nosniff");
     assert_eq!(reply.header("cache-control"), "no-store");
     assert_eq!(reply.body, format!("{line}\n"));
 }
@@ -236,8 +344,22 @@ pub async fn check_contract(origin: &str) {
     // Other paths: 404.
     for path in ["/nope", "/slow/extra", "/slowly", "//"] {
         let reply = get(&client, &format!("{base}{path}")).await;
-        assert_eq!(reply.status, 404, "{path}: {reply:?}");
-        assert_eq!(reply.header("cache-control"), "no-store");
+        assert_plain_error(&reply, 404, &format!("not found: \"{path}\""));
+    }
+    // A path made to look like HTML is still plain text.
+    let markup = get(&client, &format!("{base}/%3Cb%3Ehi%3C/b%3E?%3Cscript%3E=1")).await;
+    assert_plain_error(&markup, 404, "not found: \"/%3Cb%3Ehi%3C/b%3E\"");
+    let markup = get(&client, &format!("{base}/?%3Cscript%3E=1")).await;
+    assert_plain_error(
+        &markup,
+        400,
+        "unknown query parameter \"<script>\"; the only parameter is format=text|json|prometheus|html|junit|nagios",
+    );
+
+    // Requests no client library sends: the framework's or the core's answer, never a dropped
+    // connection.
+    for (request, expected) in hostile_requests() {
+        assert_eq!(raw(origin, &request).await, expected, "{request:?}");
     }
 
     // Bad queries: 400 with a one-line reason naming the parameter.

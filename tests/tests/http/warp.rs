@@ -23,8 +23,10 @@ where
 /// Starts the server with `/smoketest` serving `passing`, `/failing` serving `failing` and
 /// `GET /static` answering `ok`; returns its origin once it accepts connections.
 pub async fn start(passing: smoketest::Runner, failing: smoketest::Runner) -> String {
+    // The path before the method, as warp's examples route: a request no route's path matches
+    // is then warp's empty 404, as in axum and actix-web, rather than a 405 of the method filter.
     let routes = smoketest_http::warp::filter("smoketest", passing)
         .or(smoketest_http::warp::filter("failing", failing))
-        .or(warp::get().and(warp::path!("static")).map(|| "ok"));
+        .or(warp::path!("static").and(warp::get()).map(|| "ok"));
     serve(routes).await
 }
