@@ -65,13 +65,13 @@ pub struct Report {
     pub tests_failed: usize,
     /// Tests that errored.
     pub tests_errored: usize,
+    /// Tests marked `warn_only` that failed or errored: the run warns, its status stays `PASS`.
+    #[serde(default)]
+    pub tests_warned: usize,
     /// Names of failed tests, sorted.
     pub failed_tests: Vec<String>,
     /// Names of errored tests, sorted.
     pub errored_tests: Vec<String>,
-    /// Tests marked `warn_only` that failed or errored: the run warns, its status stays `PASS`.
-    #[serde(default)]
-    pub tests_warned: usize,
     /// Names of warned tests, sorted.
     #[serde(default)]
     pub warned_tests: Vec<String>,
