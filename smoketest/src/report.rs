@@ -113,11 +113,11 @@ pub struct TestReport {
     pub name: Cow<'static, str>,
     /// The suite: the suite type's path, or the module of a free test.
     pub suite: Cow<'static, str>,
-    /// Passed, failed or errored.
+    /// Passed, failed, errored or warned.
     pub outcome: Outcome,
     /// How long it took, set-up and tear-down included, in milliseconds.
     pub time: f64,
-    /// Why it failed or errored.
+    /// Why it failed, errored or warned.
     pub message: Option<String>,
     /// `file:line` of the failed assertion, the panic, the `?` that returned the error, or the
     /// test function.
