@@ -79,19 +79,18 @@ fn render(report: &Report, options: &Options) -> String {
     }
     page.push_str("</header>\n<main>\n");
     page.push_str("<dl class=\"counts\">\n");
-    for (term, value) in [
+    // As in the text report: a warned count only when a test warned.
+    let warned =
+        (report.tests_warned > 0).then(|| ("tests warned", report.tests_warned.to_string()));
+    let counts = [
         ("test classes", report.test_classes.to_string()),
         ("tests run", report.tests_run.to_string()),
         ("tests passed", report.tests_passed.to_string()),
         ("tests failed", report.tests_failed.to_string()),
         ("tests errored", report.tests_errored.to_string()),
-        ("tests warned", report.tests_warned.to_string()),
-        ("time", milliseconds(report.time)),
-    ] {
-        // As in the text report: no warned count where no test can warn.
-        if term == "tests warned" && report.tests_warned == 0 {
-            continue;
-        }
+    ];
+    let time = ("time", milliseconds(report.time));
+    for (term, value) in counts.into_iter().chain(warned).chain([time]) {
         let _ = writeln!(page, "<div><dt>{term}</dt><dd>{value}</dd></div>");
     }
     page.push_str("</dl>\n");
