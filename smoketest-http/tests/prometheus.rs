@@ -130,7 +130,7 @@ fn value(families: &BTreeMap<String, Family>, name: &str, pairs: &[(&str, &str)]
         .unwrap_or_else(|| panic!("no {name}{pairs:?} in {:?}", family.samples))
 }
 
-const FAMILIES: [&str; 7] = [
+const FAMILIES: [&str; 8] = [
     "smoketest_run_passed",
     "smoketest_run_duration_seconds",
     "smoketest_abandoned_threads",
@@ -138,6 +138,7 @@ const FAMILIES: [&str; 7] = [
     "smoketest_test_passed",
     "smoketest_test_outcome",
     "smoketest_test_duration_seconds",
+    "smoketest_test_attempts",
 ];
 
 /// Checks every per-test sample of `tests` (name, outcome) in the `tier`, and that there are no
@@ -151,7 +152,7 @@ fn assert_tests(families: &BTreeMap<String, Family>, tier: &str, tests: &[(&str,
             passed,
             "{name}"
         );
-        for state in ["passed", "failed", "errored"] {
+        for state in ["passed", "failed", "errored", "warned"] {
             let mut with_outcome = test.to_vec();
             with_outcome.push(("outcome", state));
             let had = f64::from(u8::from(state == *outcome));
@@ -163,16 +164,17 @@ fn assert_tests(families: &BTreeMap<String, Family>, tier: &str, tests: &[(&str,
         }
         let seconds = value(families, "smoketest_test_duration_seconds", &test);
         assert!((0.0..10.0).contains(&seconds), "{name}: {seconds}");
+        // No test here retries.
+        assert_eq!(value(families, "smoketest_test_attempts", &test), 1.0);
     }
     assert_eq!(families["smoketest_test_passed"].samples.len(), tests.len());
     assert_eq!(
         families["smoketest_test_outcome"].samples.len(),
-        3 * tests.len()
+        4 * tests.len()
     );
-    assert_eq!(
-        families["smoketest_test_duration_seconds"].samples.len(),
-        tests.len()
-    );
+    for family in ["smoketest_test_duration_seconds", "smoketest_test_attempts"] {
+        assert_eq!(families[family].samples.len(), tests.len(), "{family}");
+    }
 }
 
 #[tokio::test]
@@ -187,7 +189,12 @@ async fn a_passing_run_exposes_every_sample() {
     );
     let fast = [("tier", "fast")];
     assert_eq!(value(&families, "smoketest_run_passed", &fast), 1.0);
-    for (outcome, count) in [("passed", 2.0), ("failed", 0.0), ("errored", 0.0)] {
+    for (outcome, count) in [
+        ("passed", 2.0),
+        ("failed", 0.0),
+        ("errored", 0.0),
+        ("warned", 0.0),
+    ] {
         let pairs = [("tier", "fast"), ("outcome", outcome)];
         assert_eq!(
             value(&families, "smoketest_tests", &pairs),
@@ -236,11 +243,16 @@ async fn a_failing_run_is_data_answered_with_200() {
         value(&families, "smoketest_run_passed", &[("tier", "fast")]),
         0.0
     );
-    for outcome in ["passed", "failed", "errored"] {
+    for (outcome, count) in [
+        ("passed", 1.0),
+        ("failed", 1.0),
+        ("errored", 1.0),
+        ("warned", 0.0),
+    ] {
         let pairs = [("tier", "fast"), ("outcome", outcome)];
         assert_eq!(
             value(&families, "smoketest_tests", &pairs),
-            1.0,
+            count,
             "{outcome}"
         );
     }
@@ -397,4 +409,64 @@ fn odd_names_survive_a_strict_parser() {
         sample.value,
         openmetrics_parser::PrometheusValue::Gauge(openmetrics_parser::MetricNumber::Float(0.0015))
     );
+}
+
+#[test]
+fn a_warned_test_and_a_retried_one_read_back_from_a_strict_parser() {
+    let json = serde_json::json!({
+        "status": "PASS", "test_classes": 1, "tests_run": 2, "tests_passed": 1,
+        "tests_failed": 0, "tests_errored": 0, "tests_warned": 1, "failed_tests": [],
+        "errored_tests": [], "warned_tests": ["app::a::cache_warm"], "time": 2.5, "tier": "fast",
+        "panics_caught": true,
+        "tests": [
+            {
+                "name": "app::a::cache_warm", "suite": "app::a", "outcome": "warned",
+                "time": 1.0, "message": "cold", "location": "src/a.rs:1", "slow": false,
+                "rolled_back": false, "owner": "team-cache",
+            },
+            {
+                "name": "app::a::flaky", "suite": "app::a", "outcome": "passed", "time": 1.5,
+                "message": null, "location": null, "slow": false, "rolled_back": false,
+                "attempts": 3,
+            },
+        ],
+    });
+    let report: smoketest::Report = serde_json::from_value(json).expect("a valid report");
+    let families = parse(&report.render(smoketest::render::Format::Prometheus));
+    assert_eq!(
+        families.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        FAMILIES.into_iter().collect()
+    );
+    let fast = [("tier", "fast")];
+    assert_eq!(value(&families, "smoketest_run_passed", &fast), 1.0);
+    let warned = [("tier", "fast"), ("outcome", "warned")];
+    assert_eq!(value(&families, "smoketest_tests", &warned), 1.0);
+    let cache = [
+        ("tier", "fast"),
+        ("suite", "app::a"),
+        ("test", "app::a::cache_warm"),
+    ];
+    let flaky = [
+        ("tier", "fast"),
+        ("suite", "app::a"),
+        ("test", "app::a::flaky"),
+    ];
+    assert_eq!(value(&families, "smoketest_test_passed", &cache), 0.0);
+    for (state, had) in [
+        ("passed", 0.0),
+        ("failed", 0.0),
+        ("errored", 0.0),
+        ("warned", 1.0),
+    ] {
+        let mut with_outcome = cache.to_vec();
+        with_outcome.push(("outcome", state));
+        assert_eq!(
+            value(&families, "smoketest_test_outcome", &with_outcome),
+            had,
+            "{state}"
+        );
+    }
+    assert_eq!(value(&families, "smoketest_test_attempts", &cache), 1.0);
+    assert_eq!(value(&families, "smoketest_test_attempts", &flaky), 3.0);
+    assert_eq!(value(&families, "smoketest_test_passed", &flaky), 1.0);
 }

@@ -32,31 +32,39 @@ pub(crate) use self::nagios::unknown_line;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Format {
-    /// django-smoketest's text report ([`Report::to_text`]): seven summary lines, then one line
-    /// per failed and errored test, each message on one line with every control character and
-    /// Unicode line break escaped (`\n`, `\u{1b}`). With [`Options::verbose`], a line per test
-    /// follows, and under a failed or errored one the lines it logged, indented.
+    /// django-smoketest's text report ([`Report::to_text`]): seven summary lines (and `tests
+    /// warned: N` when a `warn_only` test warned), then one line per failed, errored and warned
+    /// test, each message on one line with every control character and Unicode line break
+    /// escaped (`\n`, `\u{1b}`), then a `warning: …` line per [warning](Report::warnings) of the
+    /// run. With [`Options::verbose`], a line per test follows with its attempts when it ran
+    /// more than once, and under one that did not pass its owner, runbook and the lines it
+    /// logged.
     Text,
-    /// The report as JSON ([`Report::to_json`]): the contract's keys and every test's details;
-    /// it reads back into a [`Report`].
+    /// The report as JSON ([`Report::to_json`]): the contract's keys (with `tests_warned` and
+    /// `warned_tests`), every test's details (`attempts`, `tags`, `owner`, `runbook`) and the
+    /// run's `warnings`; it reads back into a [`Report`].
     Json,
     /// Prometheus' text exposition format (version 0.0.4), for scrapers: gauges labelled with
     /// the tier (`smoketest_run_passed`, `smoketest_tests{outcome}`, run duration, abandoned
     /// threads), then per test `smoketest_test_passed`, `smoketest_test_outcome{outcome}` (1 for
-    /// the outcome it had, 0 for the others) and `smoketest_test_duration_seconds`.
+    /// the outcome it had, 0 for the others; outcomes `passed`, `failed`, `errored`, `warned`),
+    /// `smoketest_test_duration_seconds` and `smoketest_test_attempts`.
     Prometheus,
     /// A self-contained HTML page for browsers (inline CSS, no script, a Content-Security-Policy
-    /// forbidding anything else): a PASS/FAIL banner, the counts, one row per test, failed and
-    /// errored first. Every string from the report is escaped.
+    /// forbidding anything else): a PASS/FAIL banner (amber for a PASS with warned tests), the
+    /// counts, the run's warnings, one row per test, failed, errored and warned first, with its
+    /// attempts, owner, runbook (a link) and tags. Every string from the report is escaped.
     Html,
     /// JUnit XML, the Ant / Jenkins / Surefire format CI systems read: one `<testsuite>` per
     /// suite, one `<testcase>` per test (`classname` the suite, `name` the function), a
-    /// `<failure>` or `<error>` with the message, location and backtrace; times in seconds.
-    /// Characters XML 1.0 cannot hold are written as Rust escapes (`\u{1b}`).
+    /// `<failure>` or `<error>` with the message, location and backtrace, a warned test
+    /// `<skipped message="warned: …">`; per test `<properties>` `owner`, `runbook`, `attempts`,
+    /// `tags`; times in seconds. Characters XML 1.0 cannot hold are written as Rust escapes
+    /// (`\u{1b}`).
     JUnit,
     /// One Nagios plugin status line with performance data (`SMOKETEST OK - 8 tests passed in
-    /// 12.3ms | tests=8;;;0 …`), naming at most three broken tests; see [`NagiosState`] for the
-    /// exit code.
+    /// 12.3ms | tests=8;;;0 …`), naming at most three broken (or, on `WARNING`, warned) tests,
+    /// and the run's warnings as long text; see [`NagiosState`] for the exit code.
     Nagios,
 }
 
@@ -114,11 +122,13 @@ pub enum Detail {
     /// Everything: test names, messages, locations, captured output.
     #[default]
     Full,
-    /// The status and the counts, no test names or messages: the text report's seven lines (and
-    /// the `note:` of a run with too few tests); JSON with only `status`, `test_classes`,
-    /// `tests_run`, `tests_passed`, `tests_failed`, `tests_errored`, `time`, `tier`, `min_tests`
-    /// and `tests_selected` (when a [minimum](crate::Runner::min_tests) is set) and
-    /// `"detail": "summary"`; the other formats as for a report without its tests.
+    /// The status and the counts, no test names or messages: the text report's seven lines (the
+    /// eighth, `tests warned: N`, when a test warned, and the `note:` of a run with too few
+    /// tests); JSON with only `status`, `test_classes`, `tests_run`, `tests_passed`,
+    /// `tests_failed`, `tests_errored`, `tests_warned` (when a test warned), `time`, `tier`,
+    /// `min_tests` and `tests_selected` (when a [minimum](crate::Runner::min_tests) is set) and
+    /// `"detail": "summary"`; the other formats as for a report without its tests (and without
+    /// its [warnings](Report::warnings), which can quote test names).
     Summary,
 }
 
@@ -219,9 +229,11 @@ impl Report {
         render(self, format, &Options::new()).body
     }
 
-    /// The text format: seven summary lines, then (if anything failed or errored) a blank line and
-    /// one line per failed test, then per errored test, each sorted by name, each on one line
-    /// whatever its message holds (control characters and line breaks are escaped):
+    /// The text format: seven summary lines (and `tests warned: N` when a `warn_only` test
+    /// warned), then (if anything failed, errored or warned) a blank line and one line per failed
+    /// test, then per errored test, then per warned test, each sorted by name, each on one line
+    /// whatever its message holds (control characters and line breaks are escaped); then, after
+    /// a blank line, a `warning: …` line per [warning](Report::warnings) of the run:
     ///
     /// ```text
     /// FAIL
@@ -235,14 +247,32 @@ impl Report {
     /// app::smoke::Db::counts failed: 0 not greater than 0 (at src/smoke.rs:12)
     /// app::smoke::Db::writes errored: panicked: disk full (at src/smoke.rs:20)
     /// ```
+    ///
+    /// With a `warn_only` test that failed, and an `--exclude` that matched nothing:
+    ///
+    /// ```text
+    /// PASS
+    /// test classes: 1
+    /// tests run: 3
+    /// tests passed: 2
+    /// tests failed: 0
+    /// tests errored: 0
+    /// time: 12.503311ms
+    /// tests warned: 1
+    ///
+    /// app::smoke::Cache::warm warned: 0 not greater than 0 (at src/smoke.rs:31)
+    ///
+    /// warning: excluded name "app::smoke::old" matches no test
+    /// ```
     pub fn to_text(&self) -> String {
         self.render(Format::Text)
     }
 
     /// The JSON format: an object with `status`, `test_classes`, `tests_run`, `tests_passed`,
-    /// `tests_failed`, `tests_errored`, `failed_tests`, `errored_tests`, `time`, and the details
-    /// (`tier`, `panics_caught`, `abandoned_threads`, `min_tests`, `tests_selected`, `tests`). It
-    /// reads back into a `Report`.
+    /// `tests_failed`, `tests_errored`, `tests_warned`, `failed_tests`, `errored_tests`,
+    /// `warned_tests`, `time`, and the details (`tier`, `panics_caught`, `abandoned_threads`,
+    /// `min_tests`, `tests_selected`, `warnings` when there are any, `tests`). It reads back into
+    /// a `Report`.
     pub fn to_json(&self) -> String {
         self.render(Format::Json)
     }

@@ -65,13 +65,13 @@ pub struct Report {
     pub tests_failed: usize,
     /// Tests that errored.
     pub tests_errored: usize,
+    /// Tests marked `warn_only` that failed or errored: the run warns, its status stays `PASS`.
+    #[serde(default)]
+    pub tests_warned: usize,
     /// Names of failed tests, sorted.
     pub failed_tests: Vec<String>,
     /// Names of errored tests, sorted.
     pub errored_tests: Vec<String>,
-    /// Tests marked `warn_only` that failed or errored: the run warns, its status stays `PASS`.
-    #[serde(default)]
-    pub tests_warned: usize,
     /// Names of warned tests, sorted.
     #[serde(default)]
     pub warned_tests: Vec<String>,
@@ -113,11 +113,11 @@ pub struct TestReport {
     pub name: Cow<'static, str>,
     /// The suite: the suite type's path, or the module of a free test.
     pub suite: Cow<'static, str>,
-    /// Passed, failed or errored.
+    /// Passed, failed, errored or warned.
     pub outcome: Outcome,
     /// How long it took, set-up and tear-down included, in milliseconds.
     pub time: f64,
-    /// Why it failed or errored.
+    /// Why it failed, errored or warned.
     pub message: Option<String>,
     /// `file:line` of the failed assertion, the panic, the `?` that returned the error, or the
     /// test function.

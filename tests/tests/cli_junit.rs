@@ -415,3 +415,95 @@ fn too_few_tests_is_a_failed_test_case_in_a_valid_report() {
         "0 tests selected, fewer than the 1 required"
     );
 }
+
+/// A report with what no fixture run produces yet in every combination: a warned test with an
+/// owner, a runbook, tags and retries, a retried passing test, and a warning about the run. Read
+/// from JSON, as a stored report would be.
+#[test]
+fn warned_tests_properties_and_the_runs_warnings_make_a_valid_report() {
+    let json = serde_json::json!({
+        "status": "PASS", "test_classes": 1, "tests_run": 2, "tests_passed": 1,
+        "tests_failed": 0, "tests_errored": 0, "tests_warned": 1, "failed_tests": [],
+        "errored_tests": [], "warned_tests": ["app::smoke::cache_warm"], "time": 2.5,
+        "tier": "fast", "panics_caught": true,
+        "warnings": ["excluded name \"app::smoke::gone\" matches no test"],
+        "tests": [
+            {
+                "name": "app::smoke::cache_warm", "suite": "app::smoke", "outcome": "warned",
+                "time": 1.0, "message": "cache cold: 0 < 100 entries\n<retry later>",
+                "location": "src/smoke.rs:9", "slow": false, "rolled_back": false,
+                "attempts": 2, "tags": ["ready", "cache"], "owner": "team-cache",
+                "runbook": "https://runbooks.example.com/cache?x=1&y=2",
+                "output": ["WARN app: cold"],
+            },
+            {
+                "name": "app::smoke::flaky", "suite": "app::smoke", "outcome": "passed",
+                "time": 1.5, "message": null, "location": null, "slow": false,
+                "rolled_back": false, "attempts": 3,
+            },
+        ],
+    });
+    let report: smoketest::Report = serde_json::from_value(json).expect("a valid report");
+    let xml = report.render(smoketest::render::Format::JUnit);
+    let path = report_path("warned");
+    std::fs::write(&path, &xml).unwrap();
+    assert_valid(&path);
+
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let root = document.root_element();
+    // The warned test and the run's warnings are skipped: neither fails the CI job.
+    assert_eq!(
+        ["tests", "failures", "errors", "skipped"].map(|name| count(root, name)),
+        [3, 0, 0, 2]
+    );
+    let case = |name: &str| {
+        document
+            .descendants()
+            .find(|node| node.has_tag_name("testcase") && node.attribute("name") == Some(name))
+            .unwrap_or_else(|| panic!("no <testcase name={name:?}>"))
+    };
+    let properties = |name: &str| -> Vec<(String, String)> {
+        case(name)
+            .descendants()
+            .filter(|node| node.has_tag_name("property"))
+            .map(|node| {
+                (
+                    attribute(node, "name").to_owned(),
+                    attribute(node, "value").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        properties("cache_warm"),
+        owned(&[
+            ("outcome", "warned"),
+            ("owner", "team-cache"),
+            ("runbook", "https://runbooks.example.com/cache?x=1&y=2"),
+            ("attempts", "2"),
+            ("tags", "ready,cache"),
+        ])
+    );
+    let skipped = elements(case("cache_warm"), "skipped").next().unwrap();
+    assert_eq!(
+        attribute(skipped, "message"),
+        "warned: cache cold: 0 < 100 entries\n<retry later>"
+    );
+    assert_eq!(
+        skipped.text(),
+        Some("cache cold: 0 < 100 entries\n<retry later>\nat src/smoke.rs:9")
+    );
+    assert_eq!(properties("flaky"), owned(&[("attempts", "3")]));
+    let warnings = elements(case("warnings"), "skipped").next().unwrap();
+    assert_eq!(
+        attribute(warnings, "message"),
+        "excluded name \"app::smoke::gone\" matches no test"
+    );
+    assert_eq!(attribute(case("warnings"), "classname"), "smoketest");
+}

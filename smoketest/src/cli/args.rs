@@ -298,7 +298,8 @@ what the tests print on stdout goes to stderr (on unix), so that stdout holds th
 const EXIT_STATUS: &str = "\
 Exit status: 0 PASS, 1 FAIL (a test failed or errored, or fewer than --min-tests selected),
 2 usage error or unwritable --junit file.
-With --nagios: 0 OK (PASS), 2 CRITICAL (a test failed or errored), 3 UNKNOWN (usage error,
+With --nagios: 0 OK (PASS), 1 WARNING (PASS, but a warn_only test failed or errored),
+2 CRITICAL (a test failed or errored), 3 UNKNOWN (usage error,
 unwritable --junit file or fewer than --min-tests selected, reported on stdout as
 `SMOKETEST UNKNOWN - <reason>`).
 ";

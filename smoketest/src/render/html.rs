@@ -1,6 +1,8 @@
 //! The report as an HTML page for browsers: self-contained (inline CSS, no script, no external
 //! asset, and a Content-Security-Policy that forbids them), readable at a glance — a PASS/FAIL
-//! banner, the counts, then one row per test, failed and errored ones first and highlighted.
+//! banner, the counts, then one row per test, failed, errored and warned ones first and
+//! highlighted. A `PASS` with warned tests has an amber banner: the run passed, but somebody
+//! should look.
 //!
 //! Every string from the report goes through [`escape`]: test names are code, but messages carry
 //! whatever a failing check saw, such as the body of an upstream error page.
@@ -9,7 +11,7 @@ use std::fmt::Write as _;
 
 use super::{Options, Spec};
 use crate::outcome::Outcome;
-use crate::report::{Report, TestReport};
+use crate::report::{Report, Status, TestReport};
 
 pub(super) const SPEC: Spec = Spec {
     name: "html",
@@ -22,6 +24,7 @@ body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-seri
 .banner{padding:18px 24px;color:#fff}
 .banner.pass{background:#1a7f37}
 .banner.fail{background:#cf222e}
+.banner.warn{background:#9a6700}
 .banner h1{margin:0;font-size:34px;letter-spacing:.06em}
 .banner p{margin:4px 0 0;font-size:16px}
 main{padding:16px 24px 32px}
@@ -38,14 +41,18 @@ td.message{white-space:pre-wrap;overflow-wrap:anywhere}
 code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:break-word}
 tr.failed{background:#ffebe9}
 tr.errored{background:#fff1e5}
+tr.warned{background:#fff8c5}
+.meta{margin-top:2px;font-size:13px;color:#59636e;overflow-wrap:anywhere}
+.attempts{display:block;margin-top:2px;font-size:12px;color:#59636e;white-space:nowrap}
 .badge{display:inline-block;min-width:4.5em;text-align:center;padding:1px 8px;border-radius:10px;font-size:13px;font-weight:600;color:#fff}
 .passed .badge{background:#1a7f37}
 .failed .badge{background:#cf222e}
 .errored .badge{background:#bc4c00}
+.warned .badge{background:#9a6700}
 ";
 
-/// The page: `<title>` and banner say PASS or FAIL, and how old a stored report is; one `<tr>`
-/// per test.
+/// The page: `<title>` and banner say PASS or FAIL, and how old a stored report is; the run's
+/// warnings as notes; one `<tr>` per test.
 fn render(report: &Report, options: &Options) -> String {
     let status = report.status.as_str();
     let tier = report.tier.as_str();
@@ -60,7 +67,7 @@ fn render(report: &Report, options: &Options) -> String {
          <meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n\
          <title>{status} · smoke tests, {tier} tier</title>\n<style>\n{STYLE}</style>\n</head>\n\
          <body>\n<header class=\"banner {class}\">\n<h1>{status}</h1>\n<p>{summary}</p>\n",
-        class = status.to_ascii_lowercase(),
+        class = banner_class(report),
         summary = summary(report),
     );
     if let Some(age) = options.age_secs() {
@@ -72,14 +79,18 @@ fn render(report: &Report, options: &Options) -> String {
     }
     page.push_str("</header>\n<main>\n");
     page.push_str("<dl class=\"counts\">\n");
-    for (term, value) in [
+    // As in the text report: a warned count only when a test warned.
+    let warned =
+        (report.tests_warned > 0).then(|| ("tests warned", report.tests_warned.to_string()));
+    let counts = [
         ("test classes", report.test_classes.to_string()),
         ("tests run", report.tests_run.to_string()),
         ("tests passed", report.tests_passed.to_string()),
         ("tests failed", report.tests_failed.to_string()),
         ("tests errored", report.tests_errored.to_string()),
-        ("time", milliseconds(report.time)),
-    ] {
+    ];
+    let time = ("time", milliseconds(report.time));
+    for (term, value) in counts.into_iter().chain(warned).chain([time]) {
         let _ = writeln!(page, "<div><dt>{term}</dt><dd>{value}</dd></div>");
     }
     page.push_str("</dl>\n");
@@ -96,6 +107,9 @@ fn render(report: &Report, options: &Options) -> String {
             "<p class=\"note\">{reason} (<code>--min-tests</code> / \
              <code>Runner::min_tests</code>).</p>"
         );
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(page, "<p class=\"note\">Warning: {}</p>", escape(warning));
     }
     if report.tests.is_empty() {
         // A summary-only report (see the endpoint's detail levels) has counts but no tests.
@@ -118,7 +132,17 @@ fn render(report: &Report, options: &Options) -> String {
     page
 }
 
-/// `2 of 5 tests did not pass · fast tier · 12.345 ms`.
+/// `pass`, `fail`, or `pass warn` for a pass in which a `warn_only` test warned.
+fn banner_class(report: &Report) -> &'static str {
+    match report.status {
+        Status::Pass if report.tests_warned > 0 => "pass warn",
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+    }
+}
+
+/// `2 of 5 tests did not pass · fast tier · 12.345 ms`, with `, 1 warned` (`, 1 more warned`
+/// after failures) when a `warn_only` test warned.
 fn summary(report: &Report) -> String {
     let not_passed = report.tests_failed + report.tests_errored;
     let tests = if report.tests_run == 1 {
@@ -134,6 +158,11 @@ fn summary(report: &Report) -> String {
     } else {
         format!("{not_passed} of {} {tests} did not pass", report.tests_run)
     };
+    let what = match (report.tests_warned, not_passed) {
+        (0, _) => what,
+        (warned, 0) => format!("{what}, {warned} warned"),
+        (warned, _) => format!("{what}, {warned} more warned"),
+    };
     format!(
         "{what} · {} tier · {}",
         report.tier.as_str(),
@@ -141,7 +170,8 @@ fn summary(report: &Report) -> String {
     )
 }
 
-/// Failed tests first, then errored, then passed; by name within each (the report's order).
+/// Failed tests first, then errored, then warned, then passed; by name within each (the
+/// report's order).
 fn in_display_order(tests: &[TestReport]) -> Vec<&TestReport> {
     let rank = |outcome: Outcome| match outcome {
         Outcome::Failed => 0,
@@ -154,19 +184,69 @@ fn in_display_order(tests: &[TestReport]) -> Vec<&TestReport> {
     ordered
 }
 
+/// One test: its outcome (and how many attempts it took, when more than one), its name (and
+/// owner, runbook and tags, when it has them), time, message and location.
 fn row(page: &mut String, test: &TestReport) {
     let outcome = test.outcome.as_str();
+    let attempts = if test.attempts > 1 {
+        format!(
+            "<span class=\"attempts\">after {} attempts</span>",
+            test.attempts
+        )
+    } else {
+        String::new()
+    };
     // Writing to a String cannot fail.
     let _ = writeln!(
         page,
-        "<tr class=\"{outcome}\"><td><span class=\"badge\">{outcome}</span></td>\
-         <td class=\"name\"><code>{name}</code></td><td class=\"time\">{time}</td>\
+        "<tr class=\"{outcome}\"><td><span class=\"badge\">{outcome}</span>{attempts}</td>\
+         <td class=\"name\"><code>{name}</code>{meta}</td><td class=\"time\">{time}</td>\
          <td class=\"message\">{message}</td><td class=\"location\"><code>{location}</code></td></tr>",
         name = breakable(&test.name),
+        meta = meta(test),
         time = milliseconds(test.time),
         message = escape(test.message.as_deref().unwrap_or("")),
         location = breakable(test.location.as_deref().unwrap_or("")),
     );
+}
+
+/// `<div class="meta">owner: team · runbook: <a href="…">…</a> · tags: ready, db</div>`, with
+/// the parts the test has; nothing when it has none.
+fn meta(test: &TestReport) -> String {
+    let mut parts = Vec::new();
+    if let Some(owner) = &test.owner {
+        parts.push(format!("owner: {}", escape(owner)));
+    }
+    if let Some(runbook) = &test.runbook {
+        parts.push(format!("runbook: {}", link(runbook)));
+    }
+    if !test.tags.is_empty() {
+        let tags: Vec<String> = test.tags.iter().map(|tag| escape(tag)).collect();
+        parts.push(format!("tags: {}", tags.join(", ")));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("<div class=\"meta\">{}</div>", parts.join(" · "))
+}
+
+/// A link to `url` when it is an absolute http(s) URL, plain text otherwise. The attribute
+/// checks runbooks at compile time, but a report read back from JSON can hold anything, and a
+/// `javascript:` or `data:` link would run in the page's origin when clicked.
+fn link(url: &str) -> String {
+    let web = ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+    });
+    if web {
+        format!(
+            "<a href=\"{}\" rel=\"noreferrer\">{}</a>",
+            escape(url),
+            breakable(url)
+        )
+    } else {
+        format!("<code>{}</code>", breakable(url))
+    }
 }
 
 fn milliseconds(ms: f64) -> String {
@@ -291,5 +371,120 @@ mod tests {
         ));
         let fresh = render(&report_with(vec![]), &Options::new());
         assert!(fresh.contains("12.500 ms</p>\n</header>"));
+    }
+    fn run(tests: Vec<TestReport>) -> Report {
+        Report::new(
+            crate::tier::Tier::Fast,
+            tests,
+            std::time::Duration::from_micros(12_500),
+        )
+    }
+
+    #[test]
+    fn warned_tests_have_their_own_rows_after_errored_ones_and_count() {
+        let page = render_full(&run(vec![
+            test("app::a", Outcome::Passed, None),
+            test("app::b", Outcome::Warned, Some("cold")),
+            test("app::c", Outcome::Errored, Some("boom")),
+            test("app::d", Outcome::Failed, Some("1 != 2")),
+        ]));
+        let at = |name: &str| page.find(&breakable(name)).expect(name);
+        assert!(at("app::d") < at("app::c") && at("app::c") < at("app::b"));
+        assert!(at("app::b") < at("app::a"));
+        assert!(page.contains(
+            "<tr class=\"warned\"><td><span class=\"badge\">warned</span></td>\
+             <td class=\"name\"><code>app::<wbr>b</code></td><td class=\"time\">1.250 ms</td>\
+             <td class=\"message\">cold</td><td class=\"location\"><code>src/<wbr>smoke.rs:7</code>\
+             </td></tr>\n"
+        ));
+        assert!(page.contains("<header class=\"banner fail\">"), "{page}");
+        assert!(
+            page.contains(
+                "<p>2 of 4 tests did not pass, 1 more warned · fast tier · 12.500 ms</p>"
+            )
+        );
+        assert!(page.contains(
+            "<div><dt>tests errored</dt><dd>1</dd></div>\n\
+             <div><dt>tests warned</dt><dd>1</dd></div>\n<div><dt>time</dt>"
+        ));
+    }
+
+    #[test]
+    fn a_pass_with_warned_tests_has_an_amber_banner() {
+        let page = render_full(&run(vec![
+            test("app::a", Outcome::Passed, None),
+            test("app::b", Outcome::Warned, Some("cold")),
+        ]));
+        assert!(page.contains("<title>PASS · smoke tests, fast tier</title>"));
+        assert!(page.contains(
+            "<header class=\"banner pass warn\">\n<h1>PASS</h1>\n\
+             <p>1 of 2 tests passed, 1 warned · fast tier · 12.500 ms</p>\n"
+        ));
+        assert!(STYLE.contains(".banner.warn{background:#9a6700}\n"));
+        assert!(STYLE.contains("tr.warned{background:#fff8c5}\n"));
+        // No warned test, no warned count.
+        let plain = render_full(&run(vec![test("app::a", Outcome::Passed, None)]));
+        assert!(
+            plain.contains("<header class=\"banner pass\">\n"),
+            "{plain}"
+        );
+        assert!(!plain.contains("tests warned"), "{plain}");
+    }
+
+    #[test]
+    fn attempts_owner_runbook_and_tags_show_in_the_row() {
+        let mut warned = test("app::b", Outcome::Warned, Some("cold"));
+        warned.attempts = 3;
+        warned.owner = Some("team <cache>".into());
+        warned.runbook = Some("https://runbooks.example.com/cache?a=1&b=\"2\"".into());
+        warned.tags = vec!["ready".into(), "db".into()];
+        let page = render_full(&run(vec![warned]));
+        assert!(
+            page.contains(
+                "<tr class=\"warned\"><td><span class=\"badge\">warned</span>\
+                 <span class=\"attempts\">after 3 attempts</span></td>\
+                 <td class=\"name\"><code>app::<wbr>b</code><div class=\"meta\">owner: team \
+                 &lt;cache&gt; · runbook: <a href=\"https://runbooks.example.com/cache?a=1&amp;\
+                 b=&quot;2&quot;\" rel=\"noreferrer\">https:/<wbr>/<wbr>runbooks.example.com/\
+                 <wbr>cache?a=1&amp;b=&quot;2&quot;</a> · tags: ready, db</div></td>"
+            ),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn a_runbook_that_is_not_http_is_text_not_a_link() {
+        for url in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            " https://x",
+            "httpx://y",
+        ] {
+            let mut odd = test("app::b", Outcome::Failed, Some("no"));
+            odd.runbook = Some(url.into());
+            let page = render_full(&run(vec![odd]));
+            assert!(!page.contains("<a "), "{url}: {page}");
+            assert!(
+                page.contains(&format!("runbook: <code>{}</code>", breakable(url))),
+                "{url}: {page}"
+            );
+        }
+        let mut upper = test("app::b", Outcome::Failed, Some("no"));
+        upper.runbook = Some("HTTPS://X.example".into());
+        assert!(render_full(&run(vec![upper])).contains("<a href=\"HTTPS://X.example\""));
+    }
+
+    #[test]
+    fn the_runs_warnings_are_notes_escaped() {
+        let mut report = run(vec![test("app::a", Outcome::Passed, None)]);
+        report.warnings = vec!["excluded name \"<b>x</b>\" matches no test".into()];
+        let page = render_full(&report);
+        assert!(
+            page.contains(
+                "</dl>\n<p class=\"note\">Warning: excluded name &quot;&lt;b&gt;x&lt;/b&gt;&quot; \
+                 matches no test</p>\n<table>"
+            ),
+            "{page}"
+        );
     }
 }

@@ -22,6 +22,9 @@ struct Summary<'a> {
     tests_passed: usize,
     tests_failed: usize,
     tests_errored: usize,
+    /// Only when a `warn_only` test warned, as the text summary's eighth line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tests_warned: Option<usize>,
     time: f64,
     tier: Tier,
     /// The minimum of tests and how many were selected, when a minimum is set: they can make a
@@ -56,6 +59,7 @@ fn render(report: &Report, options: &Options) -> String {
                 tests_passed: report.tests_passed,
                 tests_failed: report.tests_failed,
                 tests_errored: report.tests_errored,
+                tests_warned: (report.tests_warned > 0).then_some(report.tests_warned),
                 time: report.time,
                 tier: report.tier,
                 min_tests: (report.min_tests > 0).then_some(report.min_tests),
@@ -73,7 +77,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::report::tests::sample;
+    use crate::outcome::Outcome;
+    use crate::report::tests::{sample, test};
 
     #[test]
     fn json_has_the_contract_keys_and_round_trips() {
@@ -175,5 +180,107 @@ mod tests {
         let back: Report = serde_json::from_str(&json).unwrap();
         assert_eq!(back.tests[1].message.as_deref(), Some(hostile));
         assert_eq!(back.status, crate::report::Status::Fail);
+    }
+    /// Two warned tests among the sample's; one retried, one with an owner, a runbook and tags.
+    fn with_warned() -> Report {
+        let mut tests = sample().tests;
+        for (name, message) in [("app::smoke::C::w", "late"), ("app::smoke::C::v", "slow")] {
+            tests.push(test(name, "app::smoke::C", Outcome::Warned, Some(message)));
+        }
+        tests[0].attempts = 3;
+        let mut report = Report::new(Tier::Fast, tests, Duration::from_micros(1_200_307));
+        let owned = &mut report.tests[1];
+        owned.owner = Some("team-payments".into());
+        owned.runbook = Some("https://runbooks.example.com/pay".into());
+        owned.tags = vec!["ready".into(), "db".into()];
+        report.warnings = vec!["excluded name \"x\" matches no test".into()];
+        report
+    }
+
+    #[test]
+    fn warned_tests_follow_the_errored_ones_in_the_keys_and_round_trip() {
+        let report = with_warned();
+        let json = report.to_json();
+        assert!(
+            json.starts_with(
+                "{\"status\":\"FAIL\",\"test_classes\":3,\"tests_run\":6,\"tests_passed\":1,\
+                 \"tests_failed\":2,\"tests_errored\":1,\"tests_warned\":2,\
+                 \"failed_tests\":[\"app::smoke::A::b\",\"app::smoke::B::c\"],\
+                 \"errored_tests\":[\"app::smoke::B::z\"],\
+                 \"warned_tests\":[\"app::smoke::C::v\",\"app::smoke::C::w\"],\"time\":1200.307,"
+            ),
+            "{json}"
+        );
+        assert!(
+            json.contains(
+                ",\"warnings\":[\"excluded name \\\"x\\\" matches no test\"],\"tests\":[{"
+            ),
+            "{json}"
+        );
+        let back: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+    }
+
+    #[test]
+    fn per_test_attempts_owner_runbook_and_tags_are_in_the_details() {
+        let raw = with_warned().to_json();
+        // In the order of `TestReport`'s fields, after the ones that were always there.
+        assert!(
+            raw.contains(
+                "{\"name\":\"app::smoke::A::b\",\"suite\":\"app::smoke::A\",\"outcome\":\"failed\",\
+                 \"time\":1.5,\"message\":\"1 != 2\",\"location\":\"src/smoke.rs:7\",\"slow\":false,\
+                 \"rolled_back\":false,\"attempts\":1,\"tags\":[\"ready\",\"db\"],\
+                 \"owner\":\"team-payments\",\"runbook\":\"https://runbooks.example.com/pay\"}"
+            ),
+            "{raw}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        let tests = json["tests"].as_array().unwrap();
+        assert_eq!(tests[0]["name"], "app::smoke::A::a");
+        assert_eq!(tests[0]["attempts"], 3);
+        assert_eq!(tests[4]["outcome"], "warned");
+        assert_eq!(tests[4]["message"], "slow");
+        // No metadata, no keys, but attempts always.
+        assert_eq!(tests[2].get("owner"), None);
+        assert_eq!(tests[2].get("tags"), None);
+        assert_eq!(tests[2]["attempts"], 1);
+    }
+
+    #[test]
+    fn a_report_without_the_warned_keys_reads_back_with_none_warned() {
+        let mut old: serde_json::Value = serde_json::from_str(&sample().to_json()).unwrap();
+        let object = old.as_object_mut().unwrap();
+        assert_eq!(object.remove("tests_warned"), Some(serde_json::json!(0)));
+        assert_eq!(object.remove("warned_tests"), Some(serde_json::json!([])));
+        assert_eq!(object.get("warnings"), None);
+        for test in object["tests"].as_array_mut().unwrap() {
+            test.as_object_mut().unwrap().remove("attempts");
+        }
+        let old: Report = serde_json::from_value(old).unwrap();
+        assert_eq!(old, sample());
+    }
+
+    #[test]
+    fn a_summary_has_the_warned_count_only_when_a_test_warned() {
+        let summary = |report: &Report| {
+            super::super::render(
+                report,
+                super::super::Format::Json,
+                &Options::new().detail(Detail::Summary),
+            )
+            .body
+        };
+        assert_eq!(
+            summary(&with_warned()),
+            "{\"status\":\"FAIL\",\"test_classes\":3,\"tests_run\":6,\"tests_passed\":1,\
+             \"tests_failed\":2,\"tests_errored\":1,\"tests_warned\":2,\"time\":1200.307,\
+             \"tier\":\"fast\",\"detail\":\"summary\"}"
+        );
+        assert_eq!(
+            summary(&sample()),
+            "{\"status\":\"FAIL\",\"test_classes\":2,\"tests_run\":4,\"tests_passed\":1,\
+             \"tests_failed\":2,\"tests_errored\":1,\"time\":1200.307,\"tier\":\"fast\",\
+             \"detail\":\"summary\"}"
+        );
     }
 }

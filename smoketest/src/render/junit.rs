@@ -17,20 +17,28 @@ pub(super) const SPEC: Spec = Spec {
 };
 
 /// The report as a JUnit XML document: one `<testsuite>` per suite, one `<testcase>` per
-/// test, a `<failure>` or `<error>` child for each test that did not pass.
+/// test, a `<failure>`, `<error>` or `<skipped>` child for each test that did not pass.
 ///
 /// - `<testsuites name="smoketest">` carries the run's totals and its wall time; each
 ///   `<testsuite>` its suite's counts and the sum of its tests' times. Times are in seconds.
+///   `skipped` counts are written only when not zero.
 /// - A test case's `classname` is its suite (`app::smoke::Db`, or the module of a free test)
 ///   and its `name` the rest of the test name (`counts`).
 /// - `<failure>` / `<error>` have the message in `message` (newlines kept as `&#10;`), the
 ///   outcome (`failed` / `errored`) in `type`, and as text the message, `at <file>:<line>`
 ///   and the backtrace, when known.
+/// - A warned test (a `warn_only` test that failed or errored) is `<skipped message="warned:
+///   <message>">` with the same text, and the property `outcome` = `warned`.
+/// - A test's `<properties>`, when it has any: `outcome` (warned tests), `owner`, `runbook`,
+///   `attempts` (when it ran more than once) and `tags` (comma-separated).
 /// - Characters XML cannot hold (control characters other than tab, newline and carriage
 ///   return) are written as Rust escapes, e.g. `\u{1b}`.
 /// - A run that selected fewer tests than its [minimum](crate::Runner::min_tests) gets one more
 ///   suite, `smoketest`, with a failed test case `min_tests` saying so, counted in the totals:
-///   CI systems judge a JUnit file by its failures, so the `FAIL` shows there too.
+///   CI systems judge a JUnit file by its failures, so the `FAIL` shows there too. The run's
+///   [warnings](Report::warnings) are a skipped test case `warnings` in that suite, one line
+///   each: a skipped case and its message is what every CI system lists, where a property or
+///   the output of a suite is shown by few.
 ///
 /// ```
 /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
@@ -44,28 +52,52 @@ pub(super) const SPEC: Spec = Spec {
 fn render(report: &Report, _: &Options) -> String {
     let mut xml = String::with_capacity(256 + 160 * report.tests.len());
     let too_few = report.too_few_tests_reason();
-    let extra = usize::from(too_few.is_some());
+    let own = Counts {
+        tests: usize::from(too_few.is_some()) + usize::from(!report.warnings.is_empty()),
+        failures: usize::from(too_few.is_some()),
+        errors: 0,
+        skipped: usize::from(!report.warnings.is_empty()),
+    };
+    let totals = Counts {
+        tests: report.tests_run + own.tests,
+        failures: report.tests_failed + own.failures,
+        errors: report.tests_errored,
+        skipped: report.tests_warned + own.skipped,
+    };
     // Writing to a String cannot fail.
     let _ = writeln!(
         xml,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <testsuites name=\"smoketest\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
-        report.tests_run + extra,
-        report.tests_failed + extra,
-        report.tests_errored,
+         <testsuites name=\"smoketest\" {totals} time=\"{}\">",
         seconds(report.time)
     );
-    if let Some(reason) = too_few {
-        // Plain ASCII from numbers: nothing to escape.
+    if own.tests > 0 {
         let _ = writeln!(
             xml,
-            "  <testsuite name=\"smoketest\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0.000000\">\n\
-             \x20   <testcase name=\"min_tests\" classname=\"smoketest\" time=\"0.000000\">\n\
-             \x20     <failure message=\"{reason}\" type=\"min_tests\">{reason} (--min-tests / \
-             Runner::min_tests)</failure>\n\
-             \x20   </testcase>\n\
-             \x20 </testsuite>"
+            "  <testsuite name=\"smoketest\" {own} time=\"0.000000\">"
         );
+        if let Some(reason) = too_few {
+            // Plain ASCII from numbers: nothing to escape.
+            let _ = writeln!(
+                xml,
+                "    <testcase name=\"min_tests\" classname=\"smoketest\" time=\"0.000000\">\n\
+                 \x20     <failure message=\"{reason}\" type=\"min_tests\">{reason} (--min-tests / \
+                 Runner::min_tests)</failure>\n\
+                 \x20   </testcase>"
+            );
+        }
+        if !report.warnings.is_empty() {
+            let warnings = report.warnings.join("\n");
+            let _ = writeln!(
+                xml,
+                "    <testcase name=\"warnings\" classname=\"smoketest\" time=\"0.000000\">\n\
+                 \x20     <skipped message=\"{}\">{}</skipped>\n\
+                 \x20   </testcase>",
+                escape(&warnings, Context::Attribute),
+                escape(&warnings, Context::Text)
+            );
+        }
+        xml.push_str("  </testsuite>\n");
     }
     let mut tests: Vec<&TestReport> = report.tests.iter().collect();
     // Stable: tests keep their name order within a suite.
@@ -77,69 +109,142 @@ fn render(report: &Report, _: &Options) -> String {
     xml
 }
 
+/// The `tests`, `failures`, `errors` and (when not zero) `skipped` attributes of a suite.
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\"",
+            self.tests, self.failures, self.errors
+        )?;
+        if self.skipped > 0 {
+            write!(f, " skipped=\"{}\"", self.skipped)?;
+        }
+        Ok(())
+    }
+}
+
 fn write_suite(xml: &mut String, tests: &[&TestReport]) {
     let count = |outcome: Outcome| tests.iter().filter(|t| t.outcome == outcome).count();
+    let counts = Counts {
+        tests: tests.len(),
+        failures: count(Outcome::Failed),
+        errors: count(Outcome::Errored),
+        skipped: count(Outcome::Warned),
+    };
     let _ = writeln!(
         xml,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
+        "  <testsuite name=\"{}\" {counts} time=\"{}\">",
         escape(&tests[0].suite, Context::Attribute),
-        tests.len(),
-        count(Outcome::Failed),
-        count(Outcome::Errored),
         seconds(tests.iter().map(|t| t.time).sum())
     );
     for test in tests {
-        let name = test
-            .name
-            .strip_prefix(&*test.suite)
-            .and_then(|rest| rest.strip_prefix("::"))
-            .filter(|rest| !rest.is_empty())
-            .unwrap_or(&test.name);
-        let _ = write!(
-            xml,
-            "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
-            escape(name, Context::Attribute),
-            escape(&test.suite, Context::Attribute),
-            seconds(test.time)
-        );
-        let element = match test.outcome {
-            Outcome::Passed | Outcome::Warned => None,
-            Outcome::Failed => Some("failure"),
-            Outcome::Errored => Some("error"),
-        };
-        if element.is_none() && test.output.is_empty() {
-            xml.push_str("/>\n");
-            continue;
-        }
-        xml.push_str(">\n");
-        if let Some(element) = element {
-            let message = test.message.as_deref().unwrap_or_default();
-            let _ = write!(
-                xml,
-                "      <{element} message=\"{}\" type=\"{}\">{}",
-                escape(message, Context::Attribute),
-                test.outcome,
-                escape(message, Context::Text)
-            );
-            if let Some(location) = &test.location {
-                let _ = write!(xml, "\nat {}", escape(location, Context::Text));
-            }
-            if let Some(backtrace) = &test.backtrace {
-                let _ = write!(xml, "\n\n{}", escape(backtrace, Context::Text));
-            }
-            let _ = writeln!(xml, "</{element}>");
-        }
-        if !test.output.is_empty() {
-            // What the test logged through `tracing` (see `CaptureLayer`), one event a line.
-            let _ = writeln!(
-                xml,
-                "      <system-out>{}</system-out>",
-                escape(&test.output.join("\n"), Context::Text)
-            );
-        }
-        xml.push_str("    </testcase>\n");
+        write_case(xml, test);
     }
     xml.push_str("  </testsuite>\n");
+}
+
+fn write_case(xml: &mut String, test: &TestReport) {
+    let name = test
+        .name
+        .strip_prefix(&*test.suite)
+        .and_then(|rest| rest.strip_prefix("::"))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(&test.name);
+    let _ = write!(
+        xml,
+        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
+        escape(name, Context::Attribute),
+        escape(&test.suite, Context::Attribute),
+        seconds(test.time)
+    );
+    let element = match test.outcome {
+        Outcome::Passed => None,
+        Outcome::Failed => Some("failure"),
+        Outcome::Errored => Some("error"),
+        // JUnit knows passed, failed, errored and skipped, and no "passed with a warning".
+        // Skipped, with `warned: <message>` as the reason, is the one state Jenkins, GitLab and
+        // the GitHub test reporters all show apart from passed tests, with its message, without
+        // failing the build, as a warned test must not. A passing case with a property would be
+        // listed as passed and its problem seen by nobody; a failure would fail the CI job the
+        // test is `warn_only` not to fail. The property `outcome` says what the case really was.
+        Outcome::Warned => Some("skipped"),
+    };
+    let properties = properties(test);
+    if element.is_none() && properties.is_empty() && test.output.is_empty() {
+        xml.push_str("/>\n");
+        return;
+    }
+    xml.push_str(">\n");
+    if !properties.is_empty() {
+        xml.push_str("      <properties>\n");
+        for (name, value) in &properties {
+            let _ = writeln!(
+                xml,
+                "        <property name=\"{name}\" value=\"{}\"/>",
+                escape(value, Context::Attribute)
+            );
+        }
+        xml.push_str("      </properties>\n");
+    }
+    if let Some(element) = element {
+        let message = test.message.as_deref().unwrap_or_default();
+        let _ = write!(xml, "      <{element} message=\"");
+        if test.outcome == Outcome::Warned {
+            let _ = write!(xml, "{}: ", Outcome::Warned);
+        }
+        xml.push_str(&escape(message, Context::Attribute));
+        xml.push('"');
+        if test.outcome != Outcome::Warned {
+            // `<skipped>` has no `type`.
+            let _ = write!(xml, " type=\"{}\"", test.outcome);
+        }
+        let _ = write!(xml, ">{}", escape(message, Context::Text));
+        if let Some(location) = &test.location {
+            let _ = write!(xml, "\nat {}", escape(location, Context::Text));
+        }
+        if let Some(backtrace) = &test.backtrace {
+            let _ = write!(xml, "\n\n{}", escape(backtrace, Context::Text));
+        }
+        let _ = writeln!(xml, "</{element}>");
+    }
+    if !test.output.is_empty() {
+        // What the test logged through `tracing` (see `CaptureLayer`), one event a line.
+        let _ = writeln!(
+            xml,
+            "      <system-out>{}</system-out>",
+            escape(&test.output.join("\n"), Context::Text)
+        );
+    }
+    xml.push_str("    </testcase>\n");
+}
+
+/// A test's properties, names and unescaped values: what a CI reader shows next to the case.
+fn properties(test: &TestReport) -> Vec<(&'static str, String)> {
+    let mut properties = Vec::new();
+    if test.outcome == Outcome::Warned {
+        properties.push(("outcome", Outcome::Warned.to_string()));
+    }
+    if let Some(owner) = &test.owner {
+        properties.push(("owner", owner.to_string()));
+    }
+    if let Some(runbook) = &test.runbook {
+        properties.push(("runbook", runbook.to_string()));
+    }
+    if test.attempts > 1 {
+        properties.push(("attempts", test.attempts.to_string()));
+    }
+    if !test.tags.is_empty() {
+        properties.push(("tags", test.tags.join(",")));
+    }
+    properties
 }
 
 /// Milliseconds as the decimal seconds JUnit wants (`xs:decimal`: no exponent, no sign).
@@ -340,5 +445,83 @@ at src/smoke.rs:7</error>
              \x20 </testsuite>\n\
              </testsuites>\n"
         );
+    }
+    #[test]
+    fn a_warned_test_is_skipped_with_its_reason_and_tests_carry_their_properties() {
+        let mut warned = test(
+            "app::smoke::cache",
+            "app::smoke",
+            Outcome::Warned,
+            Some("cold <cache>"),
+        );
+        warned.owner = Some("team \"cache\"".into());
+        warned.runbook = Some("https://runbooks.example.com/cache?a=1&b=2".into());
+        warned.attempts = 2;
+        let mut flaky = test("app::smoke::flaky", "app::smoke", Outcome::Passed, None);
+        flaky.attempts = 3;
+        flaky.tags = vec!["ready".into(), "db".into()];
+        let plain = test("app::smoke::plain", "app::smoke", Outcome::Passed, None);
+        let report = Report::new(Tier::Fast, vec![warned, flaky, plain], Duration::ZERO);
+        assert_eq!(
+            report.render(Format::JUnit),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="smoketest" tests="3" failures="0" errors="0" skipped="1" time="0.000000">
+  <testsuite name="app::smoke" tests="3" failures="0" errors="0" skipped="1" time="0.004500">
+    <testcase name="cache" classname="app::smoke" time="0.001500">
+      <properties>
+        <property name="outcome" value="warned"/>
+        <property name="owner" value="team &quot;cache&quot;"/>
+        <property name="runbook" value="https://runbooks.example.com/cache?a=1&amp;b=2"/>
+        <property name="attempts" value="2"/>
+      </properties>
+      <skipped message="warned: cold &lt;cache&gt;">cold &lt;cache&gt;
+at src/smoke.rs:7</skipped>
+    </testcase>
+    <testcase name="flaky" classname="app::smoke" time="0.001500">
+      <properties>
+        <property name="attempts" value="3"/>
+        <property name="tags" value="ready,db"/>
+      </properties>
+    </testcase>
+    <testcase name="plain" classname="app::smoke" time="0.001500"/>
+  </testsuite>
+</testsuites>
+"#
+        );
+    }
+
+    #[test]
+    fn the_runs_warnings_are_a_skipped_case_next_to_the_minimums_failure() {
+        let mut report = Report::new(Tier::Fast, vec![], Duration::ZERO).require(1, 0);
+        report.warnings = vec![
+            "excluded name \"a\" matches no test".into(),
+            "excluded name \"b\u{1b}\" matches no test".into(),
+        ];
+        assert_eq!(
+            render(&report, &Options::new()),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"smoketest\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\" time=\"0.000000\">\n\
+             \x20 <testsuite name=\"smoketest\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\" time=\"0.000000\">\n\
+             \x20   <testcase name=\"min_tests\" classname=\"smoketest\" time=\"0.000000\">\n\
+             \x20     <failure message=\"0 tests selected, fewer than the 1 required\" type=\"min_tests\">\
+             0 tests selected, fewer than the 1 required (--min-tests / Runner::min_tests)</failure>\n\
+             \x20   </testcase>\n\
+             \x20   <testcase name=\"warnings\" classname=\"smoketest\" time=\"0.000000\">\n\
+             \x20     <skipped message=\"excluded name &quot;a&quot; matches no test&#10;excluded name \
+             &quot;b\\u{1b}&quot; matches no test\">excluded name &quot;a&quot; matches no test\n\
+             excluded name &quot;b\\u{1b}&quot; matches no test</skipped>\n\
+             \x20   </testcase>\n\
+             \x20 </testsuite>\n\
+             </testsuites>\n"
+        );
+        // Warnings alone: the suite has the skipped case only.
+        report = Report::new(Tier::Fast, vec![], Duration::ZERO);
+        report.warnings = vec!["excluded name \"a\" matches no test".into()];
+        assert!(render(&report, &Options::new()).contains(
+            "<testsuites name=\"smoketest\" tests=\"1\" failures=\"0\" errors=\"0\" \
+                 skipped=\"1\" time=\"0.000000\">\n  <testsuite name=\"smoketest\" tests=\"1\" \
+                 failures=\"0\" errors=\"0\" skipped=\"1\" time=\"0.000000\">\n    \
+                 <testcase name=\"warnings\" "
+        ));
     }
 }

@@ -3,11 +3,14 @@
 //!
 //! The state follows the report's status, so the check, the text, the JSON and the HTTP endpoint
 //! never disagree on pass or fail: `PASS` is `OK` (0), a `FAIL` with a failed or errored test is
-//! `CRITICAL` (2). `WARNING` (1) is never produced: a smoke test has no "degraded" outcome, and a
-//! slow-but-passing test is still a pass (use a test's `timeout` to make slowness a failure).
-//! `UNKNOWN` (3) is for a check that could not run: a malformed command line, or a run that
-//! selected fewer tests than its minimum (`--min-tests`) and so checked too little to say the
-//! service is fine, without any test saying it is broken.
+//! `CRITICAL` (2). `WARNING` (1) is a `PASS` in which a `warn_only` test failed or errored: the
+//! degraded state such tests exist to report. A slow-but-passing test is still a pass (use a
+//! test's `timeout` to make slowness a failure). `UNKNOWN` (3) is for a check that could not run:
+//! a malformed command line, or a run that selected fewer tests than its minimum (`--min-tests`)
+//! and so checked too little to say the service is fine, without any test saying it is broken.
+//!
+//! The run's [warnings](Report::warnings) go to the plugin's long text, a line each after the
+//! status line, where Nagios and Icinga show them in a check's details.
 
 use std::fmt::{self, Write as _};
 
@@ -23,7 +26,7 @@ pub(super) const SPEC: Spec = Spec {
 /// The service name at the start of the line, as in `SMOKETEST OK - …`.
 const SERVICE: &str = "SMOKETEST";
 
-/// How many failed or errored test names the line lists before `and N more`.
+/// How many failed, errored or warned test names the line lists before `and N more`.
 const NAMES_LISTED: usize = 3;
 
 /// A plugin state and its exit code, per the Monitoring Plugins Development Guidelines.
@@ -38,7 +41,7 @@ const NAMES_LISTED: usize = 3;
 pub enum NagiosState {
     /// Exit code 0: every test passed (zero tests selected included, as in the report).
     Ok,
-    /// Exit code 1: never produced by [`NagiosState::of`]; here for completeness.
+    /// Exit code 1: nothing failed or errored, but a `warn_only` test did.
     Warning,
     /// Exit code 2: at least one test failed or errored.
     Critical,
@@ -76,11 +79,13 @@ impl fmt::Display for NagiosState {
 
 impl NagiosState {
     /// The plugin state of `report`: [`Ok`](NagiosState::Ok) on `PASS`,
-    /// [`Critical`](NagiosState::Critical) when a test failed or errored, and
-    /// [`Unknown`](NagiosState::Unknown) for a `FAIL` that only
+    /// [`Warning`](NagiosState::Warning) on a `PASS` in which a `warn_only` test
+    /// [warned](Report::tests_warned), [`Critical`](NagiosState::Critical) when a test failed or
+    /// errored, and [`Unknown`](NagiosState::Unknown) for a `FAIL` that only
     /// [selected too few tests](Report::too_few_tests).
     pub fn of(report: &Report) -> NagiosState {
         match report.status {
+            Status::Pass if report.tests_warned > 0 => NagiosState::Warning,
             Status::Pass => NagiosState::Ok,
             Status::Fail if report.tests_failed + report.tests_errored == 0 => NagiosState::Unknown,
             Status::Fail => NagiosState::Critical,
@@ -89,18 +94,22 @@ impl NagiosState {
 }
 
 /// The report as one Nagios plugin status line (without a trailing newline):
-/// `SERVICE STATE - text | perfdata`.
+/// `SERVICE STATE - text | perfdata`, then the run's warnings as long text, a line each.
 ///
 /// ```text
 /// SMOKETEST OK - 8 tests passed in 12.3ms | tests=8;;;0 passed=8;;;0 failed=0;;;0 errored=0;;;0 time=12.345ms;;;0
 /// SMOKETEST CRITICAL - 2 of 8 tests failed or errored: app::smoke::x, app::smoke::y | tests=8;;;0 passed=6;;;0 failed=1;;;0 errored=1;;;0 time=12.345ms;;;0
+/// SMOKETEST WARNING - 1 of 8 tests warned: app::smoke::z | tests=8;;;0 passed=7;;;0 failed=0;;;0 errored=0;;;0 warned=1;;;0 time=12.345ms;;;0
+/// warning: excluded name "app::smoke::old" matches no test
 /// ```
 ///
-/// The text lists at most three failed or errored tests (failed first, each sorted by name),
-/// then `and N more`, so the line stays short whatever breaks. A run that selected fewer tests
-/// than its minimum says so: as the whole text when no test failed (`SMOKETEST UNKNOWN - 0 tests
-/// selected, fewer than the 1 required | …`), after the names otherwise. The performance data are the
-/// report's counts and its wall time in milliseconds, each with a minimum of 0.
+/// The text lists at most three failed or errored tests (failed first, each sorted by name), or
+/// on `WARNING` three warned ones, then `and N more`, so the line stays short whatever breaks. A
+/// run that selected fewer tests than its minimum says so: as the whole text when no test failed
+/// (`SMOKETEST UNKNOWN - 0 tests selected, fewer than the 1 required | …`), after the names
+/// otherwise. The performance data are the report's counts and its wall time in milliseconds,
+/// each with a minimum of 0; `warned` only when a test warned, so the line of a run without
+/// `warn_only` tests is what it always was.
 ///
 /// ```
 /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
@@ -115,7 +124,7 @@ fn render(report: &Report, _: &Options) -> String {
     // Writing to a String cannot fail.
     match state {
         NagiosState::Unknown => line.push_str(too_few.as_deref().unwrap_or("no report")),
-        NagiosState::Ok | NagiosState::Warning => {
+        NagiosState::Ok => {
             let _ = write!(
                 line,
                 "{} {} passed in {:.1}ms",
@@ -123,6 +132,16 @@ fn render(report: &Report, _: &Options) -> String {
                 tests_noun(report.tests_passed),
                 report.time
             );
+        }
+        NagiosState::Warning => {
+            let _ = write!(
+                line,
+                "{} of {} {} warned",
+                report.tests_warned,
+                report.tests_run,
+                tests_noun(report.tests_run)
+            );
+            list_names(&mut line, report.tests_warned, &report.warned_tests);
         }
         NagiosState::Critical => {
             let broken = report.tests_failed + report.tests_errored;
@@ -132,31 +151,48 @@ fn render(report: &Report, _: &Options) -> String {
                 report.tests_run,
                 tests_noun(report.tests_run)
             );
-            // A summary has counts but no names.
-            let names = report.failed_tests.iter().chain(&report.errored_tests);
-            for (index, name) in names.take(NAMES_LISTED).enumerate() {
-                line.push_str(if index == 0 { ": " } else { ", " });
-                line.push_str(&status_text(name));
-            }
-            if report.failed_tests.len() + report.errored_tests.len() > NAMES_LISTED {
-                let _ = write!(line, " and {} more", broken - NAMES_LISTED);
-            }
+            let names: Vec<&String> = report
+                .failed_tests
+                .iter()
+                .chain(&report.errored_tests)
+                .collect();
+            list_names(&mut line, broken, &names);
             if let Some(reason) = too_few {
                 let _ = write!(line, "; {reason}");
             }
         }
     }
     line.push_str(" |");
+    let warned = (report.tests_warned > 0).then_some(("warned", report.tests_warned));
     for (label, value) in [
         ("tests", report.tests_run),
         ("passed", report.tests_passed),
         ("failed", report.tests_failed),
         ("errored", report.tests_errored),
-    ] {
+    ]
+    .into_iter()
+    .chain(warned)
+    {
         let _ = write!(line, " {}={value};;;0", perfdata_label(label));
     }
     let _ = write!(line, " {}={:.3}ms;;;0", perfdata_label("time"), report.time);
+    for warning in &report.warnings {
+        let _ = write!(line, "\nwarning: {}", status_text(warning));
+    }
     line
+}
+
+/// `: a, b, c` and, past three names, ` and N more` (of `count` tests). A summary has counts but
+/// no names, and then lists nothing.
+fn list_names(line: &mut String, count: usize, names: &[impl AsRef<str>]) {
+    for (index, name) in names.iter().take(NAMES_LISTED).enumerate() {
+        line.push_str(if index == 0 { ": " } else { ", " });
+        line.push_str(&status_text(name.as_ref()));
+    }
+    if names.len() > NAMES_LISTED {
+        // Writing to a String cannot fail.
+        let _ = write!(line, " and {} more", count - NAMES_LISTED);
+    }
 }
 
 /// `SMOKETEST UNKNOWN - <reason>`: the line of a check that could not run.
@@ -359,6 +395,85 @@ mod tests {
         assert_eq!(perfdata_label("a=b"), "'a_b'");
         assert_eq!(perfdata_label("tab\there"), "'tab here'");
         assert_eq!(perfdata_label(""), "''");
+    }
+
+    #[test]
+    fn a_pass_with_warned_tests_is_warning_and_names_them() {
+        let warned = report(&[
+            ("app::smoke::p", Outcome::Passed),
+            ("app::smoke::w", Outcome::Warned),
+            ("app::smoke::v", Outcome::Warned),
+        ]);
+        assert_eq!(warned.status, Status::Pass);
+        assert_eq!(NagiosState::of(&warned), NagiosState::Warning);
+        assert_eq!(NagiosState::of(&warned).exit_code(), 1);
+        assert_eq!(
+            warned.render(Format::Nagios),
+            "SMOKETEST WARNING - 2 of 3 tests warned: app::smoke::v, app::smoke::w | tests=3;;;0 \
+             passed=1;;;0 failed=0;;;0 errored=0;;;0 warned=2;;;0 time=12.346ms;;;0"
+        );
+        let names: Vec<String> = (0..5).map(|i| format!("app::smoke::w{i}")).collect();
+        let many = report(
+            &names
+                .iter()
+                .map(|name| (name.as_str(), Outcome::Warned))
+                .collect::<Vec<_>>(),
+        );
+        assert!(many.render(Format::Nagios).starts_with(
+            "SMOKETEST WARNING - 5 of 5 tests warned: app::smoke::w0, app::smoke::w1, \
+             app::smoke::w2 and 2 more | "
+        ));
+    }
+
+    #[test]
+    fn a_summary_warning_names_no_test() {
+        let report = report(&[
+            ("app::smoke::p", Outcome::Passed),
+            ("app::smoke::w", Outcome::Warned),
+        ]);
+        let summary = crate::render::render(
+            &report,
+            Format::Nagios,
+            &Options::new().detail(crate::render::Detail::Summary),
+        );
+        assert_eq!(
+            summary.body,
+            "SMOKETEST WARNING - 1 of 2 tests warned | tests=2;;;0 passed=1;;;0 failed=0;;;0 \
+             errored=0;;;0 warned=1;;;0 time=12.346ms;;;0"
+        );
+    }
+
+    #[test]
+    fn failures_outrank_warned_tests_which_still_count_in_the_performance_data() {
+        let report = report(&[
+            ("app::smoke::f", Outcome::Failed),
+            ("app::smoke::p", Outcome::Passed),
+            ("app::smoke::w", Outcome::Warned),
+        ]);
+        assert_eq!(NagiosState::of(&report), NagiosState::Critical);
+        assert_eq!(
+            report.render(Format::Nagios),
+            "SMOKETEST CRITICAL - 1 of 3 tests failed or errored: app::smoke::f | tests=3;;;0 \
+             passed=1;;;0 failed=1;;;0 errored=0;;;0 warned=1;;;0 time=12.346ms;;;0"
+        );
+    }
+
+    #[test]
+    fn the_runs_warnings_are_long_text_after_the_status_line() {
+        let mut report = report(&[("app::smoke::p", Outcome::Passed)]);
+        report.warnings = vec![
+            "excluded name \"x\" matches no test".into(),
+            "excluded name \"a|b\nc\" matches no test".into(),
+        ];
+        // Still OK: a warning about the run is no warned test.
+        assert_eq!(NagiosState::of(&report), NagiosState::Ok);
+        assert_eq!(
+            report.render(Format::Nagios),
+            "SMOKETEST OK - 1 test passed in 12.3ms | tests=1;;;0 passed=1;;;0 failed=0;;;0 \
+             errored=0;;;0 time=12.346ms;;;0\n\
+             warning: excluded name \"x\" matches no test\n\
+             warning: excluded name \"a/b c\" matches no test"
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! `test`. A test's outcome is a state set — one sample per possible outcome, 1 for the one it
 //! had — rather than a single sample whose `outcome` label changes from run to run: the series
 //! stay the same across runs, so a test that starts failing does not leave a stale "passed"
-//! series behind, and `smoketest_test_passed` is there for the common alert.
+//! series behind, and `smoketest_test_passed` is there for the common alert. A `warn_only` test
+//! that failed or errored has the outcome `warned`: it is not passed, but the run still is.
+//! `smoketest_test_attempts` shows how often each test ran, so a flaky test that passes on a retry
+//! shows up in a graph before it starts failing.
 
 use std::fmt::Write as _;
 
@@ -18,7 +21,12 @@ pub(super) const SPEC: Spec = Spec {
     render,
 };
 
-const OUTCOMES: [Outcome; 3] = [Outcome::Passed, Outcome::Failed, Outcome::Errored];
+const OUTCOMES: [Outcome; 4] = [
+    Outcome::Passed,
+    Outcome::Failed,
+    Outcome::Errored,
+    Outcome::Warned,
+];
 
 /// The report in Prometheus' text format: families in a fixed order, tests sorted by name; the
 /// age of a stored report (from a cache or a schedule) last, so that a schedule that stopped
@@ -31,7 +39,7 @@ fn render(report: &Report, options: &Options) -> String {
         &mut out,
         "smoketest_run_passed",
         "Whether the latest run of the tier passed (1) or not (0): a test failed or errored, or \
-         the run selected fewer tests than its minimum.",
+         the run selected fewer tests than its minimum. Warned tests do not fail a run.",
     );
     sample(
         &mut out,
@@ -49,6 +57,7 @@ fn render(report: &Report, options: &Options) -> String {
         (Outcome::Passed, report.tests_passed),
         (Outcome::Failed, report.tests_failed),
         (Outcome::Errored, report.tests_errored),
+        (Outcome::Warned, report.tests_warned),
     ] {
         sample(
             &mut out,
@@ -135,7 +144,7 @@ fn tests(out: &mut String, report: &Report) {
     family(
         out,
         "smoketest_test_passed",
-        "Whether the test passed (1) or failed or errored (0) in the latest run of the tier.",
+        "Whether the test passed (1) or failed, errored or warned (0) in the latest run of the tier.",
     );
     for test in &report.tests {
         let labels = [("tier", tier), ("suite", &test.suite), ("test", &test.name)];
@@ -176,6 +185,17 @@ fn tests(out: &mut String, report: &Report) {
             &labels,
             test.time / 1000.0,
         );
+    }
+
+    family(
+        out,
+        "smoketest_test_attempts",
+        "How many times the test ran in the latest run of the tier: 1, or more when a failed or \
+         errored attempt was retried.",
+    );
+    for test in &report.tests {
+        let labels = [("tier", tier), ("suite", &test.suite), ("test", &test.name)];
+        sample(out, "smoketest_test_attempts", &labels, test.attempts);
     }
 }
 
@@ -288,6 +308,67 @@ mod tests {
         assert!(
             with.contains("smoketest_tests_selected{tier=\"fast\"} 0\n"),
             "{with}"
+        );
+    }
+    #[test]
+    fn warned_tests_have_their_outcome_and_every_test_its_attempts() {
+        use crate::report::tests::test;
+
+        let mut retried = test("app::smoke::r", "app::smoke", Outcome::Passed, None);
+        retried.attempts = 3;
+        let report = crate::report::Report::new(
+            crate::tier::Tier::Fast,
+            vec![
+                test("app::smoke::w", "app::smoke", Outcome::Warned, Some("late")),
+                retried,
+            ],
+            std::time::Duration::from_millis(4),
+        );
+        let out = render(&report, &Options::new());
+        assert!(
+            out.starts_with(
+                "# HELP smoketest_run_passed Whether the latest run of the tier passed (1) or not \
+                 (0): a test failed or errored, or the run selected fewer tests than its minimum. \
+                 Warned tests do not fail a run.\n\
+                 # TYPE smoketest_run_passed gauge\n\
+                 smoketest_run_passed{tier=\"fast\"} 1\n\
+                 # HELP smoketest_tests Tests of the latest run of the tier, by outcome.\n\
+                 # TYPE smoketest_tests gauge\n\
+                 smoketest_tests{tier=\"fast\",outcome=\"passed\"} 1\n\
+                 smoketest_tests{tier=\"fast\",outcome=\"failed\"} 0\n\
+                 smoketest_tests{tier=\"fast\",outcome=\"errored\"} 0\n\
+                 smoketest_tests{tier=\"fast\",outcome=\"warned\"} 1\n"
+            ),
+            "{out}"
+        );
+        let labels = |name: &str| format!("tier=\"fast\",suite=\"app::smoke\",test=\"{name}\"");
+        let (r, w) = (labels("app::smoke::r"), labels("app::smoke::w"));
+        assert!(
+            out.contains(&format!(
+                "# TYPE smoketest_test_passed gauge\n\
+                 smoketest_test_passed{{{r}}} 1\n\
+                 smoketest_test_passed{{{w}}} 0\n"
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "smoketest_test_outcome{{{w},outcome=\"passed\"}} 0\n\
+                 smoketest_test_outcome{{{w},outcome=\"failed\"}} 0\n\
+                 smoketest_test_outcome{{{w},outcome=\"errored\"}} 0\n\
+                 smoketest_test_outcome{{{w},outcome=\"warned\"}} 1\n"
+            )),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(&format!(
+                "# HELP smoketest_test_attempts How many times the test ran in the latest run of \
+                 the tier: 1, or more when a failed or errored attempt was retried.\n\
+                 # TYPE smoketest_test_attempts gauge\n\
+                 smoketest_test_attempts{{{r}}} 3\n\
+                 smoketest_test_attempts{{{w}}} 1\n"
+            )),
+            "{out}"
         );
     }
 }

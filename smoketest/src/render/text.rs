@@ -13,10 +13,13 @@ pub(super) const SPEC: Spec = Spec {
     render,
 };
 
-/// Seven summary lines; in full detail, then (if anything failed or errored) a blank line and one
-/// line per failed test, then per errored test; verbose, then a line per test.
+/// Seven summary lines (an eighth, `tests warned: N`, when a `warn_only` test warned); in full
+/// detail, then (if anything failed, errored or warned) a blank line and one line per failed
+/// test, then per errored test, then per warned test; the run's warnings; verbose, then a line
+/// per test.
 fn render(report: &Report, options: &Options) -> String {
-    let mut text = String::with_capacity(160 + 80 * (report.tests_failed + report.tests_errored));
+    let broken = report.tests_failed + report.tests_errored + report.tests_warned;
+    let mut text = String::with_capacity(160 + 80 * broken);
     // Writing to a String cannot fail.
     let _ = write!(
         text,
@@ -30,18 +33,24 @@ fn render(report: &Report, options: &Options) -> String {
         report.tests_errored,
         report.time
     );
+    // After the seven lines, not among them: scripts that read those by position keep working,
+    // and a run without warn-only tests reads exactly as before.
+    if report.tests_warned > 0 {
+        let _ = writeln!(text, "tests warned: {}", report.tests_warned);
+    }
     if options.detail == Detail::Summary {
         min_tests_note(&mut text, report);
         return text;
     }
-    if report.tests_failed + report.tests_errored > 0 {
+    if broken > 0 {
         text.push('\n');
-        for outcome in [Outcome::Failed, Outcome::Errored] {
+        for outcome in [Outcome::Failed, Outcome::Errored, Outcome::Warned] {
             for test in report.tests.iter().filter(|test| test.outcome == outcome) {
                 line(&mut text, test);
             }
         }
     }
+    warnings(&mut text, report);
     if !report.panics_caught {
         text.push_str(
             "\nnote: built with panic = \"abort\": a panicking test aborts the process instead \
@@ -55,6 +64,21 @@ fn render(report: &Report, options: &Options) -> String {
     text
 }
 
+/// A blank line and one `warning: <sentence>` line per [warning](Report::warnings) of the run,
+/// after the failure block, where a reader of the report looks for what went wrong. Escaped as
+/// messages are: a warning can quote a name taken from a request.
+fn warnings(text: &mut String, report: &Report) {
+    if report.warnings.is_empty() {
+        return;
+    }
+    text.push('\n');
+    for warning in &report.warnings {
+        text.push_str("warning: ");
+        text.push_str(&escape_controls(warning));
+        text.push('\n');
+    }
+}
+
 /// A blank line and, when the run selected fewer tests than its minimum, the line saying so:
 /// `note: 0 tests selected, fewer than the 1 required (--min-tests / Runner::min_tests)`. It
 /// names no test, so summaries show it too: it is what makes a run without failures `FAIL`.
@@ -66,7 +90,10 @@ fn min_tests_note(text: &mut String, report: &Report) {
 }
 
 /// A blank line and one line per test with its outcome and time: `app::smoke::Db::counts ...
-/// passed (0.208311ms)`. Under a failed or errored test come the lines it logged
+/// passed (0.208311ms)`. A test that ran more than once says how often (`passed after 3
+/// attempts`), so a flaky one shows even when it passed in the end; the line of a test that did
+/// not pass names its owner and runbook, when it has them (`... failed (1.500000ms), owner:
+/// team-payments, runbook: https://…`). Under a test that did not pass come the lines it logged
 /// ([`TestReport::output`]), indented by four spaces.
 fn verbose(text: &mut String, report: &Report) {
     if !report.tests.is_empty() {
@@ -74,11 +101,20 @@ fn verbose(text: &mut String, report: &Report) {
     }
     for test in &report.tests {
         // Writing to a String cannot fail.
-        let _ = writeln!(
-            text,
-            "{} ... {} ({:.6}ms)",
-            test.name, test.outcome, test.time
-        );
+        let _ = write!(text, "{} ... {}", test.name, test.outcome);
+        if test.attempts > 1 {
+            let _ = write!(text, " after {} attempts", test.attempts);
+        }
+        let _ = write!(text, " ({:.6}ms)", test.time);
+        if test.outcome != Outcome::Passed {
+            if let Some(owner) = &test.owner {
+                let _ = write!(text, ", owner: {}", escape_controls(owner));
+            }
+            if let Some(runbook) = &test.runbook {
+                let _ = write!(text, ", runbook: {}", escape_controls(runbook));
+            }
+        }
+        text.push('\n');
         if test.outcome != Outcome::Passed {
             for line in test.output.iter().flat_map(|event| event.split('\n')) {
                 text.push_str("    ");
@@ -89,7 +125,8 @@ fn verbose(text: &mut String, report: &Report) {
     }
 }
 
-/// The report line: `<name> failed: <message> (at <file>:<line>)`, the message on one line.
+/// The report line: `<name> failed: <message> (at <file>:<line>)` (or `errored`, `warned`), the
+/// message on one line.
 fn line(text: &mut String, test: &TestReport) {
     // Writing to a String cannot fail.
     let _ = write!(text, "{} {}", test.name, test.outcome);
@@ -292,5 +329,142 @@ mod tests {
             "\n\napp::smoke::A::a ... passed (1.500000ms)\napp::smoke::A::b ... failed (1.500000ms)\n\
              app::smoke::B::c ... failed (1.500000ms)\napp::smoke::B::z ... errored (1.500000ms)\n"
         ));
+    }
+    /// One test of each outcome; the warned one's message spans lines.
+    fn with_warned() -> Report {
+        Report::new(
+            Tier::Fast,
+            vec![
+                test(
+                    "app::smoke::w",
+                    "app::smoke",
+                    Outcome::Warned,
+                    Some("slow\nqueue"),
+                ),
+                test(
+                    "app::smoke::e",
+                    "app::smoke",
+                    Outcome::Errored,
+                    Some("down"),
+                ),
+                test(
+                    "app::smoke::f",
+                    "app::smoke",
+                    Outcome::Failed,
+                    Some("1 != 2"),
+                ),
+                test("app::smoke::p", "app::smoke", Outcome::Passed, None),
+                test("app::smoke::v", "app::smoke", Outcome::Warned, Some("late")),
+            ],
+            Duration::from_micros(1_200_307),
+        )
+    }
+
+    #[test]
+    fn warned_tests_add_an_eighth_line_and_their_lines_after_the_errored_ones() {
+        assert_eq!(
+            with_warned().to_text(),
+            "FAIL\ntest classes: 1\ntests run: 5\ntests passed: 1\ntests failed: 1\n\
+             tests errored: 1\ntime: 1200.307000ms\ntests warned: 2\n\n\
+             app::smoke::f failed: 1 != 2 (at src/smoke.rs:7)\n\
+             app::smoke::e errored: down (at src/smoke.rs:7)\n\
+             app::smoke::v warned: late (at src/smoke.rs:7)\n\
+             app::smoke::w warned: slow\\nqueue (at src/smoke.rs:7)\n"
+        );
+    }
+
+    #[test]
+    fn a_run_whose_only_problems_warned_is_a_pass_with_its_warned_lines() {
+        let report = Report::new(
+            Tier::Fast,
+            vec![
+                test("app::smoke::p", "app::smoke", Outcome::Passed, None),
+                test(
+                    "app::smoke::w",
+                    "app::smoke",
+                    Outcome::Warned,
+                    Some("\u{1b}[2Jx"),
+                ),
+            ],
+            Duration::ZERO,
+        );
+        assert_eq!(
+            report.to_text(),
+            "PASS\ntest classes: 1\ntests run: 2\ntests passed: 1\ntests failed: 0\n\
+             tests errored: 0\ntime: 0.000000ms\ntests warned: 1\n\n\
+             app::smoke::w warned: \\u{1b}[2Jx (at src/smoke.rs:7)\n"
+        );
+    }
+
+    #[test]
+    fn a_summary_keeps_the_warned_count_but_no_names_or_warnings() {
+        let mut report = with_warned();
+        report.warnings = vec!["excluded name \"x\" matches no test".into()];
+        let summary = super::super::render(
+            &report,
+            super::super::Format::Text,
+            &Options::new().detail(Detail::Summary),
+        );
+        assert_eq!(
+            summary.body,
+            "FAIL\ntest classes: 1\ntests run: 5\ntests passed: 1\ntests failed: 1\n\
+             tests errored: 1\ntime: 1200.307000ms\ntests warned: 2\n"
+        );
+    }
+
+    #[test]
+    fn the_runs_warnings_follow_the_failure_block_one_line_each() {
+        let mut report = sample();
+        report.warnings = vec![
+            "excluded name \"x\" matches no test".into(),
+            "excluded name \"y\nPASS\" matches no test".into(),
+        ];
+        assert!(
+            report.to_text().ends_with(
+                "app::smoke::B::z errored: panicked: x\\ny (at src/smoke.rs:7)\n\n\
+                 warning: excluded name \"x\" matches no test\n\
+                 warning: excluded name \"y\\nPASS\" matches no test\n"
+            ),
+            "{}",
+            report.to_text()
+        );
+        // Without failures, right after the summary lines and a blank line.
+        let mut passing = Report::new(Tier::Fast, vec![], Duration::ZERO);
+        passing.warnings = vec!["excluded name \"x\" matches no test".into()];
+        assert_eq!(
+            passing.to_text(),
+            "PASS\ntest classes: 0\ntests run: 0\ntests passed: 0\ntests failed: 0\n\
+             tests errored: 0\ntime: 0.000000ms\n\n\
+             warning: excluded name \"x\" matches no test\n"
+        );
+    }
+
+    #[test]
+    fn verbose_text_shows_attempts_and_the_owner_and_runbook_of_tests_that_did_not_pass() {
+        let mut report = with_warned();
+        for test in &mut report.tests {
+            test.owner = Some("team-payments".into());
+            test.runbook = Some("https://runbooks.example.com/pay".into());
+        }
+        report.tests[0].attempts = 3; // e: errored on every attempt
+        report.tests[2].attempts = 2; // p: passed on the second
+        report.tests[3].owner = Some("team\nops".into());
+        report.tests[3].runbook = None;
+        let text = report.render_verbose();
+        assert!(
+            text.ends_with(
+                "\n\napp::smoke::e ... errored after 3 attempts (1.500000ms), owner: team-payments, \
+                 runbook: https://runbooks.example.com/pay\n\
+                 app::smoke::f ... failed (1.500000ms), owner: team-payments, runbook: \
+                 https://runbooks.example.com/pay\n\
+                 app::smoke::p ... passed after 2 attempts (1.500000ms)\n\
+                 app::smoke::v ... warned (1.500000ms), owner: team\\nops\n\
+                 app::smoke::w ... warned (1.500000ms), owner: team-payments, runbook: \
+                 https://runbooks.example.com/pay\n"
+            ),
+            "{text}"
+        );
+        // The failure block is the same with or without --verbose.
+        assert!(text.starts_with(&report.to_text()), "{text}");
     }
 }
