@@ -403,6 +403,13 @@ impl Runner {
         self.tests.iter().map(|case| case.name)
     }
 
+    /// The tags of the tests linked into the program, whatever the selection, with repeats.
+    pub(crate) fn linked_tags(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.tests
+            .iter()
+            .flat_map(|case| case.test.tags.iter().copied())
+    }
+
     /// What a run's report warns about its selection: each excluded name that matches no
     /// linked test (see [`exclude`](Runner::exclude)).
     pub(crate) fn selection_warnings(&self) -> Vec<String> {
