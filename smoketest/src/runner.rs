@@ -250,7 +250,10 @@ impl Runner {
     /// ```
     /// use smoketest::{Runner, Tier};
     ///
-    /// let report = Runner::new().exclude("app::smoke::renamed").run(Tier::Fast);
+    /// let report = Runner::new()
+    ///     .filter("no test has this name")
+    ///     .exclude("app::smoke::renamed")
+    ///     .run(Tier::Fast);
     /// assert_eq!(report.warnings, ["excluded name \"app::smoke::renamed\" matches no test"]);
     /// assert!(report.passed());
     /// ```

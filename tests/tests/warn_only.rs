@@ -43,10 +43,13 @@ fn warned_tests_keep_the_run_passing_and_are_counted_once() {
     assert!(report.failed_tests.is_empty() && report.errored_tests.is_empty());
 }
 
+/// A test as these assertions see it: short name, outcome, attempts, message, location.
+type Details<'a> = (&'a str, Outcome, u32, Option<&'a str>, Option<&'a str>);
+
 #[test]
 fn a_warned_test_keeps_its_message_location_and_attempts() {
     let report = run(warned());
-    let details: Vec<(&str, Outcome, u32, Option<&str>, Option<&str>)> = report
+    let details: Vec<Details<'_>> = report
         .tests
         .iter()
         .map(|test| {
