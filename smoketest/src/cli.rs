@@ -16,11 +16,11 @@ use crate::redact::Redactor;
 use crate::render::{self, Format, NagiosState, unknown_line};
 use crate::report::Report;
 use crate::runner::Runner;
-use crate::tier::Tier;
 
 mod args;
 mod isolated;
 mod stdout;
+mod warnings;
 
 pub use self::args::{Args, UsageError};
 use self::stdout::Redirect;
@@ -31,8 +31,9 @@ impl Runner {
     /// 0 PASS, 1 FAIL, 2 usage error (one line on stderr saying which).
     ///
     /// Flags: `--slow`, `--json`, `--verbose`, `--nagios`, `--junit PATH`, `--failfast`,
-    /// `--apps a,b`, `--skip-apps a,b`, `--filter TEXT`, `--timeout 5s`, `--concurrency N`,
-    /// `--min-tests N`, `--isolate`, `--list`, `--help` (see [`Args`]).
+    /// `--apps a,b`, `--skip-apps a,b`, `--filter TEXT`, `--tag NAME`, `--exclude NAME`,
+    /// `--timeout 5s`, `--concurrency N`, `--min-tests N`, `--isolate`, `--list`, `--help` (see
+    /// [`Args`]).
     ///
     /// The arguments in front of the first flag are the app's own subcommand path and are left
     /// out: `myapp check --slow` and `myapp smoke run --json` work as they are, and `--help`
@@ -71,7 +72,13 @@ impl Runner {
     /// Stdout is the report's: during the run, what tests print on stdout goes to stderr (on
     /// unix; on other platforms it comes before the report on stdout). When the selection
     /// matches no test, or no test is linked into the program at all, a `warning:` line on
-    /// stderr says so; `--min-tests 1` makes that run `FAIL`.
+    /// stderr says so; `--min-tests 1` makes that run `FAIL`. So does a line for each tag asked
+    /// for that no linked test has (`warning: no test matches --tag nope; the tags in use are
+    /// db, live`) and for each excluded name that is no linked test's (`warning: excluded name
+    /// "x" matches no test`, also in the report's warnings).
+    ///
+    /// The exit code of a run whose only trouble is `warn_only` tests that failed is 0: its
+    /// status is `PASS`. With `--nagios` it is 1, `WARNING`.
     pub fn run_cli(self) -> std::process::ExitCode {
         self.run_cli_from(flags(std::env::args().skip(1)))
     }
@@ -164,8 +171,8 @@ pub(crate) async fn run_args(runner: Runner, args: Args) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut runner = args.apply(runner);
-    if runner.test_names(args.tier).is_empty() {
-        eprintln!("{}", empty_selection_warning(&args, &runner));
+    for line in warnings::selection(&args, &runner) {
+        eprintln!("{line}");
     }
     if args.list {
         let mut stdout = std::io::stdout().lock();
@@ -207,91 +214,6 @@ pub(crate) async fn run_args(runner: Runner, args: Args) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-/// The one line on stderr for a run (or `--list`) that selects no test: either no test is linked
-/// into the program at all, or the selection matches none of them; then it names what was asked
-/// for and which tests exist.
-fn empty_selection_warning(args: &Args, runner: &Runner) -> String {
-    let linked: Vec<&str> = runner.linked_names().collect();
-    if linked.is_empty() {
-        return NOTHING_LINKED.to_owned();
-    }
-    let env = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .filter(|value| !value.trim().is_empty())
-    };
-    let mut asked = Vec::new();
-    // Flags win over the environment, so a variable counts only without its flag.
-    match (&args.apps, env("SMOKETEST_APPS")) {
-        (Some(apps), _) => asked.push(format!("--apps {}", apps.join(","))),
-        (None, Some(value)) => asked.push(format!("SMOKETEST_APPS={value}")),
-        (None, None) => {}
-    }
-    match (&args.skip_apps, env("SMOKETEST_SKIP_APPS")) {
-        (Some(apps), _) => asked.push(format!("--skip-apps {}", apps.join(","))),
-        (None, Some(value)) => asked.push(format!("SMOKETEST_SKIP_APPS={value}")),
-        (None, None) => {}
-    }
-    asked.extend(args.filters.iter().map(|text| format!("--filter {text}")));
-    let slow = if args.tier == Tier::Fast {
-        runner.test_names(Tier::Slow).len()
-    } else {
-        0
-    };
-    warning(&asked, slow, &linked)
-}
-
-/// The first line of [`empty_selection_warning`] when the program links no test: a library
-/// crate of tests that the binary never names is left out by the linker.
-const NOTHING_LINKED: &str = "warning: no smoke tests are linked into this program: a crate of \
-                              tests is linked only if the binary references it, e.g. with \
-                              `use my_tests as _;`";
-
-/// How many crates the warning names before `…`.
-const CRATES_NAMED: usize = 5;
-
-/// The warning for a selection that matches none of the `linked` tests (sorted names): `asked`
-/// are the selectors given (`--apps x`, `SMOKETEST_APPS=x`, `--filter y`), `slow` how many
-/// tests the same selection finds with `--slow` when it was not given.
-fn warning(asked: &[String], slow: usize, linked: &[&str]) -> String {
-    let asked = if asked.is_empty() {
-        "the selection".to_owned()
-    } else {
-        asked.join(" ")
-    };
-    if slow > 0 {
-        let (noun, verb) = if slow == 1 {
-            ("test", "matches")
-        } else {
-            ("tests", "match")
-        };
-        return format!(
-            "warning: no test matches {asked} in the fast tier; {slow} slow {noun} {verb}: add --slow"
-        );
-    }
-    let mut crates: Vec<&str> = linked
-        .iter()
-        .map(|name| name.split("::").next().unwrap_or(name))
-        .collect();
-    crates.dedup();
-    crates.sort_unstable();
-    crates.dedup();
-    let mut named = crates[..crates.len().min(CRATES_NAMED)].join(", ");
-    if crates.len() > CRATES_NAMED {
-        named.push_str(", …");
-    }
-    let (noun, verb) = if linked.len() == 1 {
-        ("test", "is")
-    } else {
-        ("tests", "are")
-    };
-    format!(
-        "warning: no test matches {asked}; {} {noun} {verb} linked, in {named}: \
-         `--list --slow` without the selection names them",
-        linked.len()
-    )
 }
 
 /// A report as the command line delivers it.
@@ -369,35 +291,5 @@ mod tests {
         assert_eq!(flags(&["check"]), Vec::<String>::new());
         assert_eq!(flags(&["check", "-v"]), ["-v"]);
         assert_eq!(flags(&["check", "--", "x"]), ["--", "x"]);
-    }
-
-    #[test]
-    fn the_warning_names_what_was_asked_and_what_exists() {
-        let linked = ["b::smoke::x", "a::smoke::y", "a::smoke::z"];
-        assert_eq!(
-            warning(&strings(&["--apps nope"]), 0, &linked),
-            "warning: no test matches --apps nope; 3 tests are linked, in a, b: \
-             `--list --slow` without the selection names them"
-        );
-        assert_eq!(
-            warning(
-                &strings(&["SMOKETEST_APPS=a", "--filter q"]),
-                0,
-                &linked[..1]
-            ),
-            "warning: no test matches SMOKETEST_APPS=a --filter q; 1 test is linked, in b: \
-             `--list --slow` without the selection names them"
-        );
-        assert_eq!(
-            warning(&strings(&["--filter y"]), 1, &linked),
-            "warning: no test matches --filter y in the fast tier; 1 slow test matches: add --slow"
-        );
-        assert_eq!(
-            warning(&[], 2, &linked),
-            "warning: no test matches the selection in the fast tier; 2 slow tests match: add --slow"
-        );
-        let many: Vec<String> = (0..7).map(|i| format!("c{i}::smoke::t")).collect();
-        let many: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert!(warning(&[], 0, &many).contains("7 tests are linked, in c0, c1, c2, c3, c4, …: "));
     }
 }

@@ -18,6 +18,8 @@
 //! The child selects tests as its command line says, keeps only those named, runs them with an
 //! observer and writes on stdout, one line each:
 //! - `<nonce> started <name>` when a job starts (a test, or `<suite>::tear_down_suite`);
+//! - `<nonce> attempt <n> <name>` when a test with `retries` starts its attempt number n (2 or
+//!   more);
 //! - `<nonce> report <the job's TestReport as JSON>` when a job ends with a report;
 //! - `<nonce> ended <name>` when a job ends with nothing to report;
 //! - `<nonce> done` when the run is over.
@@ -27,7 +29,9 @@
 //! place: the child writes its events to the original stdout and points stdout at stderr. If the child ends without `done`, the jobs it
 //! started and did not end are errored with how it ended, and a new child runs the tests not
 //! reported yet; a child that reports no test at all ends the run, its tests errored, since the
-//! next one would do the same.
+//! next one would do the same. A test that ends the process is not retried, whatever its
+//! `retries`: the next attempt would most likely end the next child too (its message says which
+//! attempt it was).
 
 use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
@@ -91,7 +95,10 @@ pub(crate) fn run(
                 break;
             }
         };
-        let failed = child.reports.iter().any(|r| r.outcome != Outcome::Passed);
+        let failed = child
+            .reports
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored));
         let reported: HashSet<&str> = child.reports.iter().map(|r| &*r.name).collect();
         let before = left.len();
         left.retain(|case| !reported.contains(case.name));
@@ -204,8 +211,8 @@ fn wait_or_kill(
 #[derive(Default)]
 struct Stream {
     reports: Vec<TestReport>,
-    /// Jobs started and not ended, with when they started.
-    running: Vec<(String, Instant)>,
+    /// Jobs started and not ended, with when they started and their current attempt.
+    running: Vec<(String, Instant, u32)>,
     done: bool,
 }
 
@@ -213,6 +220,7 @@ struct Stream {
 #[derive(Debug, PartialEq)]
 enum Message {
     Started(String),
+    Attempt(u32, String),
     Report(Box<TestReport>),
     Ended(String),
     Done,
@@ -223,6 +231,10 @@ impl Message {
         let (kind, rest) = text.split_once(' ').unwrap_or((text, ""));
         match kind {
             "started" => Some(Message::Started(rest.to_owned())),
+            "attempt" => {
+                let (attempt, name) = rest.split_once(' ')?;
+                Some(Message::Attempt(attempt.parse().ok()?, name.to_owned()))
+            }
             "report" => serde_json::from_str(rest).ok().map(Message::Report),
             "ended" => Some(Message::Ended(rest.to_owned())),
             "done" if rest.is_empty() => Some(Message::Done),
@@ -273,9 +285,18 @@ impl Stream {
 
     /// Takes in one event; `true` at the end of the run.
     fn take(&mut self, message: Message) -> bool {
-        let mut end = |name: &str| self.running.retain(|(running, _)| running != name);
+        let mut end = |name: &str| self.running.retain(|(running, ..)| running != name);
         match message {
-            Message::Started(name) => self.running.push((name, Instant::now())),
+            Message::Started(name) => self.running.push((name, Instant::now(), 1)),
+            Message::Attempt(attempt, name) => {
+                let running = self
+                    .running
+                    .iter_mut()
+                    .find(|(running, ..)| *running == name);
+                if let Some((_, _, current)) = running {
+                    *current = attempt;
+                }
+            }
             Message::Ended(name) => end(&name),
             Message::Report(report) => {
                 end(&report.name);
@@ -294,9 +315,14 @@ impl Stream {
             // Only a garbled event line can lose a report.
             None => format!("the test process ended the run without reporting {what}"),
         };
-        for (name, since) in self.running {
+        for (name, since, attempt) in self.running {
             let report = match tests.iter().find(|case| case.name == name) {
-                Some(case) => errored(case, &why("this test"), since),
+                Some(case) => crate::scheduler::ended_process(
+                    case,
+                    &why("this test"),
+                    since.elapsed(),
+                    attempt,
+                ),
                 None => errored_job(name, &why("it"), since),
             };
             self.reports.push(report);
@@ -427,6 +453,11 @@ mod tests {
             (&b"started app::smoke::x\n"[..], None)
         );
         assert_eq!(Message::parse("done"), Some(Message::Done));
+        assert_eq!(
+            Message::parse("attempt 2 app::smoke::x"),
+            Some(Message::Attempt(2, "app::smoke::x".into()))
+        );
+        assert_eq!(Message::parse("attempt two app::smoke::x"), None);
         assert_eq!(
             Message::parse("ended s::tear_down_suite"),
             Some(Message::Ended("s::tear_down_suite".into()))

@@ -64,6 +64,7 @@ pub mod cli;
 mod context;
 mod driver;
 mod error;
+mod exclusions;
 mod forbid;
 mod isolate;
 mod limits;

@@ -115,7 +115,8 @@ pub struct TestReport {
     pub suite: Cow<'static, str>,
     /// Passed, failed, errored or warned.
     pub outcome: Outcome,
-    /// How long it took, set-up and tear-down included, in milliseconds.
+    /// How long it took, set-up and tear-down included, in milliseconds: all its
+    /// [attempts](TestReport::attempts) together.
     pub time: f64,
     /// Why it failed, errored or warned.
     pub message: Option<String>,
@@ -127,6 +128,10 @@ pub struct TestReport {
     /// Marked `rolled_back`.
     pub rolled_back: bool,
     /// How many times it ran: 1, or more when a failed attempt was retried (`retries = N`).
+    /// The outcome, message, location and backtrace are the last attempt's; when the test may
+    /// make more than one, its message ends with which one it was: `(attempt 3 of 3)`, or
+    /// `(attempt 1 of 3; still running, so not retried)` for an attempt that outlived its time
+    /// limit on a thread the runner had to leave behind.
     #[serde(default = "one")]
     pub attempts: u32,
     /// Its `tags`, as declared.

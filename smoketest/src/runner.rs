@@ -244,14 +244,27 @@ impl Runner {
     }
 
     /// Leaves the test of exactly this full name out of every run; called several times, each
-    /// name is left out.
+    /// name is left out. A name that is no linked test's is not an error, but the report says so
+    /// in its [`warnings`](Report::warnings), once per name, in the order given:
+    ///
+    /// ```
+    /// use smoketest::{Runner, Tier};
+    ///
+    /// let report = Runner::new()
+    ///     .filter("no test has this name")
+    ///     .exclude("app::smoke::renamed")
+    ///     .run(Tier::Fast);
+    /// assert_eq!(report.warnings, ["excluded name \"app::smoke::renamed\" matches no test"]);
+    /// assert!(report.passed());
+    /// ```
     pub fn exclude(mut self, name: impl Into<String>) -> Self {
         self.excluded.push(name.into());
         self
     }
 
     /// Stops starting tests after the first failure or error; tests already running finish,
-    /// tests not started are not reported.
+    /// tests not started are not reported. A test with `retries` stops the run only if its last
+    /// attempt failed or errored; a `warn_only` test never does.
     pub fn failfast(mut self, failfast: bool) -> Self {
         self.failfast = failfast;
         self
@@ -393,11 +406,26 @@ impl Runner {
         self.tests.iter().map(|case| case.name)
     }
 
+    /// The tags of the tests linked into the program, whatever the selection, with repeats.
+    pub(crate) fn linked_tags(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.tests
+            .iter()
+            .flat_map(|case| case.test.tags.iter().copied())
+    }
+
+    /// What a run's report warns about its selection: each excluded name that matches no
+    /// linked test (see [`exclude`](Runner::exclude)).
+    pub(crate) fn selection_warnings(&self) -> Vec<String> {
+        crate::exclusions::warnings(&self.excluded, self.linked_names())
+    }
+
     pub(crate) fn selected(&self, tier: Tier) -> impl Iterator<Item = &TestCase> {
         self.selected_indices(tier).map(|index| &self.tests[index])
     }
 
     fn selected_indices(&self, tier: Tier) -> impl Iterator<Item = usize> + '_ {
+        // A set: an isolated child excludes every test its parent did not send, thousands maybe.
+        let excluded = crate::exclusions::set(&self.excluded);
         self.tests
             .iter()
             .enumerate()
@@ -417,7 +445,7 @@ impl Runner {
                             .any(|tag| self.tags.iter().any(|t| t == tag)))
                     && (self.filters.is_empty()
                         || self.filters.iter().any(|text| name.contains(text.as_str())))
-                    && !self.excluded.iter().any(|excluded| excluded == name);
+                    && !excluded.contains(name);
                 selected.then_some(index)
             })
     }
@@ -495,7 +523,14 @@ impl Runner {
             .map(|case| crate::scheduler::errored(case, why, Duration::ZERO))
             .collect::<Vec<_>>();
         let selected = tests.len();
-        Report::new(tier, tests, Duration::ZERO).require(self.min_tests, selected)
+        self.finish(Report::new(tier, tests, Duration::ZERO), selected)
+    }
+
+    /// A run's report, with what the runner knows of the run: its minimum of tests (`selected`
+    /// were), and the warnings about its selection.
+    fn finish(&self, mut report: Report, selected: usize) -> Report {
+        report.warnings.extend(self.selection_warnings());
+        report.require(self.min_tests, selected)
     }
 
     fn run_with(&self, tier: Tier, driver: Driver) -> Report {
@@ -503,8 +538,8 @@ impl Runner {
             if !crate::isolate::is_child() {
                 let selected: Vec<&TestCase> = self.selected(tier).collect();
                 let count = selected.len();
-                return crate::isolate::run(selected, self.failfast, args, tier)
-                    .require(self.min_tests, count);
+                let report = crate::isolate::run(selected, self.failfast, args, tier);
+                return self.finish(report, count);
             }
         }
         crate::panic::install_hook();
@@ -525,7 +560,7 @@ impl Runner {
             observer: self.observer.clone(),
         };
         let tests = scheduler::run(plan, selected);
-        Report::new(tier, tests, started.elapsed()).require(self.min_tests, count)
+        self.finish(Report::new(tier, tests, started.elapsed()), count)
     }
 }
 

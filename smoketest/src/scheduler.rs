@@ -19,6 +19,10 @@
 //! - **The end.** The batch is done when no job waits and no worker is left; workers that were not
 //!   abandoned are joined, so a run leaves no thread behind but stuck ones.
 //!
+//! A test with `retries = N` makes its attempts within its one job, on its worker (see
+//! `attempts`): a retry never needs another thread, and an attempt the coordinator abandons is
+//! the test's last, since it still runs.
+//!
 //! A plan may carry an [`Observer`], told when each job starts and ends: it is how an isolated
 //! child process streams its progress to its parent (see [`isolate`](crate::isolate)).
 //!
@@ -44,10 +48,11 @@ use crate::sync::{self, lock};
 use self::execute::Job;
 use self::suites::SuiteSlots;
 
+mod attempts;
 mod execute;
 mod suites;
 
-pub(crate) use self::execute::errored;
+pub(crate) use self::execute::{ended_process, errored};
 
 /// How long every worker must have been on its current step before the run adds workers.
 pub(crate) const GROWTH_DELAY: Duration = Duration::from_millis(1);
@@ -84,6 +89,8 @@ pub(crate) type Observer = Arc<dyn Fn(Event<'_>) + Send + Sync>;
 pub(crate) enum Event<'a> {
     /// A worker starts the job.
     Started(&'a str),
+    /// The test starts its attempt number `.1` (2 or more): the previous one failed or errored.
+    Attempt(&'a str, u32),
     /// The job is over: with its report, or `None` when it has nothing to report (a
     /// `tear_down_suite` that succeeded). Each job ends once, started or not.
     Ended(&'a str, Option<&'a TestReport>),
@@ -160,9 +167,10 @@ impl Batch {
             .saturating_sub(self.next.load(Ordering::Acquire))
     }
 
-    /// Failfast: a job did not pass, start no more.
+    /// Failfast: a job failed the run (after its retries; a warned test does not), start no
+    /// more.
     fn after(&self, report: &TestReport) {
-        if report.outcome != crate::Outcome::Passed {
+        if fails_the_run(report) {
             self.stop_if_failfast();
         }
     }
@@ -193,8 +201,10 @@ pub(crate) enum Phase {
 pub(crate) struct Step {
     pub(crate) job: Job,
     pub(crate) phase: Phase,
-    /// When the job started, for its reported time.
+    /// When the job started, for its reported time: all its attempts.
     pub(crate) job_started: Instant,
+    /// Which attempt of the test this step belongs to: 1, or more on a retry.
+    pub(crate) attempt: u32,
     /// When this step started.
     pub(crate) since: Instant,
     pub(crate) limit: Duration,
@@ -223,6 +233,7 @@ impl Step {
             job,
             phase,
             job_started,
+            attempt: 1,
             since,
             limit: limit.unwrap_or_default(),
             // A limit too large to add (`Duration::MAX` for "no limit") is no deadline.
@@ -231,6 +242,12 @@ impl Step {
             so_far: None,
             cancelled_until: None,
         }
+    }
+
+    /// The step as part of attempt `attempt` of its test.
+    pub(crate) fn of_attempt(mut self, attempt: u32) -> Self {
+        self.attempt = attempt;
+        self
     }
 
     /// The job's result before this clean-up step.
@@ -268,7 +285,10 @@ enum Check {
         since: Instant,
         deadline: Option<Instant>,
     },
-    Abandoned,
+    /// Reported as timed out; `fails_run` unless the test is `warn_only`.
+    Abandoned {
+        fails_run: bool,
+    },
 }
 
 /// A worker's view of its run, passed to [`execute`].
@@ -347,10 +367,11 @@ impl Run {
             let mut index = 0;
             while index < workers.len() {
                 match self.check(&workers[index], now) {
-                    Check::Abandoned => {
+                    Check::Abandoned { fails_run } => {
                         workers.swap_remove(index);
-                        // A timed-out job is errored.
-                        batch.stop_if_failfast();
+                        if fails_run {
+                            batch.stop_if_failfast();
+                        }
                         continue;
                     }
                     Check::Idle => all_busy = false,
@@ -464,14 +485,23 @@ impl Run {
         let key = execute::stuck_key(&self.plan.tests, &step);
         *lock(&slot.held) = Some(stuck::hold(key, step.since));
         drop(current);
-        self.end(step.job, Some(execute::timed_out(self, &step, now)));
-        Check::Abandoned
+        let report = execute::timed_out(self, &step, now);
+        let fails_run = fails_the_run(&report);
+        self.end(step.job, Some(report));
+        Check::Abandoned { fails_run }
     }
 
     /// Tells the observer, if any, that `job` starts.
     fn start(&self, job: Job) {
         if let Some(observer) = &self.plan.observer {
             observer(Event::Started(&self.job_name(job)));
+        }
+    }
+
+    /// Tells the observer, if any, that test `job` starts its attempt number `attempt`.
+    fn start_attempt(&self, job: Job, attempt: u32) {
+        if let Some(observer) = &self.plan.observer {
+            observer(Event::Attempt(&self.job_name(job), attempt));
         }
     }
 
@@ -569,6 +599,14 @@ impl Drop for Leave<'_> {
         drop(workers);
         self.run.wake.notify_one();
     }
+}
+
+/// Whether a job's report makes the run fail: failed or errored, not warned.
+fn fails_the_run(report: &TestReport) -> bool {
+    matches!(
+        report.outcome,
+        crate::Outcome::Failed | crate::Outcome::Errored
+    )
 }
 
 fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {

@@ -161,3 +161,23 @@ fn a_connection_that_cannot_open_makes_the_test_errored_with_sqlites_message() {
                 .to_owned())
     );
 }
+
+#[test]
+fn each_attempt_of_a_retried_test_gets_a_fresh_transaction() {
+    use fixture_db_rusqlite::retried::SEEN;
+    let table = fixture_db_rusqlite::RETRIED_TABLE;
+    let file = database("rusqlite-retried", table);
+    let report = Runner::new()
+        .apps(["fixture_db_rusqlite::retried"])
+        .rollback(RusqliteRollback::open(&file.0))
+        .run(Tier::Fast);
+    assert_eq!(
+        outcome_of(&report, "fails_twice"),
+        (Outcome::Passed, String::new())
+    );
+    assert_eq!(report.tests[0].attempts, 3);
+    // Each attempt wrote a row and saw only its own: the one before was rolled back first.
+    assert_eq!(*SEEN.lock().unwrap(), [0, 0, 0]);
+    assert_eq!(count(&file, table), (0, 1));
+    assert!(write_lock_is_free(&file));
+}

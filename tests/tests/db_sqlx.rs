@@ -345,3 +345,37 @@ async fn forbid_state_errors_a_test_that_takes_the_pool_directly() {
         )
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_each_attempt_of_a_retried_test_gets_a_fresh_transaction() {
+    use fixture_db_sqlx::retried::SEEN;
+    const APP: &str = "smoketest-db-sqlx-retried";
+    let Some(pool) = pg_pool(APP, 2).await else {
+        return;
+    };
+    let table = fixture_db_sqlx::RETRIED_TABLE;
+    for statement in [
+        format!("CREATE TABLE IF NOT EXISTS {table} (tag text NOT NULL)"),
+        format!("DELETE FROM {table}"),
+    ] {
+        sqlx::query(&statement).execute(&pool).await.unwrap();
+    }
+    let report = Runner::new()
+        .apps(["fixture_db_sqlx::retried"])
+        .rollback_async(SqlxRollback::new(pool.clone()))
+        .run_async(Tier::Fast)
+        .await;
+    assert_eq!(
+        outcome_of(&report, "fails_twice"),
+        (Outcome::Passed, String::new())
+    );
+    assert_eq!(report.tests[0].attempts, 3);
+    // Each attempt wrote a row and saw only its own: the one before was rolled back first.
+    assert_eq!(*SEEN.lock().unwrap(), [0, 0, 0]);
+    assert_eq!(
+        count_pg(table, "true").await,
+        0,
+        "rows left by the attempts"
+    );
+    assert_pool_healthy(&pool, APP, 2).await;
+}

@@ -75,6 +75,12 @@ pub struct Args {
     pub skip_apps: Option<Vec<String>>,
     /// `--filter TEXT`, repeatable: only tests whose name contains one of these.
     pub filters: Vec<String>,
+    /// `--tag NAME`, repeatable (or `--tag a,b`): only tests with at least one of these tags.
+    /// `None` without the flag, when the environment's `SMOKETEST_TAGS` holds.
+    pub tags: Option<Vec<String>>,
+    /// `--exclude NAME`, repeatable: the exact full names of tests to leave out (see
+    /// [`Runner::exclude`]).
+    pub excluded: Vec<String>,
     /// `--timeout DURATION`: the time limit of tests without their own.
     pub timeout: Option<Duration>,
     /// `--concurrency N`: how many tests run at once.
@@ -160,6 +166,8 @@ Options:
   --apps A,B          run only tests under these crate or module paths (env: SMOKETEST_APPS)
   --skip-apps A,B     skip tests under these crate or module paths (env: SMOKETEST_SKIP_APPS)
   --filter TEXT       run only tests whose name contains TEXT (repeatable)
+  --tag NAME          run only tests tagged NAME (repeatable: any of them; env: SMOKETEST_TAGS)
+  --exclude NAME      leave out the test of exactly this full name (repeatable)
   --timeout DURATION  time limit per test without its own, e.g. 500ms, 5s, 1m (default: 10s)
   --concurrency N     how many tests run at once; 1 runs them one by one (default: 64)
   --min-tests N       fail when fewer than N tests are selected; 0: no minimum (default: 0)
@@ -175,6 +183,8 @@ Options:
         "--apps",
         "--skip-apps",
         "--filter",
+        "--tag",
+        "--exclude",
         "--timeout",
         "--concurrency",
         "--min-tests",
@@ -251,8 +261,9 @@ Options:
     }
 
     /// Applies the flags that choose and run the tests — `--apps`, `--skip-apps`, `--filter`,
-    /// `--timeout`, `--concurrency`, `--min-tests`, `--failfast` — to `runner`. The tier, the output format,
-    /// `--isolate`, `--list` and `--help` are for [`Runner::run_args`].
+    /// `--tag`, `--exclude`, `--timeout`, `--concurrency`, `--min-tests`, `--failfast` — to
+    /// `runner`. The tier, the output format, `--isolate`, `--list` and `--help` are for
+    /// [`Runner::run_args`].
     ///
     /// ```
     /// use smoketest::{Runner, Tier, cli::Args};
@@ -270,6 +281,12 @@ Options:
         }
         for text in &self.filters {
             runner = runner.filter(text.clone());
+        }
+        if let Some(tags) = &self.tags {
+            runner = runner.tags(tags.iter().cloned());
+        }
+        for name in &self.excluded {
+            runner = runner.exclude(name.clone());
         }
         if let Some(timeout) = self.timeout {
             runner = runner.default_timeout(timeout);
@@ -296,12 +313,11 @@ what the tests print on stdout goes to stderr (on unix), so that stdout holds th
 ";
 
 const EXIT_STATUS: &str = "\
-Exit status: 0 PASS, 1 FAIL (a test failed or errored, or fewer than --min-tests selected),
-2 usage error or unwritable --junit file.
-With --nagios: 0 OK (PASS), 1 WARNING (PASS, but a warn_only test failed or errored),
-2 CRITICAL (a test failed or errored), 3 UNKNOWN (usage error,
-unwritable --junit file or fewer than --min-tests selected, reported on stdout as
-`SMOKETEST UNKNOWN - <reason>`).
+Exit status: 0 PASS (also when `warn_only` tests failed: they warn), 1 FAIL (a test failed or
+errored, or fewer than --min-tests selected), 2 usage error or unwritable --junit file.
+With --nagios: 0 OK (PASS), 1 WARNING (PASS, but a `warn_only` test failed or errored),
+2 CRITICAL (a test failed or errored), 3 UNKNOWN (usage error, unwritable --junit file or fewer
+than --min-tests selected, reported on stdout as `SMOKETEST UNKNOWN - <reason>`).
 ";
 
 /// The flags of `args`, or what is wrong with them. `nagios` and `invocation` are left for
@@ -366,6 +382,27 @@ fn parse(args: &[OsString]) -> Result<Args, String> {
                 }
                 parsed.filters.push(text);
             }
+            "--tag" => {
+                let list = value("a tag name")?;
+                let tags = split_list(&list);
+                if tags.is_empty() {
+                    return Err("--tag needs a tag name".into());
+                }
+                if let Some(bad) = tags.iter().find(|tag| !is_tag(tag)) {
+                    return Err(format!(
+                        "--tag {bad:?} is not a tag: tags are made of ASCII letters, digits, \
+                         `-`, `_` and `.`"
+                    ));
+                }
+                parsed.tags.get_or_insert_with(Vec::new).extend(tags);
+            }
+            "--exclude" => {
+                let name = value("the full name of a test")?;
+                if name.is_empty() {
+                    return Err("--exclude needs the full name of a test".into());
+                }
+                parsed.excluded.push(name);
+            }
             "--timeout" => {
                 let text = value("a duration such as 500ms, 5s or 1m")?;
                 let timeout = humantime::parse_duration(&text).map_err(|error| {
@@ -404,6 +441,15 @@ fn parse(args: &[OsString]) -> Result<Args, String> {
         }
     }
     Ok(parsed)
+}
+
+/// Whether `text` can be a tag: `#[smoke_test(tags = [...])]` takes ASCII letters, digits, `-`,
+/// `_` and `.`, so that tags need no quoting in a comma-separated list or a URL.
+fn is_tag(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Whether the command line asks for Nagios output: any argument that is `--nagios` or starts with

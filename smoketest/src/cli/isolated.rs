@@ -54,6 +54,7 @@ pub(crate) async fn serve(runner: Runner, events: Box<dyn Write + Send>) -> Exit
     let runner = runner.observe(Arc::new(move |event: Event<'_>| {
         let line = match event {
             Event::Started(name) => format!("{prefix} started {name}\n"),
+            Event::Attempt(name, attempt) => format!("{prefix} attempt {attempt} {name}\n"),
             Event::Ended(_, Some(report)) => {
                 let json = serde_json::to_string(report).expect("a TestReport always serialises");
                 format!("{prefix} report {json}\n")

@@ -9,11 +9,14 @@
 //! 3. the rollback, with a fresh allowance of at least the default timeout, so that a transaction
 //!    is never left open because the body used up the time;
 //! 4. `tear_down`, after every test whose `set_up` succeeded, with a fresh allowance.
+//!
+//! Steps 2 to 4 are one attempt: a test with `retries = N` may make more (see `attempts`).
 
 use std::borrow::Cow;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use super::attempts::{self, Ending, Tried, note_attempts};
 use super::suites::Claim;
 use super::{Phase, Run, Step, Worker};
 use crate::capture::TestCapture;
@@ -53,10 +56,11 @@ pub(crate) fn run_job(
         Job::Test(index) => {
             let case = &worker.run.plan.tests[index];
             let capture = TestCapture::new(case.name);
-            let result = test(worker, index, &capture, started);
+            let tried = test(worker, index, &capture, started);
             let ended = Instant::now();
-            let report = result.map(|result| {
-                let mut report = test_report(case, result, ended.duration_since(started));
+            let report = tried.map(|tried| {
+                let mut report = test_report(case, tried.result, ended.duration_since(started));
+                report.attempts = tried.attempts;
                 report.output = capture.take();
                 report
             });
@@ -79,6 +83,23 @@ pub(crate) fn errored(case: &TestCase, message: &str, elapsed: Duration) -> Test
     test_report(case, Err(Failure::errored(message)), elapsed)
 }
 
+/// The report of `case` whose attempt number `attempt` ended the process it ran in (an isolated
+/// child), errored with `message` after `elapsed`: the last attempt, since the next would most
+/// likely end the next process too.
+pub(crate) fn ended_process(
+    case: &TestCase,
+    message: &str,
+    elapsed: Duration,
+    attempt: u32,
+) -> TestReport {
+    let failure = Err(Failure::errored(message));
+    let allowed = attempts::allowed(case);
+    let result = note_attempts(failure, attempt, allowed, Ending::EndedProcess);
+    let mut report = test_report(case, result, elapsed);
+    report.attempts = attempt;
+    report
+}
+
 /// The report of a job that could not start, for the reason `failure` gives.
 pub(crate) fn not_run(run: &Run, job: Job, failure: Failure, started: Instant) -> TestReport {
     let elapsed = started.elapsed();
@@ -89,27 +110,47 @@ pub(crate) fn not_run(run: &Run, job: Job, failure: Failure, started: Instant) -
 }
 
 /// The report of a job whose `step` ran out of time at `now`, made by the scheduler when it
-/// abandons the worker.
+/// abandons the worker. The attempt is a test's last: it is still running.
 pub(crate) fn timed_out(run: &Run, step: &Step, now: Instant) -> TestReport {
     let elapsed = now.duration_since(step.job_started);
-    let timed_out = Failure::errored(timed_out_message(step.limit));
     match step.job {
-        Job::TearDownSuite(name) => tear_down_suite_report(name, timed_out, elapsed),
+        Job::TearDownSuite(name) => {
+            let timed_out = Failure::errored(timed_out_message(step.limit));
+            tear_down_suite_report(name, timed_out, elapsed)
+        }
         Job::Test(index) => {
             let case = &run.plan.tests[index];
-            let result = match step.phase {
-                Phase::SetUpSuite => {
-                    run.suites.fail(case.suite_name, timed_out.clone());
-                    Err(timed_out.prefixed("set_up_suite failed: "))
-                }
-                Phase::SetUp => Err(timed_out.prefixed("set_up failed: ")),
-                Phase::Begin => Err(timed_out.prefixed("rollback could not begin: ")),
-                Phase::Rollback => and_then(step.result_so_far(), "rollback", Err(timed_out)),
-                Phase::TearDown => and_then(step.result_so_far(), "tear_down", Err(timed_out)),
-                Phase::Body | Phase::WaitSuite | Phase::TearDownSuite => Err(timed_out),
-            };
-            test_report(case, result, elapsed)
+            let result = note_attempts(
+                timed_out_result(run, step),
+                step.attempt,
+                attempts::allowed(case),
+                Ending::StillRunning,
+            );
+            let mut report = test_report(case, result, elapsed);
+            report.attempts = step.attempt;
+            report
         }
+    }
+}
+
+/// What a test's attempt comes to when its `step` ran out of time: the timeout, as a failure of
+/// the step it happened in (a failed set-up of the suite fails it for the run's other tests).
+pub(crate) fn timed_out_result(run: &Run, step: &Step) -> Result<(), Failure> {
+    let timed_out = Failure::errored(timed_out_message(step.limit));
+    let Job::Test(index) = step.job else {
+        return Err(timed_out);
+    };
+    match step.phase {
+        Phase::SetUpSuite => {
+            run.suites
+                .fail(run.plan.tests[index].suite_name, timed_out.clone());
+            Err(timed_out.prefixed("set_up_suite failed: "))
+        }
+        Phase::SetUp => Err(timed_out.prefixed("set_up failed: ")),
+        Phase::Begin => Err(timed_out.prefixed("rollback could not begin: ")),
+        Phase::Rollback => and_then(step.result_so_far(), "rollback", Err(timed_out)),
+        Phase::TearDown => and_then(step.result_so_far(), "tear_down", Err(timed_out)),
+        Phase::Body | Phase::WaitSuite | Phase::TearDownSuite => Err(timed_out),
     }
 }
 
@@ -140,8 +181,14 @@ pub(crate) fn test_report(
         Ok(()) => (Outcome::Passed, None, None, None),
         Err(failure) => {
             let failure = failure.or_at_file_line(case.test.file, case.test.line);
+            // Whatever kept a `warn_only` test from passing, it warns: its author said the run
+            // must not fail for it.
+            let outcome = match case.test.warn_only {
+                true => Outcome::Warned,
+                false => failure.outcome,
+            };
             (
-                failure.outcome,
+                outcome,
                 Some(failure.message),
                 failure.location,
                 failure.backtrace,
@@ -214,65 +261,68 @@ fn and_then(
     }
 }
 
-/// A test's steps; `None` when the scheduler abandoned this worker while it set up the suite.
+/// A test: what it needs from the run, then its attempts. `None` when the scheduler abandoned
+/// this worker (and reported the test). What comes before the attempts is not retried: the same
+/// declaration, stuck copy, suite set-up (once per run) or missing provider would fail again.
 fn test(
     worker: &Worker<'_>,
     index: usize,
     capture: &TestCapture,
     started: Instant,
-) -> Option<Result<(), Failure>> {
+) -> Option<Tried> {
     let plan = &worker.run.plan;
     let case = &plan.tests[index];
     if let Some(error) = &case.collection_error {
-        return Some(Err(Failure::errored(error.clone())));
+        return Some(Tried::once(Err(Failure::errored(error.clone()))));
     }
     if let Some(for_how_long) = stuck::since(case.name) {
-        return Some(Err(Failure::errored(stuck::still_running_message(
-            for_how_long,
+        return Some(Tried::once(Err(Failure::errored(
+            stuck::still_running_message(for_how_long),
         ))));
     }
     let suite = match case.suite {
         None => None,
         Some(vtable) => match suite(worker, index, vtable, case.suite_name, started)? {
             Ok(instance) => Some((vtable, instance)),
-            Err(failure) => return Some(Err(failure.prefixed("set_up_suite failed: "))),
+            Err(failure) => {
+                return Some(Tried::once(Err(failure.prefixed("set_up_suite failed: "))));
+            }
         },
     };
     let provider = match provider_for(case, &plan.rollbacks) {
         Ok(provider) => provider,
-        Err(failure) => return Some(Err(failure)),
+        Err(failure) => return Some(Tried::once(Err(failure))),
     };
     // The suite's set-up is the suite's, not this test's: only the test's own steps are captured.
-    Some(capture.in_scope(|| steps(worker, index, suite, provider, started)))
+    capture.in_scope(|| attempts::run(worker, index, suite.as_ref(), provider.as_ref(), started))
 }
 
-fn steps(
+/// One attempt of test `index`, whose job started at `started`: `set_up`, the transaction's
+/// `BEGIN` and the body within the test's limit from `since`, then the rollback and `tear_down`.
+pub(super) fn steps(
     worker: &Worker<'_>,
     index: usize,
-    suite: Option<(SuiteVTable, SuiteInstance)>,
-    provider: Option<Provider>,
+    suite: Option<&(SuiteVTable, SuiteInstance)>,
+    provider: Option<&Provider>,
     started: Instant,
+    since: Instant,
+    attempt: u32,
 ) -> Result<(), Failure> {
     let plan = &worker.run.plan;
     let case = &plan.tests[index];
     let job = Job::Test(index);
     let limit = case.test.timeout.unwrap_or(plan.default_timeout);
-    // Set-up, begin and body share the test's limit, from when they start: after the suite's
-    // set-up, which has its own.
-    let since = if suite.is_some() {
-        Instant::now()
-    } else {
-        started
+    let step = |phase, cancellable| {
+        Step::new(job, phase, started, since, Some(limit), cancellable).of_attempt(attempt)
     };
-    let step = |phase, cancellable| Step::new(job, phase, started, since, Some(limit), cancellable);
-    let mut context = Context::new(plan.state.clone(), suite.as_ref().map(|(_, i)| i.clone()));
-    if let Some((vtable, instance)) = &suite {
+    let mut context = Context::new(plan.state.clone(), suite.map(|(_, i)| i.clone()));
+    if let Some((vtable, instance)) = suite {
         worker.step(step(Phase::SetUp, vtable.is_async()));
         hook(worker, *vtable, instance, Hook::SetUp, limit)
             .map_err(|failure| failure.prefixed("set_up failed: "))?;
     }
     let mut result = Ok(());
-    if let Some(provider) = &provider {
+    if let Some(provider) = provider {
         worker.step(step(Phase::Begin, !provider.is_sync()));
         match begin(worker, provider, limit) {
             Ok(handle) => context.put_handle(handle),
@@ -288,7 +338,7 @@ fn steps(
             drive_or_time_out(worker, body.call_async(&mut context), limit)
         };
     }
-    if let (Some(provider), Some(handle)) = (&provider, context.take_handle()) {
+    if let (Some(provider), Some(handle)) = (provider, context.take_handle()) {
         let allowance = limit.max(DEFAULT_TIMEOUT);
         let cleanup = Step::new(
             job,
@@ -298,11 +348,11 @@ fn steps(
             Some(allowance),
             !provider.is_sync(),
         );
-        worker.step(cleanup.after(&result));
+        worker.step(cleanup.after(&result).of_attempt(attempt));
         let rolled_back = roll_back(worker, provider, handle, allowance);
         result = and_then(result, "rollback", rolled_back);
     }
-    if let Some((vtable, instance)) = &suite {
+    if let Some((vtable, instance)) = suite {
         let cleanup = Step::new(
             job,
             Phase::TearDown,
@@ -311,7 +361,7 @@ fn steps(
             Some(limit),
             vtable.is_async(),
         );
-        worker.step(cleanup.after(&result));
+        worker.step(cleanup.after(&result).of_attempt(attempt));
         let torn_down = hook(worker, *vtable, instance, Hook::TearDown, limit);
         result = and_then(result, "tear_down", torn_down);
     }

@@ -15,6 +15,8 @@ use crate::rollback::Rollbacks;
 use crate::suite::SuiteVTable;
 use crate::{AsyncSuite, Outcome, Result, State, Suite, stuck};
 
+mod retries;
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> MutexGuard<'static, ()> {
@@ -464,6 +466,7 @@ fn the_observer_is_told_when_each_job_starts_and_ends() {
     plan.observer = Some(Arc::new(move |event: super::Event<'_>| {
         let line = match event {
             super::Event::Started(name) => format!("started {name}"),
+            super::Event::Attempt(name, attempt) => format!("attempt {attempt} {name}"),
             super::Event::Ended(name, report) => {
                 let outcome = report.map(|report| (report.name.to_string(), report.outcome));
                 format!("ended {name} {outcome:?}")

@@ -14,6 +14,7 @@ fn parse(line: &str) -> Result<Args, UsageError> {
 fn every_flag_parses() {
     let parsed = parse(
         "--slow --json -v --failfast --apps a,b --skip-apps=c --filter x --filter y \
+         --tag ready --tag=db --exclude app::smoke::x --exclude=app::smoke::y \
          --timeout 2s --concurrency 3 --min-tests 2 --isolate --list --junit=out/report.xml",
     )
     .unwrap();
@@ -30,6 +31,8 @@ fn every_flag_parses() {
             apps: Some(vec!["a".into(), "b".into()]),
             skip_apps: Some(vec!["c".into()]),
             filters: vec!["x".into(), "y".into()],
+            tags: Some(vec!["ready".into(), "db".into()]),
+            excluded: vec!["app::smoke::x".into(), "app::smoke::y".into()],
             timeout: Some(Duration::from_secs(2)),
             concurrency: Some(3),
             min_tests: Some(2),
@@ -134,6 +137,54 @@ fn min_tests_takes_a_number_of_tests_zero_included() {
     assert_eq!(
         parse("--min-tests 3 --min-tests 1").unwrap().min_tests,
         Some(1)
+    );
+}
+
+#[test]
+fn tags_add_up_and_take_comma_separated_lists_of_tag_names() {
+    assert_eq!(parse("").unwrap().tags, None);
+    assert_eq!(
+        parse("--tag a --tag b,c --tag=d. --tag a").unwrap().tags,
+        Some(vec![
+            "a".into(),
+            "b".into(),
+            "c".into(),
+            "d.".into(),
+            "a".into()
+        ])
+    );
+    let error = |line: &str| parse(line).unwrap_err().to_string();
+    assert_eq!(
+        error("--tag"),
+        "error: --tag needs a value: a tag name (see --help)"
+    );
+    assert_eq!(
+        error("--tag= ,"),
+        "error: --tag needs a tag name (see --help)"
+    );
+    assert_eq!(
+        error("--tag ready,db/main"),
+        "error: --tag \"db/main\" is not a tag: tags are made of ASCII letters, digits, `-`, `_` \
+         and `.` (see --help)"
+    );
+    assert_eq!(
+        Args::parse_from(["--tag", "ré"]).unwrap_err().to_string(),
+        "error: --tag \"ré\" is not a tag: tags are made of ASCII letters, digits, `-`, `_` \
+         and `.` (see --help)"
+    );
+}
+
+#[test]
+fn excluded_names_are_kept_as_given() {
+    assert_eq!(
+        Args::parse_from(["--exclude", "app::smoke::x", "--exclude=a b,c"])
+            .unwrap()
+            .excluded,
+        ["app::smoke::x", "a b,c"]
+    );
+    assert_eq!(
+        parse("--exclude=").unwrap_err().to_string(),
+        "error: --exclude needs the full name of a test (see --help)"
     );
 }
 
