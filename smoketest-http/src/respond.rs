@@ -2,6 +2,7 @@
 //! negotiated format, or the error that says what was wrong.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{
@@ -210,6 +211,7 @@ impl SmokeEndpoint {
     ) -> Response<String> {
         // Prometheus gets 200 either way: scrapers take any other status for a failed scrape and
         // drop its samples, while a failing run is exactly what the metrics should show.
+        // health+json's `warn` is a `PASS` report, so it gets the 2xx its draft requires.
         let status = if served.finished.report().passed() || format == Format::Prometheus {
             StatusCode::OK
         } else {
@@ -221,9 +223,12 @@ impl SmokeEndpoint {
         };
         // Whole seconds, as every format shows it and as the `Age` header counts.
         let age = served.age.map(|age| age.as_secs());
-        let options = render::Options::new()
+        let mut options = render::Options::new()
             .detail(detail)
             .age(age.map(Duration::from_secs));
+        if let Some(service) = &self.service {
+            options = options.service(Arc::clone(service));
+        }
         let body = served.finished.body(format, &options).to_string();
         let mut response = Response::new(body);
         *response.status_mut() = status;

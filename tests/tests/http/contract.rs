@@ -244,11 +244,11 @@ pub async fn check_contract(origin: &str) {
     for (query, line) in [
         (
             "bogus=1",
-            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html|junit|nagios",
+            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html|junit|nagios|health",
         ),
         (
             "format=xml",
-            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit or nagios",
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit, nagios or health",
         ),
         (
             "format=json&format=text",
@@ -256,11 +256,11 @@ pub async fn check_contract(origin: &str) {
         ),
         (
             "format=%ZZ",
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit or nagios",
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit, nagios or health",
         ),
         (
             "format=%FF",
-            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus, html, junit or nagios",
+            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus, html, junit, nagios or health",
         ),
     ] {
         assert_plain_error(&get(&client, &format!("{base}/?{query}")).await, 400, line);
