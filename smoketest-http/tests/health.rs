@@ -7,6 +7,7 @@
 mod support;
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use axum::Router;
 use jsonschema::Validator;
@@ -64,7 +65,8 @@ fn bookshop() -> Service {
 
 /// `/passing`: two passing tests, the service fully described; `/failing`: a pass, a failure
 /// and an error, answered 503; `/guarded`: the failing tests again, in full for the token and in
-/// summary for anyone else; `/warning`: a pass and a `warn_only` test that errors.
+/// summary for anyone else; `/cached`: the failing tests, a report served for a minute;
+/// `/warning`: a pass and a `warn_only` test that errors.
 async fn server() -> String {
     let passing =
         SmokeEndpoint::new(runner(&["health_passes", "health_has_a_runbook"])).service(bookshop());
@@ -75,11 +77,15 @@ async fn server() -> String {
         .service(Service::new().service_id("bookshop"))
         .bearer_token(TOKEN)
         .anonymous(Detail::Summary);
+    let cached = SmokeEndpoint::new(runner(&failing_tests))
+        .fail_status(http::StatusCode::SERVICE_UNAVAILABLE)
+        .cache_for(Duration::from_secs(60));
     let warning = SmokeEndpoint::new(runner(&["health_passes", "health_warns"]));
     let router = Router::new()
         .nest_service("/passing", smoketest_http::axum::service(passing))
         .nest_service("/failing", smoketest_http::axum::service(failing))
         .nest_service("/guarded", smoketest_http::axum::service(guarded))
+        .nest_service("/cached", smoketest_http::axum::service(cached))
         .nest_service("/warning", smoketest_http::axum::service(warning));
     support::serve(router).await
 }
@@ -320,23 +326,19 @@ async fn a_summary_caller_sees_the_status_the_service_and_the_counts_but_no_chec
 
 #[tokio::test]
 async fn head_answers_as_get_without_a_body() {
+    // A cached report, so that both requests are answered from the same run.
     let origin = server().await;
-    let url = format!("{origin}/failing/?format=health");
-    let got = get(&url, &[]).await;
+    let url = format!("{origin}/cached/?format=health");
+    let got = health(&url, &[]).await;
+    assert_eq!(got.status, 503);
     let head = reqwest::Client::new().head(&url).send().await.unwrap();
     assert_eq!(head.status(), 503);
-    assert_eq!(head.headers()["content-type"], "application/health+json");
-    assert_eq!(head.headers()["cache-control"], "no-store");
-    let length: usize = head.headers()["content-length"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    // The two runs' times may differ in length by a digit or two.
-    assert!(
-        got.body.len().abs_diff(length) < 16,
-        "{length} vs {}",
-        got.body.len()
+    let headers = head.headers();
+    assert_eq!(headers["content-type"], "application/health+json");
+    assert_eq!(headers["cache-control"], "max-age=60");
+    assert_eq!(
+        headers["content-length"],
+        got.body.len().to_string().as_str()
     );
     assert_eq!(head.text().await.unwrap(), "");
 }

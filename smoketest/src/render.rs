@@ -305,8 +305,8 @@ impl Report {
 
     /// The JSON format: an object with `status`, `test_classes`, `tests_run`, `tests_passed`,
     /// `tests_failed`, `tests_errored`, `failed_tests`, `errored_tests`, `time`, and the details
-    /// (`tier`, `panics_caught`, `abandoned_threads`, `min_tests`, `tests_selected`, `tests`). It
-    /// reads back into a `Report`.
+    /// (`started`, `tier`, `panics_caught`, `abandoned_threads`, `min_tests`, `tests_selected`,
+    /// `tests`). It reads back into a `Report`.
     pub fn to_json(&self) -> String {
         self.render(Format::Json)
     }
