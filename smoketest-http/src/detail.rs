@@ -16,7 +16,9 @@ pub enum Detail {
     /// `tests_run`, `tests_passed`, `tests_failed`, `tests_errored`, `time`, `tier` and
     /// `"detail": "summary"` (plus `min_tests` and `tests_selected` when the runner has a
     /// minimum, and `age` when the report is a stored one); Prometheus gets the run totals
-    /// without the per-test series, HTML the banner and counts without the table. The status code is the report's (200 on PASS, the FAIL
+    /// without the per-test series, HTML the banner and counts without the table, health+json
+    /// its `status`, the [service](crate::SmokeEndpoint::service) and the counts in `output`
+    /// without `checks`. The status code is the report's (200 on PASS, the FAIL
     /// status otherwise), so a load balancer needs no credentials.
     Summary,
     /// Everything, as authorized callers see it. The default without access control.

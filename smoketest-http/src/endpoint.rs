@@ -6,6 +6,7 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use http::{HeaderValue, StatusCode};
+use smoketest::render::Service;
 use smoketest::{Redactor, Runner, Tier};
 
 use crate::access::{Access, Caller};
@@ -37,9 +38,10 @@ pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
 ///
 /// The report is JSON when `Accept` prefers `application/json`, an HTML page when it prefers
 /// `text/html` (browsers), Prometheus' text format when it prefers `text/plain;version=0.0.4` or
-/// `application/openmetrics-text` (scrapers), JUnit XML when it prefers `application/xml`, text
+/// `application/openmetrics-text` (scrapers), `application/health+json` when it prefers that
+/// (health dashboards; the app describes itself there with [`service`](Self::service)), text
 /// otherwise, `*/*` and `text/plain` included (see [`negotiate`](crate::negotiate));
-/// `?format=text|json|prometheus|html|junit|nagios` overrides (every
+/// `?format=text|json|prometheus|html|junit|nagios|health` overrides (every
 /// [`Format`](smoketest::render::Format), by [name](smoketest::render::Format::name)). Status
 /// 200 on PASS, 500 on FAIL ([configurable](Self::fail_status)) — except Prometheus, always 200 —
 /// with `Cache-Control: no-store` ([configurable](Self::cache_control)). The 400, 404 and 405
@@ -104,6 +106,7 @@ pub struct SmokeEndpoint {
     pub(crate) runs: Runs,
     pub(crate) access: Access,
     pub(crate) slow_limit: SlowTierLimit,
+    pub(crate) service: Option<Arc<Service>>,
 }
 
 impl fmt::Debug for SmokeEndpoint {
@@ -115,6 +118,7 @@ impl fmt::Debug for SmokeEndpoint {
             .field("runs", &self.runs)
             .field("access", &self.access)
             .field("slow_limit", &self.slow_limit)
+            .field("service", &self.service)
             .finish()
     }
 }
@@ -135,6 +139,7 @@ impl SmokeEndpoint {
             runs: Runs::default(),
             access: Access::default(),
             slow_limit: SlowTierLimit::default(),
+            service: None,
         }
     }
 
@@ -442,6 +447,33 @@ impl SmokeEndpoint {
     /// ```
     pub fn slow_tier_interval(mut self, interval: Duration) -> Self {
         self.slow_limit.set_interval(interval);
+        self
+    }
+
+    /// Describes the service in the reports that have room for it: `application/health+json`
+    /// (`?format=health`) shows its `serviceId`, `version`, `releaseId` and `description`, each
+    /// one that is set, to every caller (summary callers included: it names no test).
+    ///
+    /// ```
+    /// use smoketest::render::Service;
+    /// use smoketest_http::SmokeEndpoint;
+    ///
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new().filter("no test has this name"))
+    ///     .service(Service::new().service_id("bookshop").release_id(env!("CARGO_PKG_VERSION")));
+    /// let request = http::Request::get("/?format=health").body(()).unwrap();
+    /// let response = futures_executor::block_on(endpoint.handle(&request));
+    /// assert_eq!(response.status(), 200);
+    /// assert_eq!(response.headers()["content-type"], "application/health+json");
+    /// assert_eq!(
+    ///     response.body(),
+    ///     &format!(
+    ///         r#"{{"status":"pass","releaseId":"{}","serviceId":"bookshop","checks":{{}}}}"#,
+    ///         env!("CARGO_PKG_VERSION")
+    ///     )
+    /// );
+    /// ```
+    pub fn service(mut self, service: Service) -> Self {
+        self.service = Some(Arc::new(service));
         self
     }
 

@@ -51,7 +51,7 @@ impl Finished {
         }
         let body: Arc<str> = render::render(&self.report, format, options).body.into();
         renderings.retain(|(f, o, _)| (*f, o.detail) != (format, options.detail));
-        renderings.push((format, *options, Arc::clone(&body)));
+        renderings.push((format, options.clone(), Arc::clone(&body)));
         body
     }
 }

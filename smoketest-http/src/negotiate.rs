@@ -8,10 +8,16 @@ use smoketest::render::Format;
 const VERSION: Name<'static> = Name::new_unchecked("version");
 
 /// The formats `Accept` can choose, in the server's order of preference when a client likes
-/// several equally: text first, so that `*/*` and a bare `text/plain` get the text report. JUnit
-/// and Nagios are `?format=` only: their media types (`application/xml`, `text/plain`) are ones
-/// clients send for other reasons (browsers list `application/xml`), not to ask for them.
-const NEGOTIATED: [Format; 4] = [Format::Text, Format::Json, Format::Prometheus, Format::Html];
+/// several equally: text first, so that `*/*` and a bare `text/plain` get the text report.
+/// health+json only when named (see [`matches`]). JUnit and Nagios are `?format=` only: their media types (`application/xml`, `text/plain`) are ones clients
+/// send for other reasons (browsers list `application/xml`), not to ask for them.
+const NEGOTIATED: [Format; 5] = [
+    Format::Text,
+    Format::Json,
+    Format::Prometheus,
+    Format::Html,
+    Format::Health,
+];
 
 /// How well one media range of an `Accept` header matches a format: more specific ranges win
 /// (RFC 9110 §12.5.1), then the higher quality.
@@ -36,16 +42,22 @@ fn quality(range: &MediaType<'_>) -> Option<f32> {
 /// the range also names the format's `version` (`text/plain;version=0.0.4` is Prometheus'
 /// format exactly). Other parameters are ignored. A range with a `version` names that variant
 /// only: `text/plain;version=…` is never the text report, and is Prometheus only for the version
-/// written.
+/// written. A structured-syntax suffix is part of the subtype: `application/health+json` names
+/// health+json only, `application/json` never names it.
 fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
+    let specificity = matches_range(range, format)?;
+    // health+json is for clients that name it: a wildcard choosing it would change the answer
+    // to headers that asked for nothing new (`application/*;q=1, application/json;q=0.2`).
+    (format != Format::Health || specificity >= 2).then_some(specificity)
+}
+
+/// [`matches`] by the rules of media ranges alone.
+fn matches_range(range: &MediaType<'_>, format: Format) -> Option<u8> {
     // A format's content type is a constant that always parses.
     let produced = MediaType::parse(format.content_type()).ok()?;
     let range_ty = range.ty.as_str();
     let range_subty = range.subty.as_str();
-    if range.suffix.is_some() {
-        return None;
-    }
-    if range_ty == "*" && range_subty == "*" {
+    if range_ty == "*" && range_subty == "*" && range.suffix.is_none() {
         return Some(0);
     }
     if !range_ty.eq_ignore_ascii_case(produced.ty.as_str()) {
@@ -56,10 +68,15 @@ fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
             && range_subty.eq_ignore_ascii_case("openmetrics-text");
         return (openmetrics && format == Format::Prometheus).then_some(2);
     }
-    if range_subty == "*" {
+    if range_subty == "*" && range.suffix.is_none() {
         return Some(1);
     }
-    if !range_subty.eq_ignore_ascii_case(produced.subty.as_str()) {
+    let same_suffix = match (&range.suffix, &produced.suffix) {
+        (None, None) => true,
+        (Some(asked), Some(written)) => asked.as_str().eq_ignore_ascii_case(written.as_str()),
+        _ => false,
+    };
+    if !same_suffix || !range_subty.eq_ignore_ascii_case(produced.subty.as_str()) {
         return None;
     }
     match (range.get_param(VERSION), produced.get_param(VERSION)) {
@@ -70,14 +87,15 @@ fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
 }
 
 /// The format an `Accept` header prefers: the one with the highest quality, its quality taken
-/// from the most specific range that matches it; `q=0` excludes. Text, JSON, Prometheus and HTML
-/// are negotiated (JUnit and Nagios are chosen with `?format=` only); ties go to the earlier of
-/// those, so `*/*` and a bare `text/plain` get text, and so does a header that is
+/// from the most specific range that matches it; `q=0` excludes. Text, JSON, Prometheus, HTML
+/// and health+json are negotiated (JUnit and Nagios are chosen with `?format=` only); ties go
+/// to the earlier of those, so `*/*` and a bare `text/plain` get text, and so does a header that is
 /// absent, unparseable or accepts no format — the contract answers "otherwise text" rather than
 /// 406, so a monitor with an odd header still gets a report.
 ///
 /// Browsers get HTML (`text/html` is listed first at full quality), Prometheus gets its format
-/// (it lists `text/plain;version=0.0.4`), curl (`*/*`) gets text:
+/// (it lists `text/plain;version=0.0.4`), health dashboards get `application/health+json`,
+/// curl (`*/*`) gets text:
 ///
 /// ```
 /// use smoketest::render::Format;
@@ -86,6 +104,7 @@ fn matches(range: &MediaType<'_>, format: Format) -> Option<u8> {
 /// let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 /// assert_eq!(negotiate(Some(browser)), Format::Html);
 /// assert_eq!(negotiate(Some("text/plain;version=0.0.4;q=0.3,*/*;q=0.2")), Format::Prometheus);
+/// assert_eq!(negotiate(Some("application/health+json")), Format::Health);
 /// assert_eq!(negotiate(Some("text/plain")), Format::Text);
 /// assert_eq!(negotiate(Some("*/*")), Format::Text);
 /// ```
@@ -235,6 +254,46 @@ mod tests {
             Format::Json
         );
         assert_eq!(negotiate(Some("text/plain;version=1.0.0")), Format::Text);
+    }
+
+    #[test]
+    fn health_json_only_when_named_and_ranked_by_quality() {
+        assert_eq!(negotiate(Some("application/health+json")), Format::Health);
+        assert_eq!(negotiate(Some("Application/Health+JSON")), Format::Health);
+        assert_eq!(
+            negotiate(Some("application/json;q=0.5, application/health+json")),
+            Format::Health
+        );
+        assert_eq!(
+            negotiate(Some(
+                "application/health+json;q=0.4, application/json;q=0.9"
+            )),
+            Format::Json
+        );
+        assert_eq!(
+            negotiate(Some("application/health+json;q=0.9, text/plain;q=0.5")),
+            Format::Health
+        );
+        assert_eq!(
+            negotiate(Some("application/health+json;q=0, */*")),
+            Format::Text
+        );
+        assert_eq!(
+            negotiate(Some("application/health+json;q=0, application/*")),
+            Format::Json
+        );
+        // Wildcards never choose it: `application/*` and `application/json` are JSON's, and
+        // another `+json` type is neither.
+        assert_eq!(negotiate(Some("application/*")), Format::Json);
+        assert_eq!(
+            negotiate(Some("application/*;q=1, application/json;q=0.2")),
+            Format::Json
+        );
+        assert_eq!(negotiate(Some("application/json")), Format::Json);
+        assert_eq!(negotiate(Some("application/problem+json")), Format::Text);
+        assert_eq!(negotiate(Some("application/health+xml")), Format::Text);
+        assert_eq!(negotiate(Some("application/health")), Format::Text);
+        assert_eq!(negotiate(Some("application/*+json")), Format::Text);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The query string: only `format=text|json|prometheus|html|junit|nagios`, anything else is a 400 with a
-//! reason naming it.
+//! The query string: only `format=text|json|prometheus|html|junit|nagios|health`, anything else is a
+//! 400 with a reason naming it.
 
 use std::fmt;
 
@@ -38,7 +38,7 @@ fn format_names() -> Vec<&'static str> {
     Format::ALL.iter().map(|format| format.name()).collect()
 }
 
-/// `text, json, prometheus or html`.
+/// `text, json, prometheus, html, junit, nagios or health`.
 fn format_choices() -> String {
     let names = format_names();
     match names.split_last() {
@@ -103,6 +103,7 @@ mod tests {
             Ok(Some(Format::Prometheus))
         );
         assert_eq!(parse(Some("format=html")), Ok(Some(Format::Html)));
+        assert_eq!(parse(Some("format=health")), Ok(Some(Format::Health)));
     }
 
     #[test]
@@ -110,15 +111,15 @@ mod tests {
         let reason = |query: &str| parse(Some(query)).unwrap_err().to_string();
         assert_eq!(
             reason("verbose=1"),
-            "unknown query parameter \"verbose\"; the only parameter is format=text|json|prometheus|html|junit|nagios"
+            "unknown query parameter \"verbose\"; the only parameter is format=text|json|prometheus|html|junit|nagios|health"
         );
         assert_eq!(
             reason("format=xml"),
-            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit or nagios"
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit, nagios or health"
         );
         assert_eq!(
             reason("format"),
-            "query parameter \"format\" has unknown value \"\"; use text, json, prometheus, html, junit or nagios"
+            "query parameter \"format\" has unknown value \"\"; use text, json, prometheus, html, junit, nagios or health"
         );
         assert_eq!(
             reason("format=json&format=text"),
@@ -126,11 +127,11 @@ mod tests {
         );
         assert_eq!(
             reason("format=%ZZ"),
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit or nagios"
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit, nagios or health"
         );
         assert_eq!(
             reason("a%0Ab=1"),
-            "unknown query parameter \"a\\nb\"; the only parameter is format=text|json|prometheus|html|junit|nagios"
+            "unknown query parameter \"a\\nb\"; the only parameter is format=text|json|prometheus|html|junit|nagios|health"
         );
         assert_eq!(
             reason(&"x".repeat(2000)),

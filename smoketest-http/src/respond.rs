@@ -2,6 +2,7 @@
 //! negotiated format, or the error that says what was wrong.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{
@@ -222,6 +223,7 @@ impl SmokeEndpoint {
     ) -> Response<String> {
         // Prometheus gets 200 either way: scrapers take any other status for a failed scrape and
         // drop its samples, while a failing run is exactly what the metrics should show.
+        // health+json's `warn` is a `PASS` report, so it gets the 2xx its draft requires.
         let status = if served.finished.report().passed() || format == Format::Prometheus {
             StatusCode::OK
         } else {
@@ -233,9 +235,12 @@ impl SmokeEndpoint {
         };
         // Whole seconds, as every format shows it and as the `Age` header counts.
         let age = served.age.map(|age| age.as_secs());
-        let options = render::Options::new()
+        let mut options = render::Options::new()
             .detail(detail)
             .age(age.map(Duration::from_secs));
+        if let Some(service) = &self.service {
+            options = options.service(Arc::clone(service));
+        }
         let body = served.finished.body(format, &options).to_string();
         let mut response = Response::new(body);
         *response.status_mut() = status;
@@ -293,6 +298,47 @@ impl SmokeEndpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finished::Finished;
+
+    /// A stored report, as a run of a `warn_only` test that failed leaves it: `PASS`, one test
+    /// warned.
+    fn warned() -> Served {
+        let report = serde_json::json!({
+            "status": "PASS", "test_classes": 1, "tests_run": 1, "tests_passed": 0,
+            "tests_failed": 0, "tests_errored": 0, "tests_warned": 1,
+            "failed_tests": [], "errored_tests": [], "warned_tests": ["app::smoke::flaky"],
+            "time": 2.5, "started": "2024-05-01T12:00:00.000Z", "tier": "fast",
+            "panics_caught": true,
+            "tests": [{
+                "name": "app::smoke::flaky", "suite": "app::smoke", "outcome": "warned",
+                "time": 2.5, "message": "cold cache", "location": null, "slow": false,
+                "rolled_back": false
+            }]
+        });
+        Served {
+            finished: Arc::new(Finished::new(serde_json::from_value(report).unwrap())),
+            age: None,
+        }
+    }
+
+    #[test]
+    fn a_warned_run_is_health_warn_with_200_whatever_the_failure_status() {
+        let endpoint = SmokeEndpoint::new(smoketest::Runner::new())
+            .fail_status(StatusCode::SERVICE_UNAVAILABLE);
+        let response =
+            endpoint.report_response(&Method::GET, Format::Health, Grant::Full, &warned());
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/health+json");
+        assert_eq!(
+            response.body(),
+            concat!(
+                r#"{"status":"warn","output":"1 test run: 1 warned","checks":{"#,
+                r#""app.smoke.flaky:responseTime":[{"componentId":"app::smoke::flaky","#,
+                r#""componentType":"component","observedValue":2.5,"observedUnit":"ms","#,
+                r#""status":"warn","time":"2024-05-01T12:00:00.000Z","output":"cold cache"}]}}"#
+            )
+        );
+    }
 
     #[test]
     fn errors_quoting_the_request_forbid_sniffing() {

@@ -7,19 +7,23 @@
 //! [redacted](Report::redacted) once, when its run ends, and every rendering is made from the
 //! redacted report.
 
+mod health;
 mod html;
 mod json;
 mod junit;
 mod nagios;
 mod prometheus;
+mod service;
 mod text;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::report::Report;
 
 pub use self::nagios::NagiosState;
 pub(crate) use self::nagios::unknown_line;
+pub use self::service::Service;
 
 /// A format a report can be rendered in.
 ///
@@ -66,6 +70,45 @@ pub enum Format {
     /// 12.3ms | tests=8;;;0 …`), naming at most three broken (or, on `WARNING`, warned) tests,
     /// and the run's warnings as long text; see [`NagiosState`] for the exit code.
     Nagios,
+    /// `application/health+json`, the IETF draft "Health Check Response Format for HTTP APIs"
+    /// (draft-inadarei-api-health-check-06), for health-check dashboards and load balancers
+    /// that read it:
+    ///
+    /// - `status`: `fail` when the report is `FAIL`, `warn` when it is `PASS` with
+    ///   [warned](Report::tests_warned) tests, else `pass`;
+    /// - `version`, `releaseId`, `serviceId`, `description`: the app's [`Service`], each only
+    ///   when set ([`Options::service`]);
+    /// - `output`, when not `pass`: the counts that made it so (`3 tests run: 1 failed, 1
+    ///   warned`), or why too few tests ran;
+    /// - `notes`: the report's [warnings](Report::warnings), when it has some;
+    /// - `checks`: one per test, keyed `"{componentName}:responseTime"`. The draft reserves the
+    ///   colon for that separator, so the component name is the test's full name with every
+    ///   `::` (and any other `:`) written `.`: `app::smoke::Db::counts` is
+    ///   `"app.smoke.Db.counts:responseTime"`. Its value is an array of one object:
+    ///   `componentId` (the test's exact name), `componentType` `"component"`, `observedValue`
+    ///   (the test's time in milliseconds), `observedUnit` `"ms"`, `status` (`pass`, `fail`, or
+    ///   `warn` for a warned test), `time` (when the run started, RFC 3339), `output` when not
+    ///   `pass` (the message and where it happened, as in the text report but unescaped) and
+    ///   `links` `{"help": runbook}` when the test has a `runbook` (`help` being the
+    ///   registered link relation for it). Two names that map to the same key share its
+    ///   array, told apart by `componentId`.
+    ///
+    /// In [summary](Detail::Summary), `checks` and `notes` are left out: the status, the
+    /// service and the `output` name no test.
+    ///
+    /// ```
+    /// use smoketest::render::{self, Format, Options, Service};
+    ///
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// let service = Service::new().service_id("bookshop").version("2");
+    /// let rendered = render::render(&report, Format::Health, &Options::new().service(service));
+    /// assert_eq!(rendered.content_type, "application/health+json");
+    /// assert_eq!(
+    ///     rendered.body,
+    ///     r#"{"status":"pass","version":"2","serviceId":"bookshop","checks":{}}"#
+    /// );
+    /// ```
+    Health,
 }
 
 /// What makes a format: its name and media type, and the function that lays it out.
@@ -78,13 +121,14 @@ struct Spec {
 impl Format {
     /// Every format, in a server's order of preference when a client likes several equally:
     /// text first, so that `*/*` and a bare `text/plain` get the text report.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Text,
         Format::Json,
         Format::Prometheus,
         Format::Html,
         Format::JUnit,
         Format::Nagios,
+        Format::Health,
     ];
 
     fn spec(self) -> &'static Spec {
@@ -95,11 +139,12 @@ impl Format {
             Format::Html => &html::SPEC,
             Format::JUnit => &junit::SPEC,
             Format::Nagios => &nagios::SPEC,
+            Format::Health => &health::SPEC,
         }
     }
 
-    /// Its name: `text`, `json`, `prometheus`, `html`, `junit` or `nagios` (the value of the
-    /// HTTP endpoint's `?format=`).
+    /// Its name: `text`, `json`, `prometheus`, `html`, `junit`, `nagios` or `health` (the value
+    /// of the HTTP endpoint's `?format=`).
     pub fn name(self) -> &'static str {
         self.spec().name
     }
@@ -127,8 +172,10 @@ pub enum Detail {
     /// tests); JSON with only `status`, `test_classes`, `tests_run`, `tests_passed`,
     /// `tests_failed`, `tests_errored`, `tests_warned` (when a test warned), `time`, `tier`,
     /// `min_tests` and `tests_selected` (when a [minimum](crate::Runner::min_tests) is set) and
-    /// `"detail": "summary"`; the other formats as for a report without its tests (and without
-    /// its [warnings](Report::warnings), which can quote test names).
+    /// `"detail": "summary"`; [health+json](Format::Health) with its status, the service and
+    /// the counts in `output`, without `checks` or `notes`; the other formats as for a report
+    /// without its tests (and without its [warnings](Report::warnings), which can quote test
+    /// names).
     Summary,
 }
 
@@ -141,7 +188,7 @@ pub enum Detail {
 /// let options = Options::new().detail(Detail::Summary).age(Some(Duration::from_secs(30)));
 /// assert_eq!(options.detail, Detail::Summary);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
     /// How much of the report is shown.
@@ -150,10 +197,13 @@ pub struct Options {
     pub verbose: bool,
     /// How long ago the run of a stored report finished.
     pub age: Option<Duration>,
+    /// The service the report is about, for the formats that describe it (health+json). Shared,
+    /// as one service description serves every rendering.
+    pub service: Option<Arc<Service>>,
 }
 
 impl Options {
-    /// Full detail, not verbose, no age.
+    /// Full detail, not verbose, no age, no service description.
     pub fn new() -> Self {
         Options::default()
     }
@@ -175,6 +225,20 @@ impl Options {
     /// in its banner, each in whole seconds.
     pub fn age(mut self, age: Option<Duration>) -> Self {
         self.age = age;
+        self
+    }
+
+    /// Describes the service in the formats that have room for it: health+json's `serviceId`,
+    /// `version`, `releaseId` and `description`. Takes a [`Service`] or an `Arc` of one.
+    ///
+    /// ```
+    /// use smoketest::render::{Options, Service};
+    ///
+    /// let options = Options::new().service(Service::new().version(env!("CARGO_PKG_VERSION")));
+    /// assert_eq!(options.service.unwrap().version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    /// ```
+    pub fn service(mut self, service: impl Into<Arc<Service>>) -> Self {
+        self.service = Some(service.into());
         self
     }
 
@@ -270,9 +334,9 @@ impl Report {
 
     /// The JSON format: an object with `status`, `test_classes`, `tests_run`, `tests_passed`,
     /// `tests_failed`, `tests_errored`, `tests_warned`, `failed_tests`, `errored_tests`,
-    /// `warned_tests`, `time`, and the details (`tier`, `panics_caught`, `abandoned_threads`,
-    /// `min_tests`, `tests_selected`, `warnings` when there are any, `tests`). It reads back into
-    /// a `Report`.
+    /// `warned_tests`, `time`, and the details (`started`, `tier`, `panics_caught`,
+    /// `abandoned_threads`, `min_tests`, `tests_selected`, `warnings` when there are any,
+    /// `tests`). It reads back into a `Report`.
     pub fn to_json(&self) -> String {
         self.render(Format::Json)
     }
@@ -292,6 +356,7 @@ fn without_tests(report: &Report) -> Report {
         errored_tests: Vec::new(),
         warned_tests: Vec::new(),
         time: report.time,
+        started: report.started.clone(),
         tier: report.tier,
         panics_caught: report.panics_caught,
         abandoned_threads: report.abandoned_threads,

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +77,11 @@ pub struct Report {
     pub warned_tests: Vec<String>,
     /// Wall time of the run in milliseconds.
     pub time: f64,
+    /// When the run started, by the system clock: RFC 3339 in UTC with milliseconds,
+    /// `2024-05-01T12:00:00.123Z`. `None` in a report written before the key existed, and when
+    /// the clock reads a time RFC 3339 cannot hold (before 1970 or after 9999).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
     /// Which tier ran: `fast` (tests not marked `slow`) or `slow` (all tests).
     pub tier: Tier,
     /// `false` when the binary was built with `panic = "abort"`: a panicking test then aborts
@@ -195,6 +200,8 @@ impl Report {
             errored_tests,
             warned_tests,
             time: elapsed.as_secs_f64() * 1000.0,
+            // The report is made when the run ends: it started `elapsed` ago.
+            started: SystemTime::now().checked_sub(elapsed).and_then(rfc3339),
             tier,
             panics_caught: crate::panic::PANICS_ARE_CAUGHT,
             abandoned_threads: crate::stuck::count(),
@@ -268,6 +275,18 @@ impl TestReport {
             }
         }
     }
+}
+
+/// `time` in RFC 3339, UTC, to the millisecond; `None` outside the years 1970 to 9999, which
+/// the formatter cannot write.
+fn rfc3339(time: SystemTime) -> Option<String> {
+    // humantime's formatter panics before the epoch and fails after year 9999.
+    const YEAR_10000: u64 = 253_402_300_800;
+    let since_epoch = time.duration_since(UNIX_EPOCH).ok()?;
+    if since_epoch.as_secs() >= YEAR_10000 {
+        return None;
+    }
+    Some(humantime::format_rfc3339_millis(time).to_string())
 }
 
 /// Cuts `text` to at most `max` bytes at a character boundary, with a marker saying how much was
@@ -344,6 +363,40 @@ pub(crate) mod tests {
             ],
             Duration::from_micros(1_200_307),
         )
+    }
+
+    #[test]
+    fn started_is_rfc3339_utc_with_milliseconds_or_none_where_it_cannot_be_written() {
+        let at = UNIX_EPOCH + Duration::from_millis(1_516_160_208_007);
+        assert_eq!(rfc3339(at).as_deref(), Some("2018-01-17T03:36:48.007Z"));
+        assert_eq!(
+            rfc3339(UNIX_EPOCH).as_deref(),
+            Some("1970-01-01T00:00:00.000Z")
+        );
+        assert_eq!(rfc3339(UNIX_EPOCH - Duration::from_secs(1)), None);
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(253_402_300_799)).as_deref(),
+            Some("9999-12-31T23:59:59.000Z")
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(253_402_300_800)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_report_says_when_its_run_started() {
+        let before = SystemTime::now();
+        let report = Report::new(Tier::Fast, vec![], Duration::from_secs(60));
+        let started = report.started.as_deref().expect("the clock is after 1970");
+        let started = humantime::parse_rfc3339(started).unwrap();
+        // A minute before the report was made, to the millisecond it is written with.
+        let minute_before = before - Duration::from_secs(60);
+        assert!(
+            started + Duration::from_millis(1) >= minute_before,
+            "{started:?}"
+        );
+        assert!(started <= SystemTime::now() - Duration::from_secs(60));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! axum, actix-web and warp answer every request byte for byte the same (the HTTP contract), apart
-//! from the `time` line of text reports and the `time` keys of JSON ones.
+//! from the `time` line of text reports, the `time` and `started` keys of JSON ones and the
+//! `observedValue` and `time` of each health+json check.
 
 #[path = "http/actix_web.rs"]
 mod actix_web_server;
@@ -113,6 +114,25 @@ async fn the_three_frameworks_answer_identically() {
         (Method::GET, "/failing/", &[]),
         (Method::GET, "/failing/?format=json", &[]),
         (Method::HEAD, "/failing/slow/", &[]),
+        (Method::GET, "/smoketest/?format=health", &[]),
+        (
+            Method::GET,
+            "/smoketest/slow/",
+            &[("accept", b"application/json;q=0.5, application/health+json")],
+        ),
+        (
+            Method::GET,
+            "/smoketest/",
+            &[("accept", b"application/health+json;q=0, */*")],
+        ),
+        (Method::HEAD, "/smoketest/?format=health", &[]),
+        (Method::GET, "/smoketest/?format=Health", &[]),
+        (Method::GET, "/failing/?format=health", &[]),
+        (
+            Method::GET,
+            "/failing/slow/",
+            &[("accept", b"application/health+json")],
+        ),
     ];
     for (method, path, headers) in cases {
         let mut answers = Vec::new();

@@ -179,13 +179,19 @@ pub fn hostile_requests() -> Vec<(String, RawReply)> {
     cases
 }
 
-/// Replaces the text report's `time:` line and the JSON `time` values, the only parts that differ
-/// between two runs of the same tests.
+/// Replaces the text report's `time:` line, the JSON `time` and `started` values and
+/// health+json's `observedValue` and `time` values, the only parts that differ between two runs
+/// of the same tests.
 pub fn without_times(body: &str) -> String {
-    if body.starts_with('{') {
+    if body.starts_with('{') && !body.contains("\"tests_run\":") {
+        without_health_times(body)
+    } else if body.starts_with('{') {
         let mut json: serde_json::Value = serde_json::from_str(body).unwrap();
         json["time"] = 0.into();
-        for test in json["tests"].as_array_mut().unwrap() {
+        if json.get("started").is_some() {
+            json["started"] = "<started>".into();
+        }
+        for test in json["tests"].as_array_mut().into_iter().flatten() {
             test["time"] = 0.into();
         }
         json.to_string()
@@ -200,6 +206,33 @@ pub fn without_times(body: &str) -> String {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// A health+json body with every `"observedValue":<number>` and `"time":"<date-time>"` blanked,
+/// written as it was otherwise: the order of its keys is compared too.
+fn without_health_times(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    loop {
+        let next = ["\"observedValue\":", "\"time\":\""]
+            .into_iter()
+            .filter_map(|key| rest.find(key).map(|at| (at, key)))
+            .min();
+        let Some((at, key)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at + key.len()]);
+        rest = &rest[at + key.len()..];
+        // A number ends at the next `,` or `}`; a date-time at its closing quote.
+        let end = if key.ends_with('"') {
+            rest.find('"').expect("a closing quote")
+        } else {
+            rest.find([',', '}']).expect("the end of a number")
+        };
+        out.push('_');
+        rest = &rest[end..];
     }
 }
 
@@ -323,6 +356,21 @@ pub async fn check_contract(origin: &str) {
         nagios.body
     );
     assert_text_report(&with_accept("application/xml").await, 200, FAST_PASS);
+    // health+json by name or by `Accept`, with a check per test of the tier.
+    for health in [
+        get(&client, &format!("{base}/?format=health")).await,
+        with_accept("application/health+json").await,
+    ] {
+        assert_eq!(health.status, 200, "{health:?}");
+        assert_eq!(health.header("content-type"), "application/health+json");
+        assert_eq!(health.header("cache-control"), "no-store");
+        assert!(
+            health.body.starts_with(r#"{"status":"pass","checks":{""#),
+            "{}",
+            health.body
+        );
+        assert_eq!(health.body.matches(":responseTime\":[{").count(), 4);
+    }
 
     // Other methods: 405 with Allow.
     for method in [
@@ -366,11 +414,11 @@ pub async fn check_contract(origin: &str) {
     for (query, line) in [
         (
             "bogus=1",
-            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html|junit|nagios",
+            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html|junit|nagios|health",
         ),
         (
             "format=xml",
-            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit or nagios",
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit, nagios or health",
         ),
         (
             "format=json&format=text",
@@ -378,11 +426,11 @@ pub async fn check_contract(origin: &str) {
         ),
         (
             "format=%ZZ",
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit or nagios",
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit, nagios or health",
         ),
         (
             "format=%FF",
-            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus, html, junit or nagios",
+            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus, html, junit, nagios or health",
         ),
     ] {
         assert_plain_error(&get(&client, &format!("{base}/?{query}")).await, 400, line);
@@ -412,6 +460,15 @@ pub async fn check_contract(origin: &str) {
     assert_eq!(
         json["failed_tests"],
         serde_json::json!(["fixture_fail::smoke::assert_default_message"])
+    );
+    let failing_health = get(&client, &format!("{origin}/failing/?format=health")).await;
+    assert_eq!(failing_health.status, 500);
+    assert!(
+        failing_health.body.starts_with(
+            r#"{"status":"fail","output":"2 tests run: 1 failed","checks":{"fixture_fail.smoke.assert_default_message:responseTime":[{"componentId":"fixture_fail::smoke::assert_default_message","componentType":"component","observedValue":"#
+        ),
+        "{}",
+        failing_health.body
     );
     let failing_nagios = get(&client, &format!("{origin}/failing/?format=nagios")).await;
     assert_eq!(failing_nagios.status, 500);
