@@ -343,7 +343,6 @@ async fn head_answers_as_get_without_a_body() {
     assert_eq!(head.text().await.unwrap(), "");
 }
 
-/// Needs `warn_only` to make a failing test `Outcome::Warned`, which the runner does not do yet.
 #[tokio::test]
 async fn a_warn_only_failure_is_warn_with_200() {
     let origin = server().await;
