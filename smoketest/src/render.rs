@@ -10,14 +10,17 @@
 mod html;
 mod json;
 mod junit;
+mod kubernetes;
 mod nagios;
 mod prometheus;
 mod text;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::report::Report;
 
+pub use self::kubernetes::Probe;
 pub use self::nagios::NagiosState;
 pub(crate) use self::nagios::unknown_line;
 
@@ -58,6 +61,12 @@ pub enum Format {
     /// 12.3ms | tests=8;;;0 …`), naming at most three broken tests; see [`NagiosState`] for the
     /// exit code.
     Nagios,
+    /// kube-apiserver's verbose health text (`/readyz?verbose`), for Kubernetes probes and the
+    /// people reading them: a line per test, `[+]{name} ok` or `[-]{name} failed: {reason}`,
+    /// then `{name} check passed` or `{name} check failed`, the name being the [`Probe`]'s
+    /// (else the tier's). Reasons are shown in full detail only: a summary shows the names
+    /// with `reason withheld`, as kube-apiserver always does.
+    Kubernetes,
 }
 
 /// What makes a format: its name and media type, and the function that lays it out.
@@ -70,13 +79,14 @@ struct Spec {
 impl Format {
     /// Every format, in a server's order of preference when a client likes several equally:
     /// text first, so that `*/*` and a bare `text/plain` get the text report.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Text,
         Format::Json,
         Format::Prometheus,
         Format::Html,
         Format::JUnit,
         Format::Nagios,
+        Format::Kubernetes,
     ];
 
     fn spec(self) -> &'static Spec {
@@ -87,11 +97,12 @@ impl Format {
             Format::Html => &html::SPEC,
             Format::JUnit => &junit::SPEC,
             Format::Nagios => &nagios::SPEC,
+            Format::Kubernetes => &kubernetes::SPEC,
         }
     }
 
-    /// Its name: `text`, `json`, `prometheus`, `html`, `junit` or `nagios` (the value of the
-    /// HTTP endpoint's `?format=`).
+    /// Its name: `text`, `json`, `prometheus`, `html`, `junit`, `nagios` or `kubernetes` (the
+    /// value of the HTTP endpoint's `?format=`).
     pub fn name(self) -> &'static str {
         self.spec().name
     }
@@ -118,7 +129,9 @@ pub enum Detail {
     /// the `note:` of a run with too few tests); JSON with only `status`, `test_classes`,
     /// `tests_run`, `tests_passed`, `tests_failed`, `tests_errored`, `time`, `tier`, `min_tests`
     /// and `tests_selected` (when a [minimum](crate::Runner::min_tests) is set) and
-    /// `"detail": "summary"`; the other formats as for a report without its tests.
+    /// `"detail": "summary"`; the [Kubernetes](Format::Kubernetes) text its lines with every
+    /// reason withheld (test names included, as kube-apiserver shows its checks to anybody);
+    /// the other formats as for a report without its tests.
     Summary,
 }
 
@@ -131,7 +144,7 @@ pub enum Detail {
 /// let options = Options::new().detail(Detail::Summary).age(Some(Duration::from_secs(30)));
 /// assert_eq!(options.detail, Detail::Summary);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
     /// How much of the report is shown.
@@ -140,6 +153,8 @@ pub struct Options {
     pub verbose: bool,
     /// How long ago the run of a stored report finished.
     pub age: Option<Duration>,
+    /// What the probe that asked for the report named and left out, for the Kubernetes format.
+    pub probe: Option<Arc<Probe>>,
 }
 
 impl Options {
@@ -165,6 +180,21 @@ impl Options {
     /// in its banner, each in whole seconds.
     pub fn age(mut self, age: Option<Duration>) -> Self {
         self.age = age;
+        self
+    }
+
+    /// The report answers `probe`: the [Kubernetes](Format::Kubernetes) format names it in its
+    /// last line and lists the tests it excluded; other formats ignore it.
+    ///
+    /// ```
+    /// use smoketest::render::{self, Format, Options, Probe};
+    ///
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// let options = Options::new().probe(Probe::new("ready"));
+    /// assert_eq!(render::render(&report, Format::Kubernetes, &options).body, "ready check passed\n");
+    /// ```
+    pub fn probe(mut self, probe: impl Into<Arc<Probe>>) -> Self {
+        self.probe = Some(probe.into());
         self
     }
 
@@ -197,8 +227,12 @@ pub struct Rendered {
 pub fn render(report: &Report, format: Format, options: &Options) -> Rendered {
     let spec = format.spec();
     let body = match options.detail {
-        Detail::Full => (spec.render)(report, options),
-        Detail::Summary => (spec.render)(&without_tests(report), options),
+        // The Kubernetes text names every test whoever asks, as kube-apiserver names its
+        // checks, and withholds the reasons itself.
+        Detail::Summary if format != Format::Kubernetes => {
+            (spec.render)(&without_tests(report), options)
+        }
+        Detail::Full | Detail::Summary => (spec.render)(report, options),
     };
     Rendered {
         body,
