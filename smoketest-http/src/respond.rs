@@ -2,6 +2,7 @@
 //! negotiated format, or the error that says what was wrong.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{
@@ -15,17 +16,10 @@ use crate::SmokeEndpoint;
 use crate::access::{Caller, Denial, Grant, PeerAddr};
 use crate::coalesce::Served;
 use crate::negotiate::negotiate;
-use crate::query;
+use crate::query::{self, Query};
 use crate::rate_limit::RetryAfter;
-
-/// The routes below the mount point.
-fn tier_of(path: &str) -> Option<Tier> {
-    match path {
-        "" | "/" => Some(Tier::Fast),
-        "/slow" | "/slow/" => Some(Tier::Slow),
-        _ => None,
-    }
-}
+use crate::route::{self, BadPath, Route};
+use crate::selection::{Key, Target, no_such_test, prepare};
 
 fn plain(status: StatusCode, message: String) -> Response<String> {
     let mut response = Response::new(format!("{message}\n"));
@@ -63,6 +57,18 @@ fn denied(denial: Denial) -> Response<String> {
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
     response
+}
+
+/// The answer to a request for a group in its startup grace whose run did not pass: 503, and
+/// the grace configured (not what is left of it: every server of a fleet answers alike).
+fn starting(group: &str, grace: Duration) -> Response<String> {
+    plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "starting: probe group {} has not passed yet (startup grace: {grace:?})",
+            query::quoted(group)
+        ),
+    )
 }
 
 /// The answer to a request for the slow tier too soon after its last run, with no report to
@@ -155,14 +161,9 @@ impl SmokeEndpoint {
         if let Grant::Denied(denial) = grant {
             return self.finish(method, denied(denial));
         }
-        let Some(tier) = tier_of(path) else {
-            return self.finish(
-                method,
-                plain(
-                    StatusCode::NOT_FOUND,
-                    format!("not found: {}", query::quoted(path)),
-                ),
-            );
+        let target = match self.target(path) {
+            Ok(target) => target,
+            Err(response) => return self.finish(method, response),
         };
         if method != Method::GET && method != Method::HEAD {
             let mut response = plain(
@@ -177,27 +178,87 @@ impl SmokeEndpoint {
                 .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
             return self.finish(method, response);
         }
-        let format = match query::parse(query) {
-            Ok(Some(format)) => format,
-            Ok(None) => {
-                // A header that is not visible ASCII can't name a media type: treated as absent.
-                let accept = headers
-                    .get_all(http::header::ACCEPT)
-                    .iter()
-                    .filter_map(|value| value.to_str().ok());
-                let accept: Vec<&str> = accept.collect();
-                negotiate((!accept.is_empty()).then(|| accept.join(", ")).as_deref())
-            }
+        let query = match query::parse(query) {
+            Ok(query) => query,
             Err(bad) => {
                 return self.finish(method, plain(StatusCode::BAD_REQUEST, bad.to_string()));
             }
         };
-        let limit = self.slow_limit.interval_for(tier);
-        let served = match self.runs.report(&self.runner, tier, limit).await {
+        let format = query.chosen_format().unwrap_or_else(|| {
+            // A header that is not visible ASCII can't name a media type: treated as absent.
+            let accept = headers
+                .get_all(http::header::ACCEPT)
+                .iter()
+                .filter_map(|value| value.to_str().ok());
+            let accept: Vec<&str> = accept.collect();
+            negotiate((!accept.is_empty()).then(|| accept.join(", ")).as_deref())
+        });
+        let Query { tags, excludes, .. } = &query;
+        let key = Key::new(&target, tags, excludes);
+        let limit = self.slow_limit.interval_for(target.tier());
+        let runner = &self.runner;
+        let answer = self
+            .runs
+            .report(&key, limit, || prepare(runner, &target, tags, excludes))
+            .await;
+        let served = match answer {
             Ok(served) => served,
             Err(retry) => return self.finish(method, too_many_requests(retry)),
         };
-        self.report_response(method, format, grant, &served)
+        if let Target::Group(configured) = &target {
+            if let Some(grace) = &configured.grace {
+                if !served.finished.report().passed() {
+                    if grace.is_active() {
+                        return self.finish(method, starting(&configured.name, grace.length()));
+                    }
+                } else if key.is_configured() {
+                    grace.passed();
+                }
+            }
+        }
+        let fail_status = match &target {
+            Target::Group(configured) => configured.group.fail_status,
+            Target::Tier(_) | Target::Test { .. } => self.fail_status,
+        };
+        self.report_response(method, format, grant, fail_status, &served)
+    }
+
+    /// What `path` asks to run, or the 404 (or 400) that says it names nothing.
+    fn target(&self, path: &str) -> Result<Target, Response<String>> {
+        let not_found = || {
+            plain(
+                StatusCode::NOT_FOUND,
+                format!("not found: {}", query::quoted(path)),
+            )
+        };
+        match route::parse(path) {
+            Ok(Route::Tier(tier)) => Ok(Target::Tier(tier)),
+            Ok(Route::Named(name)) => self
+                .groups
+                .iter()
+                .find(|configured| &*configured.name == name)
+                .map(|configured| Target::Group(configured.clone()))
+                .ok_or_else(not_found),
+            Ok(Route::Test(name)) => {
+                let in_tier = |tier| self.runner.test_names(tier).binary_search(&&*name).is_ok();
+                let tier = if in_tier(Tier::Fast) {
+                    Tier::Fast
+                } else if in_tier(Tier::Slow) {
+                    Tier::Slow
+                } else {
+                    return Err(plain(StatusCode::NOT_FOUND, no_such_test(&name)));
+                };
+                Ok(Target::Test {
+                    name: Arc::from(name),
+                    tier,
+                })
+            }
+            Err(BadPath::NotFound) => Err(not_found()),
+            Err(BadPath::Malformed(reason)) => Err(plain(
+                StatusCode::BAD_REQUEST,
+                format!("bad test name in path {}: {reason}", query::quoted(path)),
+            )),
+        }
     }
 
     /// The response carrying a report, in as much detail as `grant` allows.
@@ -206,6 +267,7 @@ impl SmokeEndpoint {
         method: &Method,
         format: Format,
         grant: Grant,
+        fail_status: StatusCode,
         served: &Served,
     ) -> Response<String> {
         // Prometheus gets 200 either way: scrapers take any other status for a failed scrape and
@@ -213,7 +275,7 @@ impl SmokeEndpoint {
         let status = if served.finished.report().passed() || format == Format::Prometheus {
             StatusCode::OK
         } else {
-            self.fail_status
+            fail_status
         };
         let detail = match grant {
             Grant::Summary => render::Detail::Summary,
@@ -223,7 +285,8 @@ impl SmokeEndpoint {
         let age = served.age.map(|age| age.as_secs());
         let options = render::Options::new()
             .detail(detail)
-            .age(age.map(Duration::from_secs));
+            .age(age.map(Duration::from_secs))
+            .probe(Arc::clone(served.finished.probe()));
         let body = served.finished.body(format, &options).to_string();
         let mut response = Response::new(body);
         *response.status_mut() = status;
