@@ -70,7 +70,7 @@ pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
 /// let response = futures_executor::block_on(endpoint.handle(&request));
 /// assert_eq!(response.status(), 200);
 /// assert!(response.body().contains(r#""tests_run":0"#));
-/// assert!(response.body().contains(r#""warnings":["tag "no-such-tag" matches no test"]"#));
+/// assert!(response.body().contains(r#""warnings":["tag \"no-such-tag\" matches no test"]"#));
 /// ```
 ///
 /// With `?verbose`, the answer is kube-apiserver's verbose text (the status is the report's):

@@ -163,7 +163,7 @@ impl SmokeEndpoint {
         }
         let target = match self.target(path) {
             Ok(target) => target,
-            Err(response) => return self.finish(method, response),
+            Err((status, reason)) => return self.finish(method, plain(status, reason)),
         };
         if method != Method::GET && method != Method::HEAD {
             let mut response = plain(
@@ -223,10 +223,11 @@ impl SmokeEndpoint {
         self.report_response(method, format, grant, fail_status, &served)
     }
 
-    /// What `path` asks to run, or the 404 (or 400) that says it names nothing.
-    fn target(&self, path: &str) -> Result<Target, Response<String>> {
+    /// What `path` asks to run, or the status (404, or 400) and reason of the answer that says
+    /// it names nothing.
+    fn target(&self, path: &str) -> Result<Target, (StatusCode, String)> {
         let not_found = || {
-            plain(
+            (
                 StatusCode::NOT_FOUND,
                 format!("not found: {}", query::quoted(path)),
             )
@@ -246,7 +247,7 @@ impl SmokeEndpoint {
                 } else if in_tier(Tier::Slow) {
                     Tier::Slow
                 } else {
-                    return Err(plain(StatusCode::NOT_FOUND, no_such_test(&name)));
+                    return Err((StatusCode::NOT_FOUND, no_such_test(&name)));
                 };
                 Ok(Target::Test {
                     name: Arc::from(name),
@@ -254,7 +255,7 @@ impl SmokeEndpoint {
                 })
             }
             Err(BadPath::NotFound) => Err(not_found()),
-            Err(BadPath::Malformed(reason)) => Err(plain(
+            Err(BadPath::Malformed(reason)) => Err((
                 StatusCode::BAD_REQUEST,
                 format!("bad test name in path {}: {reason}", query::quoted(path)),
             )),
@@ -342,20 +343,4 @@ impl SmokeEndpoint {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn too_many_requests_says_when_to_come_back() {
-        let response = too_many_requests(RetryAfter {
-            wait: Duration::from_millis(59_500),
-            interval: Duration::from_secs(60),
-        });
-        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(response.headers()[RETRY_AFTER], "60");
-        assert_eq!(
-            response.body(),
-            "too many requests: the slow tier runs at most once every 60s; retry after 60 s\n"
-        );
-    }
-}
+mod tests;

@@ -21,7 +21,7 @@ async fn axum_serves_contract_section_5() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn axum_serves_the_probe_routes_of_section_7() {
     let origin = server::start_with(contract::probes::mounts()).await;
-    contract::check_probes(&origin).await;
+    contract::probe_contract::check_probes(&origin).await;
 }
 
 // One thread for the server and the client: a glue that blocked it while tests run would hold

@@ -22,7 +22,7 @@ async fn warp_serves_contract_section_5() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn warp_serves_the_probe_routes_of_section_7() {
     let origin = server::start_with(contract::probes::mounts()).await;
-    contract::check_probes(&origin).await;
+    contract::probe_contract::check_probes(&origin).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,15 +2,13 @@
 //! file starts its server on 127.0.0.1 (ephemeral port) with two mounts — `/smoketest` serving
 //! `fixture_pass` and `/failing` serving a failing selection of `fixture_fail` (see
 //! [`passing_runner`] and [`failing_runner`]) — and calls [`check_contract`]; with the probe
-//! endpoints of [`probes::mounts`] too, it calls [`check_probes`] for section 7's routes.
+//! endpoints of [`probes::mounts`] too, it calls [`probe_contract::check_probes`] for section 7's routes.
 #![allow(dead_code, unreachable_pub)]
 
 #[path = "probe_contract.rs"]
-mod probe_contract;
+pub mod probe_contract;
 #[path = "probes.rs"]
 pub mod probes;
-
-pub use probe_contract::check_probes;
 
 // `failing_runner` selects this crate's tests by name only, so link it explicitly.
 use fixture_fail as _;
