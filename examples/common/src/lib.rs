@@ -4,6 +4,8 @@
 //!
 //! - [`run`]: the whole command line, `PROGRAM [--addr HOST:PORT]`, with its exit codes;
 //! - [`Demo::open`]: the demo bookshop's store and the runner of its smoke tests;
+//! - [`endpoint`]: the endpoint they mount at `/smoketest`, with the `live` and `ready` probe
+//!   groups Kubernetes polls;
 //! - [`announce`]: the `listening on http://ADDR` line the tests and scripts wait for;
 //! - [`shutdown_signal`]: SIGTERM or Ctrl-C, installed before the address is announced;
 //! - `testing` (feature `testing`): starts an example's binary from its tests and talks to it,
@@ -18,7 +20,7 @@
 //!         runtime.block_on(async {
 //!             let shutdown = example_common::shutdown_signal()?;
 //!             let demo = example_common::Demo::open().await?;
-//!             // ... bind `addr` with the framework, mount `demo.runner`, then:
+//!             // ... bind `addr` with the framework, mount `endpoint(demo.runner)`, then:
 //!             example_common::announce(addr)?;
 //!             // ... serve until `shutdown` resolves.
 //! #           let _ = (shutdown, demo);
@@ -31,9 +33,11 @@
 mod cli;
 mod demo;
 mod lifecycle;
+mod probes;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use cli::{Command, DEFAULT_ADDR, run, usage};
 pub use demo::Demo;
 pub use lifecycle::{announce, shutdown_signal};
+pub use probes::{READY_GRACE, endpoint};
