@@ -498,14 +498,17 @@ impl SmokeEndpoint {
 
     /// Runs the slow tier at most once per `interval` for this endpoint and its clones, whoever
     /// asks; a zero `interval` (the default) turns the limit off. The fast tier is not limited.
+    /// Every run of the slow tier counts: `/slow/` with any `?tag=` or `?exclude=`, a
+    /// [group](Self::group) that is `slow`, and `/test/{name}` of a test marked `slow`.
     ///
-    /// Within the interval after a run started, requests for the slow tier get the latest
-    /// report, with its age (`Age` header, `age` key in JSON), or — while the first run is
-    /// still going — wait for it. A run goes on when every request waiting for it has gone
-    /// away, so connecting and hanging up in a loop neither starts expensive runs nor keeps
-    /// others from the report. A 429 with `Retry-After` (seconds until the interval is over)
-    /// answers only when there is no report to serve and no run to wait for, which happens only
-    /// if the interval's run ended without a report.
+    /// Within the interval after a run started, requests for a selection of the slow tier get
+    /// that selection's latest report, with its age (`Age` header, `age` key in JSON), or —
+    /// while its run is still going — wait for it. A run goes on when every request waiting for
+    /// it has gone away, so connecting and hanging up in a loop neither starts expensive runs
+    /// nor keeps others from the report. A 429 with `Retry-After` (seconds until the interval
+    /// is over) answers when there is no report of the selection to serve and no run to wait
+    /// for: another selection of the slow tier ran in this interval (or the interval's run
+    /// ended without a report, which should not happen).
     ///
     /// Every slow-tier report then says how old it is (a fresh one `Age: 0`). After the
     /// interval, the next request starts a new run (never two at once).
@@ -536,6 +539,25 @@ impl SmokeEndpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[should_panic(
+        expected = "SmokeEndpoint::group(\"slow\"): `/slow` is a route of its own; slow, test and \
+                    history cannot be group names"
+    )]
+    fn a_group_named_like_a_route_is_refused_when_the_endpoint_is_built() {
+        let _ = SmokeEndpoint::new(Runner::new()).group("slow", Group::new());
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "SmokeEndpoint::group(\"ready\"): a group of this name is already configured"
+    )]
+    fn a_group_name_is_taken_once() {
+        let _ = SmokeEndpoint::new(Runner::new())
+            .group("ready", Group::new())
+            .group("ready", Group::new().slow());
+    }
 
     #[test]
     fn the_empty_token_warning_says_what_happens_to_requests() {

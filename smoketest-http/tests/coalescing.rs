@@ -557,3 +557,33 @@ async fn distinct_selections_run_apart_within_max_runs() {
         (6, 6, 2)
     );
 }
+
+static SLOW_BY_NAME: Probe = Probe::open_gate();
+
+#[smoketest::smoke_test(slow)]
+async fn slow_by_name_probe() {
+    SLOW_BY_NAME.run().await;
+}
+
+#[tokio::test]
+async fn a_slow_test_run_by_name_counts_against_the_slow_tier_interval() {
+    let endpoint = endpoint("slow_by_name_probe").slow_tier_interval(Duration::from_secs(3600));
+    let by_name = "/test/coalescing::slow_by_name_probe";
+    let first = get(&endpoint, by_name, None, None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(header(&first, "age"), Some("0"));
+    // Within the interval: its own report again, not another run...
+    let again = get(&endpoint, by_name, Some("format=json"), None).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(json(&again)["tier"], "slow");
+    // ... and no run of another selection of the slow tier, which has no report to serve.
+    let slow = get(&endpoint, "/slow/", None, None).await;
+    assert_eq!(slow.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(header(&slow, "retry-after").is_some());
+    assert_eq!(SLOW_BY_NAME.runs(), 1);
+    // The fast tier is not limited.
+    assert_eq!(
+        get(&endpoint, "/", None, None).await.status(),
+        StatusCode::OK
+    );
+}
