@@ -1,13 +1,17 @@
-//! Coalescing: requests for a tier share the run in flight (single-flight), may be served a
-//! stored report (cache, schedule), and runs in flight are bounded across tiers.
+//! Coalescing: requests for a selection share the run in flight (single-flight), may be served a
+//! stored report (cache, schedule), and runs in flight are bounded across selections.
 //!
 //! A run, once started, goes on to its end on a thread of its own and stores its report whatever
 //! its requests do. Cancelling it when its clients hang up would not stop its synchronous tests
 //! (threads can't be stopped), so the next request would start them again alongside.
 //!
 //! The state lives behind an `Arc` shared by every clone of the endpoint, since each framework
-//! clones the endpoint per worker or per request.
+//! clones the endpoint per worker or per request. It is kept per selection ([`Key`]): for every
+//! configured route (tiers, groups), and for at most [`MAX_CLIENT_SELECTIONS`] of the selections
+//! clients make up (`?tag=`, `?exclude=`, `/test/{name}`), the least recently used of which goes
+//! when another needs the room, so that no stream of distinct queries grows it without bound.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::pin;
@@ -17,16 +21,21 @@ use std::time::{Duration, Instant};
 use futures_channel::oneshot;
 use futures_util::FutureExt as _;
 use futures_util::future::Shared;
-use smoketest::{Redactor, Runner, Tier};
+use smoketest::Redactor;
 use tokio::sync::Notify;
 
 use crate::finished::Finished;
 use crate::rate_limit::RetryAfter;
+use crate::selection::{self, Key, Prepared};
 
 /// Default bound on runs in flight per endpoint, across tiers: one per tier, so that with
 /// single-flight on it never holds a request back, and with it off a storm of requests queues
 /// instead of running the tests once per request at the same time.
 pub(crate) const DEFAULT_MAX_RUNS: usize = 2;
+
+/// How many selections made up by clients (`?tag=`, `?exclude=`, `/test/{name}`) keep their
+/// state (the run in flight, the latest report) at once; configured routes always do.
+pub(crate) const MAX_CLIENT_SELECTIONS: usize = 32;
 
 /// What a request is answered with.
 pub(crate) struct Served {
@@ -40,19 +49,19 @@ pub(crate) struct Served {
 /// the run ended without a report.
 type Flight = Shared<oneshot::Receiver<Arc<Finished>>>;
 
-/// The state of one tier.
+/// The state of one selection.
 #[derive(Default)]
 struct Slot {
-    /// The run in flight, when the tier's runs are shared, and its id. Held strongly: the run
-    /// goes on when its requests are gone, and later requests join it.
+    /// The run in flight, when the selection's runs are shared, and its id. Held strongly: the
+    /// run goes on when its requests are gone, and later requests join it.
     flight: Option<(u64, Flight)>,
     /// The report of the run that finished last.
     latest: Option<Arc<Finished>>,
-    /// When a request under the slow tier's rate limit last started a run.
-    limited_start: Option<Instant>,
-    /// Schedules running for this tier, and since when the first of them has been running.
+    /// Schedules running for this selection, and since when the first of them has been running.
     schedules: usize,
     scheduled_since: Option<Instant>,
+    /// When a request last asked for it, on the state's clock: the least recent goes first.
+    used: u64,
 }
 
 impl Slot {
@@ -64,15 +73,54 @@ impl Slot {
             .as_ref()
             .filter(|latest| latest.finished_at() >= since)
     }
+
+    /// Whether nothing depends on it: no run in flight to join, no schedule.
+    fn is_idle(&self) -> bool {
+        self.flight.is_none() && self.schedules == 0
+    }
 }
 
 /// The state behind the lock.
 #[derive(Default)]
 struct State {
-    slots: [Slot; 2],
-    /// Runs in flight across tiers, shared or not: what `max_runs` bounds.
+    slots: HashMap<Key, Slot>,
+    /// Runs in flight across selections, shared or not: what `max_runs` bounds.
     running: usize,
     next_id: u64,
+    /// When a request under the slow tier's rate limit last started a run of the slow tier,
+    /// whatever its selection: the limit is on the cost of slow runs, whoever asks.
+    limited_start: Option<Instant>,
+    /// Ticks once per request, to find the least recently used selection.
+    clock: u64,
+}
+
+impl State {
+    /// The slot of `key`, made if need be: always for a configured route; for another, if
+    /// fewer than [`MAX_CLIENT_SELECTIONS`] are kept or one of them is idle, which then goes
+    /// (the least recently used). `None` when every kept one has a run in flight: the run
+    /// then goes unshared and unstored.
+    fn slot_for(&mut self, key: &Key) -> Option<&mut Slot> {
+        if !key.is_configured() && !self.slots.contains_key(key) {
+            let clients = self
+                .slots
+                .keys()
+                .filter(|kept| !kept.is_configured())
+                .count();
+            if clients >= MAX_CLIENT_SELECTIONS {
+                let evicted = self
+                    .slots
+                    .iter()
+                    .filter(|(kept, slot)| !kept.is_configured() && slot.is_idle())
+                    .min_by_key(|(_, slot)| slot.used)
+                    .map(|(kept, _)| kept.clone())?;
+                self.slots.remove(&evicted);
+            }
+        }
+        let used = self.clock;
+        let slot = self.slots.entry(key.clone()).or_default();
+        slot.used = used;
+        Some(slot)
+    }
 }
 
 /// What clones of an endpoint share.
@@ -83,13 +131,6 @@ struct Flights {
     freed: Notify,
 }
 
-fn index(tier: Tier) -> usize {
-    match tier {
-        Tier::Fast => 0,
-        Tier::Slow => 1,
-    }
-}
-
 impl Flights {
     fn lock(&self) -> MutexGuard<'_, State> {
         crate::sync::lock(&self.state)
@@ -97,10 +138,10 @@ impl Flights {
 }
 
 /// A started run's hold on the shared state: its place under `max_runs` and, when shared, its
-/// tier's flight. Given back when the run ends, or when it is dropped without a report.
+/// selection's flight. Given back when the run ends, or when it is dropped without a report.
 struct Run {
     flights: Arc<Flights>,
-    tier: Tier,
+    key: Key,
     /// The flight's id, when the run is shared.
     flight: Option<u64>,
     /// Taken when the run ends. Dropped without a value, it tells the requests awaiting the run
@@ -110,17 +151,25 @@ struct Run {
 
 impl Run {
     /// Starts the run on a thread of its own; its report is stored when it ends.
-    fn spawn(self, runner: &Runner, redactor: Arc<Redactor>) {
+    fn spawn(self, prepared: Prepared, redactor: Arc<Redactor>) {
         let mut run = self;
-        runner.spawn(run.tier, move |report| {
+        let Prepared {
+            runner,
+            tier,
+            probe,
+            warnings,
+        } = prepared;
+        runner.spawn(tier, move |mut report| {
+            selection::warn(&mut report, warnings);
             // Redacted here, once per run on the run's own thread: never on the app's executor
             // threads, and never again per request.
-            let finished = Arc::new(Finished::new(report.redacted(&redactor)));
+            let finished = Arc::new(Finished::new(report.redacted(&redactor), probe));
             run.end(Some(finished));
         });
     }
 
-    /// Stores the report as the tier's latest, forgets the flight, frees the place and wakes the
+    /// Stores the report as the selection's latest (if its state is still kept), forgets the
+    /// flight, frees the place and wakes the
     /// requests waiting for one, in one step under the lock, so that a request finds either the
     /// run in flight or its report; then hands the report to the requests awaiting the run.
     fn end(&mut self, finished: Option<Arc<Finished>>) {
@@ -130,12 +179,13 @@ impl Run {
         {
             let mut state = self.flights.lock();
             state.running -= 1;
-            let slot = &mut state.slots[index(self.tier)];
-            if let Some(finished) = &finished {
-                slot.latest = Some(Arc::clone(finished));
-            }
-            if self.flight.is_some() && slot.flight.as_ref().map(|(id, _)| *id) == self.flight {
-                slot.flight = None;
+            if let Some(slot) = state.slots.get_mut(&self.key) {
+                if let Some(finished) = &finished {
+                    slot.latest = Some(Arc::clone(finished));
+                }
+                if self.flight.is_some() && slot.flight.as_ref().map(|(id, _)| *id) == self.flight {
+                    slot.flight = None;
+                }
             }
             self.flights.freed.notify_waiters();
         }
@@ -154,21 +204,23 @@ impl Drop for Run {
     }
 }
 
-/// Counts a schedule in its tier's slot for as long as it runs.
+/// Counts a schedule in its selection's slot for as long as it runs.
 struct Registration {
     flights: Arc<Flights>,
-    tier: Tier,
+    key: Key,
 }
 
 impl Registration {
-    fn new(flights: &Arc<Flights>, tier: Tier) -> Self {
+    /// Registers a schedule of `key`, a configured route, whose slot is always kept.
+    fn new(flights: &Arc<Flights>, key: Key) -> Self {
         let mut state = flights.lock();
-        let slot = &mut state.slots[index(tier)];
-        slot.schedules += 1;
-        slot.scheduled_since.get_or_insert_with(Instant::now);
+        if let Some(slot) = state.slot_for(&key) {
+            slot.schedules += 1;
+            slot.scheduled_since.get_or_insert_with(Instant::now);
+        }
         Registration {
             flights: Arc::clone(flights),
-            tier,
+            key,
         }
     }
 }
@@ -176,10 +228,12 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut state = self.flights.lock();
-        let slot = &mut state.slots[index(self.tier)];
-        slot.schedules -= 1;
-        if slot.schedules == 0 {
-            slot.scheduled_since = None;
+        // A slot with a schedule is never evicted.
+        if let Some(slot) = state.slots.get_mut(&self.key) {
+            slot.schedules = slot.schedules.saturating_sub(1);
+            if slot.schedules == 0 {
+                slot.scheduled_since = None;
+            }
         }
     }
 }
@@ -222,7 +276,7 @@ impl Default for Runs {
 enum Asker {
     /// A request: a stored report answers it when the cache or the schedule allows.
     Request,
-    /// A request for the slow tier under its rate limit of one run per interval.
+    /// A request for a selection of the slow tier under its rate limit of one run per interval.
     Limited(Duration),
     /// The schedule: always a run, its own or the one in flight.
     Schedule,
@@ -258,35 +312,42 @@ impl Runs {
         self.max_runs = max.max(1);
     }
 
-    /// The report to answer a request for `tier` with: a stored one if the schedule or the cache
-    /// allows, else the run in flight, else a new run. With `limit`, the slow tier's rate limit:
-    /// within the interval after a request started a run, the latest report or the run in
-    /// flight, and when there is neither, how long to wait.
+    /// The report to answer a request for `key` with: a stored one if the schedule or the cache
+    /// allows, else the run in flight, else a new run, which `prepare` makes. With `limit`, the
+    /// slow tier's rate limit: within the interval after a request started a run of the slow
+    /// tier, the selection's latest report or its run in flight, and when there is neither,
+    /// how long to wait.
     pub(crate) async fn report(
         &self,
-        runner: &Runner,
-        tier: Tier,
+        key: &Key,
         limit: Option<Duration>,
+        prepare: impl Fn() -> Prepared,
     ) -> Result<Served, RetryAfter> {
         let asker = limit.map_or(Asker::Request, Asker::Limited);
-        self.obtain(runner, tier, asker).await
+        self.obtain(key, asker, prepare).await
+    }
+
+    /// How many selections have their state kept: the configured routes asked for so far, and
+    /// at most [`MAX_CLIENT_SELECTIONS`] others.
+    #[cfg(test)]
+    pub(crate) fn kept_selections(&self) -> usize {
+        self.flights.lock().slots.len()
     }
 
     async fn obtain(
         &self,
-        runner: &Runner,
-        tier: Tier,
+        key: &Key,
         asker: Asker,
+        prepare: impl Fn() -> Prepared,
     ) -> Result<Served, RetryAfter> {
         loop {
             let mut place_freed = pin!(self.flights.freed.notified());
             let (step, show_age) = {
                 let mut state = self.flights.lock();
-                let slot = &state.slots[index(tier)];
-                let show_age = self.cache_for.is_some()
-                    || slot.schedules > 0
-                    || matches!(asker, Asker::Limited(_));
-                let step = self.step(&mut state, tier, asker);
+                let scheduled = state.slots.get(key).is_some_and(|slot| slot.schedules > 0);
+                let show_age =
+                    self.cache_for.is_some() || scheduled || matches!(asker, Asker::Limited(_));
+                let step = self.step(&mut state, key, asker);
                 if let Step::WaitForPlace = step {
                     // Registered before the lock is released, so that no run can end unnoticed.
                     place_freed.as_mut().enable();
@@ -300,7 +361,8 @@ impl Runs {
                 }
                 Step::Join(flight) => flight,
                 Step::Start(flight, run) => {
-                    run.spawn(runner, Arc::clone(&self.redactor));
+                    // Outside the lock: it asks the runner which tests the selection holds.
+                    run.spawn(prepare(), Arc::clone(&self.redactor));
                     flight
                 }
                 Step::WaitForPlace => {
@@ -317,14 +379,21 @@ impl Runs {
         }
     }
 
-    /// What `asker` does next about `tier`. Under the lock, so two requests can't both start a
+    /// What `asker` does next about `key`. Under the lock, so two requests can't both start a
     /// shared run, nor more than `max_runs` runs be in flight.
-    fn step(&self, state: &mut State, tier: Tier, asker: Asker) -> Step {
-        let slot = &state.slots[index(tier)];
+    fn step(&self, state: &mut State, key: &Key, asker: Asker) -> Step {
+        state.clock += 1;
+        let clock = state.clock;
+        if let Some(slot) = state.slots.get_mut(key) {
+            slot.used = clock;
+        }
+        let slot = state.slots.get(key);
+        let latest = slot.and_then(|slot| slot.latest.as_ref());
+        let in_flight = slot.and_then(|slot| slot.flight.as_ref());
         if let Asker::Limited(interval) = asker {
-            let elapsed = slot.limited_start.map(|started| started.elapsed());
+            let elapsed = state.limited_start.map(|started| started.elapsed());
             if let Some(elapsed) = elapsed.filter(|elapsed| *elapsed < interval) {
-                return match (&slot.latest, &slot.flight) {
+                return match (latest, in_flight) {
                     (Some(latest), _) => Step::Stored(Arc::clone(latest)),
                     (None, Some((_, flight))) => Step::Join(flight.clone()),
                     (None, None) => Step::TooEarly(RetryAfter {
@@ -337,15 +406,16 @@ impl Runs {
         if !matches!(asker, Asker::Schedule) {
             let cached = || {
                 let ttl = self.cache_for?;
-                slot.latest.as_ref().filter(|latest| latest.age() < ttl)
+                latest.filter(|latest| latest.age() < ttl)
             };
-            if let Some(stored) = slot.scheduled_report().or_else(cached) {
+            let scheduled = slot.and_then(Slot::scheduled_report);
+            if let Some(stored) = scheduled.or_else(cached) {
                 return Step::Stored(Arc::clone(stored));
             }
         }
         // Under the rate limit the slow tier's runs are always shared: never two at once.
         let shared = self.single_flight || matches!(asker, Asker::Limited(_));
-        if let (true, Some((_, flight))) = (shared, &slot.flight) {
+        if let (true, Some((_, flight))) = (shared, in_flight) {
             return Step::Join(flight.clone());
         }
         if state.running >= self.max_runs {
@@ -354,35 +424,39 @@ impl Runs {
         state.running += 1;
         let id = state.next_id;
         state.next_id += 1;
+        if let Asker::Limited(_) = asker {
+            state.limited_start = Some(Instant::now());
+        }
         let (sender, receiver) = oneshot::channel();
         let flight = receiver.shared();
-        let slot = &mut state.slots[index(tier)];
-        if shared {
-            slot.flight = Some((id, flight.clone()));
-        }
-        if let Asker::Limited(_) = asker {
-            slot.limited_start = Some(Instant::now());
-        }
+        let kept = match state.slot_for(key) {
+            Some(slot) if shared => {
+                slot.flight = Some((id, flight.clone()));
+                true
+            }
+            _ => false,
+        };
         let run = Run {
             flights: Arc::clone(&self.flights),
-            tier,
-            flight: shared.then_some(id),
+            key: key.clone(),
+            flight: kept.then_some(id),
             sender: Some(sender),
         };
         Step::Start(flight, run)
     }
 
-    /// Runs `tier` every `every` (the next run starts `every` after the previous one started,
-    /// or as soon as it finished if it took longer), for as long as the future is polled.
+    /// Runs `key` (a configured route) every `every` (the next run starts `every` after the
+    /// previous one started, or as soon as it finished if it took longer), for as long as the
+    /// future is polled.
     pub(crate) fn schedule(
         &self,
-        runner: Runner,
-        tier: Tier,
+        key: Key,
         every: Duration,
+        prepare: impl Fn() -> Prepared + Send + Sync + 'static,
     ) -> impl Future<Output = ()> + Send + 'static {
         // Registered now rather than when first polled, so that requests know of the schedule
         // however late the runtime gets to the future; dropping the future unregisters it.
-        let registration = Registration::new(&self.flights, tier);
+        let registration = Registration::new(&self.flights, key.clone());
         let runs = self.clone();
         async move {
             let _registration = registration;
@@ -390,7 +464,7 @@ impl Runs {
                 let started = Instant::now();
                 // A scheduled run is shared with requests like theirs are with each other; it
                 // is never refused (`Err` is only the rate limit's).
-                let _ = runs.obtain(&runner, tier, Asker::Schedule).await;
+                let _ = runs.obtain(&key, Asker::Schedule, &prepare).await;
                 futures_timer::Delay::new(every.saturating_sub(started.elapsed())).await;
             }
         }
@@ -398,80 +472,4 @@ impl Runs {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::task::Context;
-
-    use futures_util::task::noop_waker_ref;
-
-    use super::*;
-
-    /// Starts a run as a request would, but keeps it from running: the caller drops it.
-    fn start(runs: &Runs, tier: Tier, asker: Asker) -> Run {
-        match runs.step(&mut runs.flights.lock(), tier, asker) {
-            Step::Start(_, run) => run,
-            _ => panic!("a run is started"),
-        }
-    }
-
-    fn nothing() -> Runner {
-        Runner::new().filter("no test has this name")
-    }
-
-    #[test]
-    fn requests_awaiting_a_run_that_ends_without_a_report_try_again() {
-        let runs = Runs::default();
-        let run = start(&runs, Tier::Fast, Asker::Request);
-        let runner = nothing();
-        let mut request = pin!(runs.report(&runner, Tier::Fast, None));
-        let mut cx = Context::from_waker(noop_waker_ref());
-        assert!(request.as_mut().poll(&mut cx).is_pending(), "it joined");
-
-        drop(run);
-        let state = runs.flights.lock();
-        assert_eq!(state.running, 0, "the place is free");
-        assert!(state.slots[index(Tier::Fast)].flight.is_none());
-        drop(state);
-
-        // The request starts a run of its own, and gets its report.
-        let served = futures_executor::block_on(request).expect("not rate-limited");
-        assert_eq!(served.finished.report().tier, Tier::Fast);
-        assert_eq!(runs.flights.lock().running, 0);
-    }
-
-    #[test]
-    fn under_the_rate_limit_only_a_run_without_a_report_leaves_nothing_to_serve() {
-        let interval = Duration::from_secs(60);
-        let runs = Runs::default();
-        drop(start(&runs, Tier::Slow, Asker::Limited(interval)));
-        let answer =
-            futures_executor::block_on(runs.report(&nothing(), Tier::Slow, Some(interval)));
-        let Err(retry_after) = answer else {
-            panic!("429 within the interval, with neither a report nor a run");
-        };
-        assert_eq!(retry_after.interval, interval);
-        assert!(retry_after.wait <= interval);
-    }
-
-    #[test]
-    fn a_request_waiting_for_a_place_starts_its_run_when_one_ends() {
-        let mut runs = Runs::default();
-        runs.max_runs(1);
-        let slow = start(&runs, Tier::Slow, Asker::Request);
-        let runner = nothing();
-        let mut request = pin!(runs.report(&runner, Tier::Fast, None));
-        let mut cx = Context::from_waker(noop_waker_ref());
-        assert!(request.as_mut().poll(&mut cx).is_pending());
-        assert_eq!(
-            runs.flights.lock().running,
-            1,
-            "it waits, having started nothing"
-        );
-
-        drop(slow);
-        // Woken by the run's end, the request starts its own run (which may end before the
-        // request is polled again: no `Pending` to assert in between) and gets its report.
-        let served = futures_executor::block_on(request).expect("not rate-limited");
-        assert_eq!(served.finished.report().tier, Tier::Fast);
-        assert_eq!(runs.flights.lock().running, 0);
-    }
-}
+mod tests;

@@ -10,16 +10,17 @@ pub enum Detail {
     /// Nothing: 401 (or 403 when only a predicate is configured, as no credential could help).
     /// The default once a bearer token or a predicate is configured.
     None,
-    /// The status and the counts, no test names or messages, as
-    /// [`smoketest::render::Detail::Summary`] renders them: the text report's seven lines (and
+    /// The status and the counts, no messages, and no test names except in the Kubernetes text,
+    /// as [`smoketest::render::Detail::Summary`] renders them: the text report's seven lines (and
     /// the `note:` of a run with too few tests), JSON with only `status`, `test_classes`,
     /// `tests_run`, `tests_passed`, `tests_failed`, `tests_errored`, `time`, `tier` and
     /// `"detail": "summary"` (plus `min_tests` and `tests_selected` when the runner has a
     /// minimum, and `age` when the report is a stored one); Prometheus gets the run totals
     /// without the per-test series, HTML the banner and counts without the table, health+json
     /// its `status`, the [service](crate::SmokeEndpoint::service) and the counts in `output`
-    /// without `checks`. The status code is the report's (200 on PASS, the FAIL
-    /// status otherwise), so a load balancer needs no credentials.
+    /// without `checks`; the Kubernetes text (`?verbose`) names each test with `reason
+    /// withheld`, as kube-apiserver shows its checks to anybody. The status code is the report's
+    /// (200 on PASS, the FAIL status otherwise), so a load balancer needs no credentials.
     Summary,
     /// Everything, as authorized callers see it. The default without access control.
     Full,

@@ -12,7 +12,9 @@ use smoketest::{Redactor, Runner, Tier};
 use crate::access::{Access, Caller};
 use crate::coalesce::Runs;
 use crate::detail::Detail;
+use crate::group::{Configured, Group};
 use crate::rate_limit::SlowTierLimit;
+use crate::selection::{Key, Target, prepare};
 
 /// What [`SmokeEndpoint::bearer_token`] prints on stderr the first time it is given an empty
 /// token. The crate has no logging dependency; stderr reaches the operator in every deployment.
@@ -28,10 +30,15 @@ pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
 /// | --- | --- |
 /// | `GET /` (or empty path) | runs the fast tier (tests not marked `slow`) |
 /// | `GET /slow` or `/slow/` | runs every test |
-/// | `HEAD` of either | the same status and headers, no body |
+/// | `GET /{group}` or `/{group}/` | runs a [probe group](Self::group), FAIL answered 503 |
+/// | `GET /test/{name}` | runs the test of that full name (percent-decoded), in its tier |
+/// | `?tag=NAME` (repeatable) | only tests with any of these tags, on any route |
+/// | `?exclude=NAME` (repeatable) | leaves the test of that full name out, on any route |
+/// | `?verbose` | kube-apiserver's text: `[+]{test} ok` … `{route} check passed` |
+/// | `HEAD` of any of them | the same status and headers, no body |
 /// | another method | 405, `Allow: GET, HEAD` |
-/// | another path | 404 |
-/// | a bad query | 400 with a one-line reason naming the parameter |
+/// | another path, an unknown group or test name | 404 |
+/// | a bad query, a test name that is not valid percent-encoding | 400 with a one-line reason |
 /// | no or a wrong bearer token, when [tokens](Self::bearer_token) are set | 401 (any path) |
 /// | refused by the [predicate](Self::authorize) alone | 403 (any path) |
 /// | the [slow tier too soon](Self::slow_tier_interval), nothing to serve | 429, `Retry-After` |
@@ -41,12 +48,49 @@ pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
 /// `application/openmetrics-text` (scrapers), `application/health+json` when it prefers that
 /// (health dashboards; the app describes itself there with [`service`](Self::service)), text
 /// otherwise, `*/*` and `text/plain` included (see [`negotiate`](crate::negotiate));
-/// `?format=text|json|prometheus|html|junit|nagios|health` overrides (every
-/// [`Format`](smoketest::render::Format), by [name](smoketest::render::Format::name)). Status
-/// 200 on PASS, 500 on FAIL ([configurable](Self::fail_status)) — except Prometheus, always 200 —
-/// with `Cache-Control: no-store` ([configurable](Self::cache_control)). The 400, 404 and 405
-/// answers quote the request (its query, path or method) and carry `X-Content-Type-Options:
+/// `?format=text|json|prometheus|html|junit|nagios|health|kubernetes` overrides (every
+/// [`Format`](smoketest::render::Format), by [name](smoketest::render::Format::name)), and so
+/// does `?verbose` (the Kubernetes text; not with `format`). Status 200 on PASS, 500 on FAIL
+/// ([configurable](Self::fail_status); a group's own, 503 by default) — except Prometheus, always
+/// 200 — with `Cache-Control: no-store` ([configurable](Self::cache_control)). The 400, 404 and
+/// 405 answers quote the request (its query, path or method) and carry `X-Content-Type-Options:
 /// nosniff`, so that no browser renders what a crafted link put in them as HTML.
+///
+/// # Selections
+///
+/// Every route runs a selection of the runner's tests: a tier, a [group](Self::group), one test.
+/// `?tag=` narrows it to the tests with any of the tags given, `?exclude=` leaves tests out by
+/// full name; both repeat (up to 32 values each) and combine with each other and with
+/// `?format=`. A tag that selects no test of the route is named in the report's `warnings`
+/// (`tag "nope" matches no test`), so that nothing passes silently with zero tests; the runner
+/// names excluded names that match nothing in the same way. An empty or repeated value is a
+/// 400.
+///
+/// ```
+/// use smoketest_http::SmokeEndpoint;
+///
+/// let endpoint = SmokeEndpoint::new(smoketest::Runner::new());
+/// let request = http::Request::get("/?tag=no-such-tag&format=json").body(()).unwrap();
+/// let response = futures_executor::block_on(endpoint.handle(&request));
+/// assert_eq!(response.status(), 200);
+/// assert!(response.body().contains(r#""tests_run":0"#));
+/// assert!(response.body().contains(r#""warnings":["tag \"no-such-tag\" matches no test"]"#));
+/// ```
+///
+/// With `?verbose`, the answer is kube-apiserver's verbose text (the status is the report's):
+/// one line per test, `[+]{name} ok`, `[+]{name} warned: {reason}` or `[-]{name} failed:
+/// {reason}`, the reason (message, location, attempts, owner and runbook, on one line) shown to
+/// callers allowed full detail and `reason withheld` to the others; `[+]{name} excluded: ok` for
+/// each test `?exclude=` left out, `warn: some health checks cannot be excluded: no matches for
+/// "x"` for names that match none, `warn: {warning}` for the report's other warnings, and last
+/// `{route} check passed` or `{route} check failed`, the route being `fast`, `slow`, the group's
+/// name or the test's.
+///
+/// ```text
+/// [+]bookshop::smoke::currency_is_configured ok
+/// [-]bookshop::smoke::database_answers failed: reason withheld
+/// ready check failed
+/// ```
 ///
 /// # Runs are shared
 ///
@@ -107,6 +151,7 @@ pub struct SmokeEndpoint {
     pub(crate) access: Access,
     pub(crate) slow_limit: SlowTierLimit,
     pub(crate) service: Option<Arc<Service>>,
+    pub(crate) groups: Vec<Configured>,
 }
 
 impl fmt::Debug for SmokeEndpoint {
@@ -119,6 +164,7 @@ impl fmt::Debug for SmokeEndpoint {
             .field("access", &self.access)
             .field("slow_limit", &self.slow_limit)
             .field("service", &self.service)
+            .field("groups", &self.groups)
             .finish()
     }
 }
@@ -140,7 +186,41 @@ impl SmokeEndpoint {
             access: Access::default(),
             slow_limit: SlowTierLimit::default(),
             service: None,
+            groups: Vec::new(),
         }
+    }
+
+    /// Serves `group`, a named selection of the runner's tests, at `/{name}` and `/{name}/`,
+    /// with its own failure status (503 by default) and optional startup grace: see [`Group`].
+    /// Its runs are shared and stored as a tier's are; `?tag=`, `?exclude=`, `?verbose` and
+    /// `?format=` apply as on every route.
+    ///
+    /// ```
+    /// use smoketest_http::{Group, SmokeEndpoint};
+    ///
+    /// #[smoketest::smoke_test(tags = ["live"])]
+    /// fn config_is_loaded() {}
+    ///
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new())
+    ///     .group("live", Group::new().tags(["live"]))
+    ///     .group("ready", Group::new().tags(["ready"]));
+    /// let request = http::Request::get("/live/?verbose").body(()).unwrap();
+    /// let response = futures_executor::block_on(endpoint.handle(&request));
+    /// assert_eq!(response.status(), 200);
+    /// assert!(response.body().ends_with("config_is_loaded ok\nlive check passed\n"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `name` is not a valid group name, as routers panic on conflicting routes: it must be
+    /// 1 to 64 ASCII letters, digits, `-` or `_`, not `slow`, `test` or `history` (routes of
+    /// their own), and not the name of another group of the endpoint. The message says which.
+    pub fn group(mut self, name: &str, group: Group) -> Self {
+        match Configured::new(name, group, &self.groups) {
+            Ok(configured) => self.groups.push(configured),
+            Err(problem) => panic!("{problem}"),
+        }
+        self
     }
 
     /// The status of a FAIL report: 500 by default (what django-smoketest answers); 503 suits
@@ -267,7 +347,11 @@ impl SmokeEndpoint {
         tier: Tier,
         every: Duration,
     ) -> impl Future<Output = ()> + Send + 'static {
-        self.runs.schedule(self.runner.clone(), tier, every)
+        let runner = self.runner.clone();
+        let target = Target::Tier(tier);
+        self.runs.schedule(Key::tier(tier), every, move || {
+            prepare(&runner, &target, &[], &[])
+        })
     }
 
     /// Lets requests carrying `Authorization: Bearer <token>` see everything. Call it again to
@@ -421,14 +505,17 @@ impl SmokeEndpoint {
 
     /// Runs the slow tier at most once per `interval` for this endpoint and its clones, whoever
     /// asks; a zero `interval` (the default) turns the limit off. The fast tier is not limited.
+    /// Every run of the slow tier counts: `/slow/` with any `?tag=` or `?exclude=`, a
+    /// [group](Self::group) that is `slow`, and `/test/{name}` of a test marked `slow`.
     ///
-    /// Within the interval after a run started, requests for the slow tier get the latest
-    /// report, with its age (`Age` header, `age` key in JSON), or — while the first run is
-    /// still going — wait for it. A run goes on when every request waiting for it has gone
-    /// away, so connecting and hanging up in a loop neither starts expensive runs nor keeps
-    /// others from the report. A 429 with `Retry-After` (seconds until the interval is over)
-    /// answers only when there is no report to serve and no run to wait for, which happens only
-    /// if the interval's run ended without a report.
+    /// Within the interval after a run started, requests for a selection of the slow tier get
+    /// that selection's latest report, with its age (`Age` header, `age` key in JSON), or —
+    /// while its run is still going — wait for it. A run goes on when every request waiting for
+    /// it has gone away, so connecting and hanging up in a loop neither starts expensive runs
+    /// nor keeps others from the report. A 429 with `Retry-After` (seconds until the interval
+    /// is over) answers when there is no report of the selection to serve and no run to wait
+    /// for: another selection of the slow tier ran in this interval (or the interval's run
+    /// ended without a report, which should not happen).
     ///
     /// Every slow-tier report then says how old it is (a fresh one `Age: 0`). After the
     /// interval, the next request starts a new run (never two at once).
@@ -486,6 +573,25 @@ impl SmokeEndpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[should_panic(
+        expected = "SmokeEndpoint::group(\"slow\"): `/slow` is a route of its own; slow, test and \
+                    history cannot be group names"
+    )]
+    fn a_group_named_like_a_route_is_refused_when_the_endpoint_is_built() {
+        let _ = SmokeEndpoint::new(Runner::new()).group("slow", Group::new());
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "SmokeEndpoint::group(\"ready\"): a group of this name is already configured"
+    )]
+    fn a_group_name_is_taken_once() {
+        let _ = SmokeEndpoint::new(Runner::new())
+            .group("ready", Group::new())
+            .group("ready", Group::new().slow());
+    }
 
     #[test]
     fn the_empty_token_warning_says_what_happens_to_requests() {

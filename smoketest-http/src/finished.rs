@@ -1,10 +1,11 @@
-//! A finished run: its report, when it finished, and the renderings requests have asked for.
+//! A finished run: its report, what its probe asked for, when it finished, and the renderings
+//! requests have asked for.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use smoketest::Report;
-use smoketest::render::{self, Format, Options};
+use smoketest::render::{self, Format, Options, Probe};
 
 /// A finished run, shared by every request served from it. Each rendering is made once, when
 /// first asked for, and then served to every request that asks for the same format, detail and
@@ -12,15 +13,18 @@ use smoketest::render::{self, Format, Options};
 #[derive(Debug)]
 pub(crate) struct Finished {
     report: Report,
+    /// The check's name and what the selection left out, for the Kubernetes text.
+    probe: Arc<Probe>,
     finished_at: Instant,
     /// At most one per format and detail level: a rendering showing an older age is replaced.
     renderings: Mutex<Vec<(Format, Options, Arc<str>)>>,
 }
 
 impl Finished {
-    pub(crate) fn new(report: Report) -> Self {
+    pub(crate) fn new(report: Report, probe: Arc<Probe>) -> Self {
         Finished {
             report,
+            probe,
             finished_at: Instant::now(),
             renderings: Mutex::new(Vec::new()),
         }
@@ -28,6 +32,10 @@ impl Finished {
 
     pub(crate) fn report(&self) -> &Report {
         &self.report
+    }
+
+    pub(crate) fn probe(&self) -> &Arc<Probe> {
+        &self.probe
     }
 
     /// When the run finished.
@@ -67,6 +75,7 @@ mod tests {
             smoketest::Runner::new()
                 .filter("no test has this name")
                 .run(smoketest::Tier::Fast),
+            Arc::new(Probe::new("fast")),
         );
         let aged = |secs| Options::new().age(Some(Duration::from_secs(secs)));
         let first = finished.body(Format::Json, &aged(1));

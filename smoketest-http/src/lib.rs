@@ -10,8 +10,11 @@
 //! | `actix-web-4` | `actix_web` | `App::new().service(smoketest_http::actix_web::scope("/smoketest", runner))` |
 //! | `warp-04` | `warp` | `smoketest_http::warp::filter("smoketest", runner)` |
 //!
-//! `GET /smoketest/` runs the fast tier, `GET /smoketest/slow/` every test; see
-//! [`SmokeEndpoint`] for the whole behaviour.
+//! `GET /smoketest/` runs the fast tier, `GET /smoketest/slow/` every test,
+//! `GET /smoketest/test/{name}` one test, and [probe groups](SmokeEndpoint::group) such as
+//! `GET /smoketest/ready/` the selections Kubernetes probes poll; `?tag=`, `?exclude=` and
+//! `?verbose` (kube-apiserver's text) apply to all of them. See [`SmokeEndpoint`] for the whole
+//! behaviour.
 //!
 //! Concurrent requests for a tier share one run, and runs in flight are bounded; a result cache
 //! and a background schedule are opt-in: see [`SmokeEndpoint`]'s "Runs are shared".
@@ -21,15 +24,19 @@ mod coalesce;
 mod detail;
 mod endpoint;
 mod finished;
+mod group;
 mod negotiate;
 mod query;
 mod rate_limit;
 mod respond;
+mod route;
+mod selection;
 mod sync;
 
 pub use crate::access::{Caller, PeerAddr};
 pub use crate::detail::Detail;
 pub use crate::endpoint::SmokeEndpoint;
+pub use crate::group::Group;
 pub use crate::negotiate::negotiate;
 
 #[cfg(feature = "actix-web-4")]

@@ -1,10 +1,11 @@
 //! The rate limit of the slow tier: at most one run per interval per endpoint (and its clones),
 //! whoever asks and however often.
 //!
-//! The limit is applied where runs are started (`coalesce`), on the tier's own state: within
-//! the interval after a request started a run, requests get the latest report with its age, or
-//! wait for the run in flight. Runs go on when their requests are gone, so there is always one
-//! or the other; only a run that ended without a report (which should not happen) leaves a 429.
+//! The limit is applied where runs are started (`coalesce`): within the interval after a
+//! request started a run of the slow tier, whatever its selection, requests get their
+//! selection's latest report with its age, or wait for its run in flight. Runs go on when their
+//! requests are gone, so the selection that started the run always has one or the other; a 429
+//! answers a selection that has neither (another one ran in this interval).
 
 use std::time::Duration;
 

@@ -17,17 +17,10 @@ use crate::SmokeEndpoint;
 use crate::access::{Caller, Denial, Grant, PeerAddr};
 use crate::coalesce::Served;
 use crate::negotiate::negotiate;
-use crate::query;
+use crate::query::{self, Query};
 use crate::rate_limit::RetryAfter;
-
-/// The routes below the mount point.
-fn tier_of(path: &str) -> Option<Tier> {
-    match path {
-        "" | "/" => Some(Tier::Fast),
-        "/slow" | "/slow/" => Some(Tier::Slow),
-        _ => None,
-    }
-}
+use crate::route::{self, BadPath, Route};
+use crate::selection::{Key, Target, no_such_test, prepare};
 
 fn plain(status: StatusCode, message: String) -> Response<String> {
     let mut response = Response::new(format!("{message}\n"));
@@ -76,6 +69,18 @@ fn denied(denial: Denial) -> Response<String> {
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
     response
+}
+
+/// The answer to a request for a group in its startup grace whose run did not pass: 503, and
+/// the grace configured (not what is left of it: every server of a fleet answers alike).
+fn starting(group: &str, grace: Duration) -> Response<String> {
+    plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "starting: probe group {} has not passed yet (startup grace: {grace:?})",
+            query::quoted(group)
+        ),
+    )
 }
 
 /// The answer to a request for the slow tier too soon after its last run, with no report to
@@ -168,14 +173,9 @@ impl SmokeEndpoint {
         if let Grant::Denied(denial) = grant {
             return self.finish(method, denied(denial));
         }
-        let Some(tier) = tier_of(path) else {
-            return self.finish(
-                method,
-                echoing(
-                    StatusCode::NOT_FOUND,
-                    format!("not found: {}", query::quoted(path)),
-                ),
-            );
+        let target = match self.target(path) {
+            Ok(target) => target,
+            Err((status, reason)) => return self.finish(method, echoing(status, reason)),
         };
         if method != Method::GET && method != Method::HEAD {
             let mut response = echoing(
@@ -190,27 +190,88 @@ impl SmokeEndpoint {
                 .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
             return self.finish(method, response);
         }
-        let format = match query::parse(query) {
-            Ok(Some(format)) => format,
-            Ok(None) => {
-                // A header that is not visible ASCII can't name a media type: treated as absent.
-                let accept = headers
-                    .get_all(http::header::ACCEPT)
-                    .iter()
-                    .filter_map(|value| value.to_str().ok());
-                let accept: Vec<&str> = accept.collect();
-                negotiate((!accept.is_empty()).then(|| accept.join(", ")).as_deref())
-            }
+        let query = match query::parse(query) {
+            Ok(query) => query,
             Err(bad) => {
                 return self.finish(method, echoing(StatusCode::BAD_REQUEST, bad.to_string()));
             }
         };
-        let limit = self.slow_limit.interval_for(tier);
-        let served = match self.runs.report(&self.runner, tier, limit).await {
+        let format = query.chosen_format().unwrap_or_else(|| {
+            // A header that is not visible ASCII can't name a media type: treated as absent.
+            let accept = headers
+                .get_all(http::header::ACCEPT)
+                .iter()
+                .filter_map(|value| value.to_str().ok());
+            let accept: Vec<&str> = accept.collect();
+            negotiate((!accept.is_empty()).then(|| accept.join(", ")).as_deref())
+        });
+        let Query { tags, excludes, .. } = &query;
+        let key = Key::new(&target, tags, excludes);
+        let limit = self.slow_limit.interval_for(target.tier());
+        let runner = &self.runner;
+        let answer = self
+            .runs
+            .report(&key, limit, || prepare(runner, &target, tags, excludes))
+            .await;
+        let served = match answer {
             Ok(served) => served,
             Err(retry) => return self.finish(method, too_many_requests(retry)),
         };
-        self.report_response(method, format, grant, &served)
+        if let Target::Group(configured) = &target {
+            if let Some(grace) = &configured.grace {
+                if !served.finished.report().passed() {
+                    if grace.is_active() {
+                        return self.finish(method, starting(&configured.name, grace.length()));
+                    }
+                } else if key.is_configured() {
+                    grace.passed();
+                }
+            }
+        }
+        let fail_status = match &target {
+            Target::Group(configured) => configured.group.fail_status,
+            Target::Tier(_) | Target::Test { .. } => self.fail_status,
+        };
+        self.report_response(method, format, grant, fail_status, &served)
+    }
+
+    /// What `path` asks to run, or the status (404, or 400) and reason of the answer that says
+    /// it names nothing.
+    fn target(&self, path: &str) -> Result<Target, (StatusCode, String)> {
+        let not_found = || {
+            (
+                StatusCode::NOT_FOUND,
+                format!("not found: {}", query::quoted(path)),
+            )
+        };
+        match route::parse(path) {
+            Ok(Route::Tier(tier)) => Ok(Target::Tier(tier)),
+            Ok(Route::Named(name)) => self
+                .groups
+                .iter()
+                .find(|configured| &*configured.name == name)
+                .map(|configured| Target::Group(configured.clone()))
+                .ok_or_else(not_found),
+            Ok(Route::Test(name)) => {
+                let in_tier = |tier| self.runner.test_names(tier).binary_search(&&*name).is_ok();
+                let tier = if in_tier(Tier::Fast) {
+                    Tier::Fast
+                } else if in_tier(Tier::Slow) {
+                    Tier::Slow
+                } else {
+                    return Err((StatusCode::NOT_FOUND, no_such_test(&name)));
+                };
+                Ok(Target::Test {
+                    name: Arc::from(name),
+                    tier,
+                })
+            }
+            Err(BadPath::NotFound) => Err(not_found()),
+            Err(BadPath::Malformed(reason)) => Err((
+                StatusCode::BAD_REQUEST,
+                format!("bad test name in path {}: {reason}", query::quoted(path)),
+            )),
+        }
     }
 
     /// The response carrying a report, in as much detail as `grant` allows.
@@ -219,6 +280,7 @@ impl SmokeEndpoint {
         method: &Method,
         format: Format,
         grant: Grant,
+        fail_status: StatusCode,
         served: &Served,
     ) -> Response<String> {
         // Prometheus gets 200 either way: scrapers take any other status for a failed scrape and
@@ -227,7 +289,7 @@ impl SmokeEndpoint {
         let status = if served.finished.report().passed() || format == Format::Prometheus {
             StatusCode::OK
         } else {
-            self.fail_status
+            fail_status
         };
         let detail = match grant {
             Grant::Summary => render::Detail::Summary,
@@ -237,7 +299,8 @@ impl SmokeEndpoint {
         let age = served.age.map(|age| age.as_secs());
         let mut options = render::Options::new()
             .detail(detail)
-            .age(age.map(Duration::from_secs));
+            .age(age.map(Duration::from_secs))
+            .probe(Arc::clone(served.finished.probe()));
         if let Some(service) = &self.service {
             options = options.service(Arc::clone(service));
         }
@@ -296,94 +359,4 @@ impl SmokeEndpoint {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::finished::Finished;
-
-    /// A stored report, as a run of a `warn_only` test that failed leaves it: `PASS`, one test
-    /// warned.
-    fn warned() -> Served {
-        let report = serde_json::json!({
-            "status": "PASS", "test_classes": 1, "tests_run": 1, "tests_passed": 0,
-            "tests_failed": 0, "tests_errored": 0, "tests_warned": 1,
-            "failed_tests": [], "errored_tests": [], "warned_tests": ["app::smoke::flaky"],
-            "time": 2.5, "started": "2024-05-01T12:00:00.000Z", "tier": "fast",
-            "panics_caught": true,
-            "tests": [{
-                "name": "app::smoke::flaky", "suite": "app::smoke", "outcome": "warned",
-                "time": 2.5, "message": "cold cache", "location": null, "slow": false,
-                "rolled_back": false
-            }]
-        });
-        Served {
-            finished: Arc::new(Finished::new(serde_json::from_value(report).unwrap())),
-            age: None,
-        }
-    }
-
-    #[test]
-    fn a_warned_run_is_health_warn_with_200_whatever_the_failure_status() {
-        let endpoint = SmokeEndpoint::new(smoketest::Runner::new())
-            .fail_status(StatusCode::SERVICE_UNAVAILABLE);
-        let response =
-            endpoint.report_response(&Method::GET, Format::Health, Grant::Full, &warned());
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.headers()[CONTENT_TYPE], "application/health+json");
-        assert_eq!(
-            response.body(),
-            concat!(
-                r#"{"status":"warn","output":"1 test run: 1 warned","checks":{"#,
-                r#""app.smoke.flaky:responseTime":[{"componentId":"app::smoke::flaky","#,
-                r#""componentType":"component","observedValue":2.5,"observedUnit":"ms","#,
-                r#""status":"warn","time":"2024-05-01T12:00:00.000Z","output":"cold cache"}]}}"#
-            )
-        );
-    }
-
-    #[test]
-    fn errors_quoting_the_request_forbid_sniffing() {
-        let endpoint = SmokeEndpoint::new(smoketest::Runner::new());
-        let headers = HeaderMap::new();
-        for (method, path, query, status, body) in [
-            (Method::GET, "/<b>", None, 404, "not found: \"/<b>\"\n"),
-            (
-                Method::GET,
-                "/",
-                Some("%3Cscript%3E=1"),
-                400,
-                "unknown query parameter \"<script>\"; the only parameter is format=text|json|prometheus|html|junit|nagios\n",
-            ),
-            (
-                Method::POST,
-                "/",
-                None,
-                405,
-                "method \"POST\" not allowed; use GET or HEAD\n",
-            ),
-        ] {
-            let response =
-                futures_executor::block_on(endpoint.respond(&method, path, query, &headers));
-            assert_eq!(response.status(), status, "{method} {path}");
-            assert_eq!(response.body(), body);
-            assert_eq!(
-                response.headers()[CONTENT_TYPE],
-                "text/plain; charset=utf-8"
-            );
-            assert_eq!(response.headers()[X_CONTENT_TYPE_OPTIONS], "nosniff");
-        }
-    }
-
-    #[test]
-    fn too_many_requests_says_when_to_come_back() {
-        let response = too_many_requests(RetryAfter {
-            wait: Duration::from_millis(59_500),
-            interval: Duration::from_secs(60),
-        });
-        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(response.headers()[RETRY_AFTER], "60");
-        assert_eq!(
-            response.body(),
-            "too many requests: the slow tier runs at most once every 60s; retry after 60 s\n"
-        );
-    }
-}
+mod tests;

@@ -46,7 +46,12 @@ async fn a_ten_megabyte_message_is_cut_in_every_format() {
         // HTML page's style sheet is its largest part.
         assert!(body.len() < 12 * 1024, "{format:?}: {} bytes", body.len());
         match format {
-            Format::Text | Format::Json | Format::Html | Format::JUnit | Format::Health => {
+            Format::Text
+            | Format::Json
+            | Format::Html
+            | Format::JUnit
+            | Format::Health
+            | Format::Kubernetes => {
                 assert!(body.contains(&format!("{kept}{marker}")), "{format:?}");
             }
             // A status line and metrics: names and counts, no message.

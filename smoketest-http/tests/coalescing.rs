@@ -475,3 +475,115 @@ async fn while_the_next_scheduled_run_is_in_flight_the_latest_report_is_served()
     until("the third run finished", || ROUNDS.finished() == 3).await;
     assert_eq!((ROUNDS.runs(), ROUNDS.cancelled()), (3, 0));
 }
+
+static SAME_SELECTION: Probe = Probe::gated();
+
+#[smoketest::smoke_test(tags = ["ready"])]
+async fn same_selection_probe() {
+    SAME_SELECTION.run().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_for_the_same_selection_share_one_run_whatever_the_order_of_its_values() {
+    static POLLED: AtomicUsize = AtomicUsize::new(0);
+    let endpoint = SmokeEndpoint::new(Runner::new().filter("same_selection_probe"))
+        .group("ready", smoketest_http::Group::new().tags(["ready"]));
+    // The same selection written three ways, and the group, each asked for by four requests:
+    // two runs, one of `?tag=ready&tag=db` and one of the group.
+    let queries = [
+        ("/", "tag=ready&tag=db&format=json"),
+        ("/", "tag=db&tag=ready"),
+        ("/", "verbose&tag=db&tag=ready"),
+        ("/ready/", ""),
+    ];
+    let requests: Vec<_> = (0..16)
+        .map(|i| {
+            let endpoint = endpoint.clone();
+            let (path, query) = queries[i % 4];
+            tokio::spawn(async move {
+                counting_first_poll(get(&endpoint, path, Some(query), None), &POLLED).await
+            })
+        })
+        .collect();
+    until("all 16 requests joined a run", || {
+        POLLED.load(Ordering::SeqCst) == 16
+    })
+    .await;
+    until("both runs started", || SAME_SELECTION.runs() == 2).await;
+    SAME_SELECTION.open(2);
+    for request in requests {
+        let response = request.await.expect("the request completes");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!((SAME_SELECTION.runs(), SAME_SELECTION.finished()), (2, 2));
+}
+
+static DISTINCT: Probe = Probe::gated();
+
+#[smoketest::smoke_test]
+async fn distinct_selections_probe() {
+    DISTINCT.run().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn distinct_selections_run_apart_within_max_runs() {
+    static POLLED: AtomicUsize = AtomicUsize::new(0);
+    let endpoint = endpoint("distinct_selections_probe").max_runs(2);
+    // Six selections no request shares (each excludes a name of its own, which matches no
+    // test): six runs, at most two at once.
+    let requests: Vec<_> = (0..6)
+        .map(|i| {
+            let endpoint = endpoint.clone();
+            tokio::spawn(async move {
+                let query = format!("exclude=no-such-test-{i}");
+                counting_first_poll(get(&endpoint, "/", Some(&query), None), &POLLED).await
+            })
+        })
+        .collect();
+    until("all 6 requests arrived", || {
+        POLLED.load(Ordering::SeqCst) == 6
+    })
+    .await;
+    until("2 runs started", || DISTINCT.runs() == 2).await;
+    // The gate is shut, so no run ends and no third can start.
+    assert_eq!(DISTINCT.runs(), 2);
+    DISTINCT.open(6);
+    for request in requests {
+        let response = request.await.expect("the request completes");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!(
+        (DISTINCT.runs(), DISTINCT.finished(), DISTINCT.peak()),
+        (6, 6, 2)
+    );
+}
+
+static SLOW_BY_NAME: Probe = Probe::open_gate();
+
+#[smoketest::smoke_test(slow)]
+async fn slow_by_name_probe() {
+    SLOW_BY_NAME.run().await;
+}
+
+#[tokio::test]
+async fn a_slow_test_run_by_name_counts_against_the_slow_tier_interval() {
+    let endpoint = endpoint("slow_by_name_probe").slow_tier_interval(Duration::from_secs(3600));
+    let by_name = "/test/coalescing::slow_by_name_probe";
+    let first = get(&endpoint, by_name, None, None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(header(&first, "age"), Some("0"));
+    // Within the interval: its own report again, not another run...
+    let again = get(&endpoint, by_name, Some("format=json"), None).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(json(&again)["tier"], "slow");
+    // ... and no run of another selection of the slow tier, which has no report to serve.
+    let slow = get(&endpoint, "/slow/", None, None).await;
+    assert_eq!(slow.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(header(&slow, "retry-after").is_some());
+    assert_eq!(SLOW_BY_NAME.runs(), 1);
+    // The fast tier is not limited.
+    assert_eq!(
+        get(&endpoint, "/", None, None).await.status(),
+        StatusCode::OK
+    );
+}

@@ -3,8 +3,9 @@
 //! endpoint must not panic (the runner catches a panic and reports it as a failure, with the
 //! shrunk input) and must answer a documented status with well-formed headers:
 //!
-//! - the exact status the README promises for the input (404 another path, 405 another method
-//!   with `Allow: GET, HEAD`, 400 a bad query, else the report: 200 PASS, FAIL's configured
+//! - the exact status the README promises for the input (404 another path or an unknown test
+//!   name, 400 a test name that is not percent-encoded UTF-8, 405 another method with `Allow:
+//!   GET, HEAD`, 400 a bad query, else the report of the selection: 200 PASS, FAIL's configured
 //!   status, Prometheus 200 either way);
 //! - 400, 404 and 405 bodies are one line ending in `\n`, as `text/plain` with
 //!   `X-Content-Type-Options: nosniff`;
@@ -105,36 +106,112 @@ fn fixtures() -> &'static [Fixture; 2] {
 
 const MAX_QUERY_LEN: usize = 1024;
 
+const MAX_VALUES: usize = 32;
+
+/// The full names of the two smoke tests.
+const FAST_PASSES: &str = "proptest_http::fuzz_target_fast_passes";
+const SLOW_FAILS: &str = "proptest_http::fuzz_target_slow_fails";
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Expect {
     NotFound,
     NotAllowed,
+    BadPath,
     BadQuery,
-    Report { slow: bool, format: Format },
+    Report { passed: bool, format: Format },
 }
 
-/// `Ok(None)`: the query chooses no format; `Err`: a 400.
-fn query_verdict(query: Option<&str>) -> Result<Option<Format>, ()> {
+/// What a valid query asks for.
+#[derive(Default)]
+struct Asked {
+    format: Option<Format>,
+    tags: Vec<String>,
+    excludes: Vec<String>,
+}
+
+/// `Err`: a 400.
+fn query_verdict(query: Option<&str>) -> Result<Asked, ()> {
+    let mut asked = Asked::default();
     let Some(query) = query.filter(|query| !query.is_empty()) else {
-        return Ok(None);
+        return Ok(asked);
     };
     if query.len() > MAX_QUERY_LEN {
         return Err(());
     }
-    let mut format = None;
+    let mut verbose = false;
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        if name.is_empty() && value.is_empty() {
-            continue;
+        match &*name {
+            "" if value.is_empty() => {}
+            "format" if asked.format.is_none() => {
+                let named = Format::ALL
+                    .into_iter()
+                    .find(|format| format.name() == value);
+                asked.format = Some(named.ok_or(())?);
+            }
+            "verbose" if !verbose && ["", "1", "true"].contains(&&*value) => verbose = true,
+            "tag" | "exclude" => {
+                let values = if name == "tag" {
+                    &mut asked.tags
+                } else {
+                    &mut asked.excludes
+                };
+                if value.is_empty()
+                    || values.contains(&value.to_string())
+                    || values.len() == MAX_VALUES
+                {
+                    return Err(());
+                }
+                values.push(value.into_owned());
+            }
+            _ => return Err(()),
         }
-        if name != "format" || format.is_some() {
+    }
+    if verbose {
+        if asked.format.is_some() {
             return Err(());
         }
-        let named = Format::ALL
-            .into_iter()
-            .find(|format| format.name() == value);
-        format = Some(named.ok_or(())?);
+        asked.format = Some(Format::Kubernetes);
     }
-    Ok(format)
+    Ok(asked)
+}
+
+/// The tests a path runs (by tier, or the one test of `/test/{name}`), or the error it gets.
+fn route(path: &str) -> Result<Vec<&'static str>, Expect> {
+    match path {
+        "" | "/" => return Ok(vec![FAST_PASSES]),
+        "/slow" | "/slow/" => return Ok(vec![FAST_PASSES, SLOW_FAILS]),
+        _ => {}
+    }
+    let Some(name) = path.strip_prefix("/test/") else {
+        return Err(Expect::NotFound);
+    };
+    let name = name.strip_suffix('/').unwrap_or(name);
+    if name.is_empty() || name.contains('/') {
+        return Err(Expect::NotFound);
+    }
+    // Strict percent-decoding: `%` and two hex digits, then UTF-8.
+    let mut bytes = Vec::new();
+    let mut rest = name.as_bytes();
+    while let Some((&byte, after)) = rest.split_first() {
+        if byte == b'%' {
+            let hex = after
+                .get(..2)
+                .filter(|digits| digits.iter().all(u8::is_ascii_hexdigit))
+                .ok_or(Expect::BadPath)?;
+            let hex = std::str::from_utf8(hex).map_err(|_| Expect::BadPath)?;
+            bytes.push(u8::from_str_radix(hex, 16).map_err(|_| Expect::BadPath)?);
+            rest = &after[2..];
+        } else {
+            bytes.push(byte);
+            rest = after;
+        }
+    }
+    let name = String::from_utf8(bytes).map_err(|_| Expect::BadPath)?;
+    [FAST_PASSES, SLOW_FAILS]
+        .into_iter()
+        .find(|test| *test == name)
+        .map(|test| vec![test])
+        .ok_or(Expect::NotFound)
 }
 
 /// The format `Accept` negotiates: values that are not visible ASCII can't name a media type.
@@ -149,20 +226,23 @@ fn accepted(headers: &HeaderMap) -> Format {
 
 /// What `respond` must answer: the path first, then the method, then the query.
 fn expect(method: &Method, path: &str, query: Option<&str>, headers: &HeaderMap) -> Expect {
-    let slow = match path {
-        "" | "/" => false,
-        "/slow" | "/slow/" => true,
-        _ => return Expect::NotFound,
+    let tests = match route(path) {
+        Ok(tests) => tests,
+        Err(expect) => return expect,
     };
     if method != Method::GET && method != Method::HEAD {
         return Expect::NotAllowed;
     }
-    match query_verdict(query) {
-        Err(()) => Expect::BadQuery,
-        Ok(format) => Expect::Report {
-            slow,
-            format: format.unwrap_or_else(|| accepted(headers)),
-        },
+    let Ok(asked) = query_verdict(query) else {
+        return Expect::BadQuery;
+    };
+    // No test has a tag: `?tag=` selects nothing, which passes.
+    let runs_the_failure = tests.contains(&SLOW_FAILS)
+        && asked.tags.is_empty()
+        && !asked.excludes.iter().any(|name| name == SLOW_FAILS);
+    Expect::Report {
+        passed: !runs_the_failure,
+        format: asked.format.unwrap_or_else(|| accepted(headers)),
     }
 }
 
@@ -238,7 +318,7 @@ fn check(
     let error_status = match expected {
         Expect::NotFound => Some(StatusCode::NOT_FOUND),
         Expect::NotAllowed => Some(StatusCode::METHOD_NOT_ALLOWED),
-        Expect::BadQuery => Some(StatusCode::BAD_REQUEST),
+        Expect::BadPath | Expect::BadQuery => Some(StatusCode::BAD_REQUEST),
         Expect::Report { .. } => None,
     };
     if let Some(error_status) = error_status {
@@ -260,20 +340,24 @@ fn check(
                 "not one line ending in \\n: {:?}",
                 body
             );
-            if status == StatusCode::BAD_REQUEST {
+            let named = match expected {
+                Expect::BadQuery => Some("query"),
+                Expect::BadPath => Some("path"),
+                _ => None,
+            };
+            if let Some(named) = named {
                 prop_assert!(
-                    body.contains("query"),
-                    "a 400 that names no query: {body:?}"
+                    body.contains(named),
+                    "a 400 that names no {named}: {body:?}"
                 );
             }
         }
         return Ok(());
     }
 
-    let Expect::Report { slow, format } = expected else {
+    let Expect::Report { passed, format } = expected else {
         unreachable!("errors returned above")
     };
-    let passed = !slow;
     // Prometheus answers 200 either way: a scraper drops the samples of any other status.
     let report_status = if passed || format.name() == "prometheus" {
         StatusCode::OK
@@ -405,7 +489,14 @@ fn chars(max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(any::<char>(), 0..=max).prop_map(String::from_iter)
 }
 
-const ROUTES: [&str; 4] = ["", "/", "/slow", "/slow/"];
+const ROUTES: [&str; 6] = [
+    "",
+    "/",
+    "/slow",
+    "/slow/",
+    "/test/proptest_http::fuzz_target_fast_passes",
+    "/test/proptest_http%3A%3Afuzz_target_slow_fails/",
+];
 
 /// A path below the mount point, as `respond` takes it: any string.
 fn raw_path() -> impl Strategy<Value = String> {
@@ -437,6 +528,17 @@ fn raw_path() -> impl Strategy<Value = String> {
         "/\u{FEFF}",
         "/ｓlow",
         "*",
+        "/test",
+        "/test/",
+        "/test//",
+        "/test/%ZZ",
+        "/test/%FF",
+        "/test/a%4",
+        "/test/nope",
+        "/test/proptest_http::fuzz_target_fast_passes//",
+        "/test/proptest_http::fuzz_target_fast_passe",
+        "/ready/",
+        "/history",
     ];
     prop_oneof![
         4 => select(ROUTES.to_vec()).prop_map(String::from),
@@ -472,7 +574,8 @@ fn format_names() -> Vec<&'static str> {
 fn pair() -> impl Strategy<Value = String> {
     let names = prop_oneof![
         6 => Just("format".to_owned()),
-        1 => select(vec!["FORMAT", "Format", "format ", " format", "format%00", "form+at", "", "=", "format;", "verbose", "q"])
+        3 => select(vec!["tag", "exclude", "verbose"]).prop_map(String::from),
+        1 => select(vec!["FORMAT", "Format", "format ", " format", "format%00", "form+at", "", "=", "format;", "verbose", "q", "Tag", "excluded"])
             .prop_map(String::from),
         1 => token(12).prop_map(|name| String::from_utf8(name).unwrap()),
         1 => chars(12),
@@ -482,6 +585,8 @@ fn pair() -> impl Strategy<Value = String> {
         1 => select(format_names()).prop_map(|name| name.to_uppercase()),
         1 => select(format_names()).prop_map(|name| format!("{name}+")),
         2 => select(vec!["", "%", "%6", "%ZZ", "%E2%82", "%FF", "%00", "html", "xml", "prometheus", "text%20", "json;", "+json"])
+            .prop_map(String::from),
+        2 => select(vec!["1", "true", "false", "ready", SLOW_FAILS, FAST_PASSES, "proptest_http%3A%3Afuzz_target_slow_fails"])
             .prop_map(String::from),
         1 => chars(12),
     ];
@@ -834,6 +939,7 @@ fn handle_under_answers_every_uri_with_a_documented_status() {
 fn the_oracle_follows_the_readme() {
     let none = HeaderMap::new();
     let json = Some("format=json");
+    let report = |passed, format| Expect::Report { passed, format };
     assert_eq!(
         expect(&Method::POST, "/nope", None, &none),
         Expect::NotFound
@@ -841,41 +947,74 @@ fn the_oracle_follows_the_readme() {
     assert_eq!(expect(&Method::POST, "/", None, &none), Expect::NotAllowed);
     assert_eq!(
         expect(&Method::GET, "/", Some("verbose=1"), &none),
-        Expect::BadQuery
+        report(true, Format::Kubernetes)
     );
-    assert_eq!(
-        expect(&Method::GET, "/", Some("format=json&format=json"), &none),
-        Expect::BadQuery
-    );
+    for bad in [
+        "format=json&format=json",
+        "verbose&format=json",
+        "verbose=false",
+        "tag=",
+        "exclude=a&exclude=a",
+        "verbos",
+    ] {
+        assert_eq!(
+            expect(&Method::GET, "/", Some(bad), &none),
+            Expect::BadQuery,
+            "{bad}"
+        );
+    }
     assert_eq!(
         expect(&Method::GET, "/", Some(&"&".repeat(1025)), &none),
         Expect::BadQuery
     );
     assert_eq!(
         expect(&Method::HEAD, "/slow/", json, &none),
-        Expect::Report {
-            slow: true,
-            format: Format::Json
-        }
+        report(false, Format::Json)
+    );
+    // Selections: no test has a tag; excluding the failing test makes the slow tier pass.
+    assert_eq!(
+        expect(&Method::GET, "/slow/", Some("tag=ready"), &none),
+        report(true, Format::Text)
+    );
+    let excluded = format!("exclude={SLOW_FAILS}&format=json");
+    assert_eq!(
+        expect(&Method::GET, "/slow/", Some(&excluded), &none),
+        report(true, Format::Json)
+    );
+    // One test by name, percent-decoded; an unknown name is a 404, a malformed one a 400.
+    assert_eq!(
+        expect(
+            &Method::GET,
+            "/test/proptest_http%3A%3Afuzz_target_slow_fails/",
+            None,
+            &none
+        ),
+        report(false, Format::Text)
+    );
+    assert_eq!(
+        expect(&Method::POST, "/test/nope", None, &none),
+        Expect::NotFound
+    );
+    assert_eq!(
+        expect(&Method::POST, "/test/%ZZ", None, &none),
+        Expect::BadPath
+    );
+    assert_eq!(
+        expect(&Method::GET, "/ready/", None, &none),
+        Expect::NotFound
     );
     let mut accept = HeaderMap::new();
     accept.insert(ACCEPT, HeaderValue::from_static("application/json"));
     assert_eq!(
         expect(&Method::GET, "", Some("&"), &accept),
-        Expect::Report {
-            slow: false,
-            format: Format::Json
-        }
+        report(true, Format::Json)
     );
     let request = Request::get("/smoketest/slow?format=text")
         .body(())
         .unwrap();
     assert_eq!(
         expect_under("/smoketest/", &request),
-        Expect::Report {
-            slow: true,
-            format: Format::Text
-        }
+        report(false, Format::Text)
     );
     let request = Request::get("/smoketestslow").body(()).unwrap();
     assert_eq!(expect_under("/smoketest", &request), Expect::NotFound);

@@ -11,6 +11,7 @@ mod health;
 mod html;
 mod json;
 mod junit;
+mod kubernetes;
 mod nagios;
 mod prometheus;
 mod service;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 use crate::report::Report;
 
+pub use self::kubernetes::Probe;
 pub use self::nagios::NagiosState;
 pub(crate) use self::nagios::unknown_line;
 pub use self::service::Service;
@@ -109,6 +111,12 @@ pub enum Format {
     /// );
     /// ```
     Health,
+    /// kube-apiserver's verbose health text (`/readyz?verbose`), for Kubernetes probes and the
+    /// people reading them: a line per test, `[+]{name} ok` or `[-]{name} failed: {reason}`,
+    /// then `{name} check passed` or `{name} check failed`, the name being the [`Probe`]'s
+    /// (else the tier's). Reasons are shown in full detail only: a summary shows the names
+    /// with `reason withheld`, as kube-apiserver always does.
+    Kubernetes,
 }
 
 /// What makes a format: its name and media type, and the function that lays it out.
@@ -121,7 +129,7 @@ struct Spec {
 impl Format {
     /// Every format, in a server's order of preference when a client likes several equally:
     /// text first, so that `*/*` and a bare `text/plain` get the text report.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
         Format::Json,
         Format::Prometheus,
@@ -129,6 +137,7 @@ impl Format {
         Format::JUnit,
         Format::Nagios,
         Format::Health,
+        Format::Kubernetes,
     ];
 
     fn spec(self) -> &'static Spec {
@@ -140,11 +149,12 @@ impl Format {
             Format::JUnit => &junit::SPEC,
             Format::Nagios => &nagios::SPEC,
             Format::Health => &health::SPEC,
+            Format::Kubernetes => &kubernetes::SPEC,
         }
     }
 
-    /// Its name: `text`, `json`, `prometheus`, `html`, `junit`, `nagios` or `health` (the value
-    /// of the HTTP endpoint's `?format=`).
+    /// Its name: `text`, `json`, `prometheus`, `html`, `junit`, `nagios`, `health` or
+    /// `kubernetes` (the value of the HTTP endpoint's `?format=`).
     pub fn name(self) -> &'static str {
         self.spec().name
     }
@@ -173,9 +183,10 @@ pub enum Detail {
     /// `tests_failed`, `tests_errored`, `tests_warned` (when a test warned), `time`, `tier`,
     /// `min_tests` and `tests_selected` (when a [minimum](crate::Runner::min_tests) is set) and
     /// `"detail": "summary"`; [health+json](Format::Health) with its status, the service and
-    /// the counts in `output`, without `checks` or `notes`; the other formats as for a report
-    /// without its tests (and without its [warnings](Report::warnings), which can quote test
-    /// names).
+    /// the counts in `output`, without `checks` or `notes`; the [Kubernetes](Format::Kubernetes)
+    /// text its lines with every reason withheld (test names included, as kube-apiserver shows
+    /// its checks to anybody); the other formats as for a report without its tests (and without
+    /// its [warnings](Report::warnings), which can quote test names).
     Summary,
 }
 
@@ -200,10 +211,12 @@ pub struct Options {
     /// The service the report is about, for the formats that describe it (health+json). Shared,
     /// as one service description serves every rendering.
     pub service: Option<Arc<Service>>,
+    /// What the probe that asked for the report named and left out, for the Kubernetes format.
+    pub probe: Option<Arc<Probe>>,
 }
 
 impl Options {
-    /// Full detail, not verbose, no age, no service description.
+    /// Full detail, not verbose, no age, no service description, no probe.
     pub fn new() -> Self {
         Options::default()
     }
@@ -242,6 +255,21 @@ impl Options {
         self
     }
 
+    /// The report answers `probe`: the [Kubernetes](Format::Kubernetes) format names it in its
+    /// last line and lists the tests it excluded; other formats ignore it.
+    ///
+    /// ```
+    /// use smoketest::render::{self, Format, Options, Probe};
+    ///
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// let options = Options::new().probe(Probe::new("ready"));
+    /// assert_eq!(render::render(&report, Format::Kubernetes, &options).body, "ready check passed\n");
+    /// ```
+    pub fn probe(mut self, probe: impl Into<Arc<Probe>>) -> Self {
+        self.probe = Some(probe.into());
+        self
+    }
+
     /// The age in whole seconds, as every format shows it.
     fn age_secs(&self) -> Option<u64> {
         self.age.map(|age| age.as_secs())
@@ -271,8 +299,12 @@ pub struct Rendered {
 pub fn render(report: &Report, format: Format, options: &Options) -> Rendered {
     let spec = format.spec();
     let body = match options.detail {
-        Detail::Full => (spec.render)(report, options),
-        Detail::Summary => (spec.render)(&without_tests(report), options),
+        // The Kubernetes text names every test whoever asks, as kube-apiserver names its
+        // checks, and withholds the reasons itself.
+        Detail::Summary if format != Format::Kubernetes => {
+            (spec.render)(&without_tests(report), options)
+        }
+        Detail::Full | Detail::Summary => (spec.render)(report, options),
     };
     Rendered {
         body,

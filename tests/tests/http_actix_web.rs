@@ -24,6 +24,12 @@ async fn actix_web_serves_contract_section_5() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_web_serves_the_probe_routes_of_section_7() {
+    let origin = server::start_with(contract::probes::mounts()).await;
+    contract::probe_contract::check_probes(&origin).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_in_flight_does_not_block_other_routes() {
     // One worker: were the run to hold its thread, nothing else could be answered.
     let origin =

@@ -18,6 +18,12 @@ async fn axum_serves_contract_section_5() {
     contract::check_contract(&origin).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axum_serves_the_probe_routes_of_section_7() {
+    let origin = server::start_with(contract::probes::mounts()).await;
+    contract::probe_contract::check_probes(&origin).await;
+}
+
 // One thread for the server and the client: a glue that blocked it while tests run would hold
 // back the static reply.
 #[tokio::test(flavor = "current_thread")]

@@ -12,9 +12,10 @@ mod contract;
 mod warp_server;
 
 use contract::{
-    Reply, failing_runner, hostile_requests, passing_runner, raw, request, without_times,
+    Reply, failing_runner, hostile_requests, passing_runner, probes, raw, request, without_times,
 };
 use reqwest::Method;
+use smoketest_http::SmokeEndpoint;
 
 /// The headers the endpoint sets; frameworks may add others (`date`), which are not compared.
 const COMPARED_HEADERS: [&str; 6] = [
@@ -26,7 +27,7 @@ const COMPARED_HEADERS: [&str; 6] = [
     "x-content-type-options",
 ];
 
-fn comparable(reply: &Reply) -> (u16, Vec<(String, Option<String>)>, String) {
+fn comparable(reply: &Reply, method: &Method) -> (u16, Vec<(String, Option<String>)>, String) {
     let headers = COMPARED_HEADERS
         .iter()
         .map(|name| {
@@ -34,9 +35,14 @@ fn comparable(reply: &Reply) -> (u16, Vec<(String, Option<String>)>, String) {
                 .headers
                 .get(*name)
                 .map(|v| v.to_str().unwrap().to_owned());
-            // A report's length varies with its `time` line: compare lengths of 4xx answers only.
-            let is_report = matches!(reply.status.as_u16(), 200 | 500);
-            let value = if *name == "content-length" && is_report {
+            // A report's length varies with its `time`: compare the lengths of bodies without one
+            // (errors, the Kubernetes text, `starting:`), and of `HEAD` answers that are errors.
+            let timed = if *method == Method::HEAD {
+                matches!(reply.status.as_u16(), 200 | 500 | 503)
+            } else {
+                without_times(&reply.body) != reply.body
+            };
+            let value = if *name == "content-length" && timed {
                 None
             } else {
                 value
@@ -54,27 +60,79 @@ type Case = (
     &'static [(&'static str, &'static [u8])],
 );
 
-/// The three servers, each with `/smoketest` and `/failing` mounted, and their origins.
+/// The endpoints every server mounts: the contract's two and the probe endpoints.
+fn mounts() -> Vec<(&'static str, SmokeEndpoint)> {
+    let mut mounts = vec![
+        ("/smoketest", passing_runner().into()),
+        ("/failing", failing_runner().into()),
+    ];
+    mounts.extend(probes::mounts());
+    mounts
+}
+
+/// The three servers, each with every endpoint of [`mounts`], and their origins.
 async fn start_all() -> [(&'static str, String); 3] {
     [
-        (
-            "axum",
-            axum_server::start(passing_runner(), failing_runner()).await,
-        ),
-        (
-            "actix-web",
-            actix_web_server::start(passing_runner(), failing_runner()).await,
-        ),
-        (
-            "warp",
-            warp_server::start(passing_runner(), failing_runner()).await,
-        ),
+        ("axum", axum_server::start_with(mounts()).await),
+        ("actix-web", actix_web_server::start_with(mounts()).await),
+        ("warp", warp_server::start_with(mounts()).await),
     ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_three_frameworks_answer_identically() {
     let origins = start_all().await;
+    let queue = probes::name("queue_answers");
+    let up = probes::name("process_is_up");
+    let long = "x".repeat(2000);
+    let owned = [
+        format!("/probes/?exclude={queue}&exclude=nope&verbose"),
+        format!("/probes/ready/?exclude={up}&format=json"),
+        format!("/probes/test/{up}"),
+        format!("/probes/test/{}?verbose", up.replace("::", "%3a%3A")),
+        format!("/probes/test/{queue}?verbose"),
+        format!("/probes/test/{}?format=json", probes::name("database_scan")),
+        format!("/probes/test/{long}"),
+        format!("/probes/{long}/"),
+    ];
+    // `/starting/ready/` answers `starting:`, then its first PASS, then a FAIL report: the
+    // same sequence from every server, each with an endpoint of its own.
+    let probe_cases = [
+        "/probes/live/",
+        "/probes/live",
+        "/probes/ready/?verbose",
+        "/probes/queue/",
+        "/probes/queue/?verbose=1",
+        "/probes/queue-500?format=json",
+        "/probes/db-all/?verbose",
+        "/probes/?verbose",
+        "/probes/slow?verbose=true",
+        "/probes/?tag=db",
+        "/probes/slow/?tag=db&tag=live&format=json",
+        "/probes/?tag=nope&format=json",
+        "/probes/ready/?tag=queue&tag=nope&verbose",
+        "/probes/test/nope",
+        "/probes/test/fixture_pass::smoke::config_is_set",
+        "/probes/test/%ZZ",
+        "/probes/test/a%4",
+        "/probes/test/%FF%FE",
+        "/probes/test/",
+        "/probes/test",
+        "/probes/nope/",
+        "/probes/history/",
+        "/probes/%72eady/",
+        "/probes/ready//",
+        "/probes/ready/?tag=",
+        "/probes/?exclude=a&exclude=a",
+        "/probes/?verbose&format=json",
+        "/probes/ready/?verbose=no",
+        "/summary/queue/?verbose",
+        "/starting/ready/?verbose",
+        "/starting/ready/",
+        "/starting/ready/?verbose",
+        "/starting/cold/?format=json",
+        "/starting/expired/",
+    ];
     let client = reqwest::Client::new();
     let cases: Vec<Case> = vec![
         (Method::GET, "/smoketest/", &[]),
@@ -133,12 +191,26 @@ async fn the_three_frameworks_answer_identically() {
             "/failing/slow/",
             &[("accept", b"application/health+json")],
         ),
+        (Method::HEAD, "/probes/ready/?verbose", &[]),
+        (Method::HEAD, "/probes/test/%ZZ", &[]),
+        (Method::POST, "/probes/ready/", &[]),
+        (Method::DELETE, "/probes/test/x", &[]),
+        (Method::from_bytes(b"BREW").unwrap(), "/probes/live", &[]),
     ];
+    let probe_cases = probe_cases.iter().map(|path| (*path).to_owned());
+    let cases = cases
+        .into_iter()
+        .map(|(method, path, headers)| (method, path.to_owned(), headers))
+        .chain(
+            probe_cases
+                .chain(owned)
+                .map(|path| (Method::GET, path, &[][..])),
+        );
     for (method, path, headers) in cases {
         let mut answers = Vec::new();
         for (framework, origin) in &origins {
             let reply = request(&client, method.clone(), &format!("{origin}{path}"), headers).await;
-            answers.push((framework, comparable(&reply)));
+            answers.push((framework, comparable(&reply, &method)));
         }
         let (first, expected) = &answers[0];
         for (framework, answer) in &answers[1..] {

@@ -20,6 +20,12 @@ async fn warp_serves_contract_section_5() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warp_serves_the_probe_routes_of_section_7() {
+    let origin = server::start_with(contract::probes::mounts()).await;
+    contract::probe_contract::check_probes(&origin).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_in_flight_does_not_block_other_routes() {
     // As many hanging runs as the runtime has workers: a glue that blocked a worker would stall
     // it. The runs take at least 200 ms, during which a series of ordinary requests must all be

@@ -1,6 +1,6 @@
 //! `example-actix-web [--addr HOST:PORT] [--header-timeout DURATION]`: the demo bookshop, served
 //! with actix-web 4, with its smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/`
-//! (every test).
+//! (every test), and the probe groups `/smoketest/live/` and `/smoketest/ready/` for Kubernetes.
 //!
 //! Mounting the smoke tests is the one `service(scope(...))` line in [`serve`]. The bookshop's
 //! database is `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded
@@ -24,7 +24,6 @@ use std::process::ExitCode;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use example_common::{Demo, Options};
-use smoketest_http::SmokeEndpoint;
 
 fn main() -> ExitCode {
     // actix-web runs on its own runtime: one current-thread tokio runtime per worker, and this
@@ -39,7 +38,7 @@ async fn serve(options: Options) -> Result<(), String> {
     let addr = options.addr;
     let shutdown = example_common::shutdown_signal()?;
     // Built once, outside the app factory, so every worker shares one run per tier.
-    let endpoint = SmokeEndpoint::new(Demo::open().await?.runner);
+    let endpoint = example_common::endpoint(Demo::open().await?.runner);
 
     let server = HttpServer::new(move || {
         App::new()

@@ -1,5 +1,6 @@
 //! `example-axum [--addr HOST:PORT] [--header-timeout DURATION]`: the demo bookshop on axum 0.8,
-//! with its smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
+//! with its smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/` (every test), and the
+//! probe groups `/smoketest/live/` and `/smoketest/ready/` for Kubernetes.
 //!
 //! Mounting the smoke tests is the one `nest_service` line in [`app`]. The bookshop's database is
 //! `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded on first
@@ -42,7 +43,10 @@ fn app(demo: Demo) -> Router {
         .route("/", get(|| async { "bookshop is up\n" }))
         .route("/books", get(list_books))
         .with_state(demo.store)
-        .nest_service("/smoketest", smoketest_http::axum::service(demo.runner))
+        .nest_service(
+            "/smoketest",
+            smoketest_http::axum::service(example_common::endpoint(demo.runner)),
+        )
 }
 
 /// Serves the bookshop as `options` say until SIGTERM or Ctrl-C.

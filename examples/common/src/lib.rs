@@ -5,6 +5,8 @@
 //! - [`run`]: the whole command line, `PROGRAM [--addr HOST:PORT] [--header-timeout DURATION]`,
 //!   with its exit codes, and [`HEADER_READ_TIMEOUT`], the same in every example;
 //! - [`Demo::open`]: the demo bookshop's store and the runner of its smoke tests;
+//! - [`endpoint`]: the endpoint they mount at `/smoketest`, with the `live` and `ready` probe
+//!   groups Kubernetes polls;
 //! - [`announce`]: the `listening on http://ADDR` line the tests and scripts wait for;
 //! - [`shutdown_signal`]: SIGTERM or Ctrl-C, installed before the address is announced;
 //! - `serve` (feature `hyper`): the HTTP/1 server of the axum and warp examples, which has the
@@ -21,7 +23,7 @@
 //!         runtime.block_on(async {
 //!             let shutdown = example_common::shutdown_signal()?;
 //!             let demo = example_common::Demo::open().await?;
-//!             // ... bind `options.addr` with the framework, mount `demo.runner`, then:
+//!             // ... bind `options.addr` with the framework, mount `endpoint(demo.runner)`, then:
 //!             example_common::announce(options.addr)?;
 //!             // ... serve, with `options.header_timeout`, until `shutdown` resolves.
 //! #           let _ = (shutdown, demo);
@@ -34,6 +36,7 @@
 mod cli;
 mod demo;
 mod lifecycle;
+mod probes;
 #[cfg(feature = "hyper")]
 mod server;
 #[cfg(feature = "testing")]
@@ -42,5 +45,6 @@ pub mod testing;
 pub use cli::{Command, DEFAULT_ADDR, HEADER_READ_TIMEOUT, Options, run, usage};
 pub use demo::Demo;
 pub use lifecycle::{announce, shutdown_signal};
+pub use probes::{READY_GRACE, endpoint};
 #[cfg(feature = "hyper")]
 pub use server::serve;

@@ -248,10 +248,12 @@ impl Drop for Server {
 }
 
 /// Declares, in an example's `tests/server.rs`, the tests of what its binary shares with every
-/// example (the command line, the signals, the answer to a request target without a path), each
-/// calling one `check_` function of this module: `exits_0_on_sigterm_right_after_start`,
-/// `exits_0_on_ctrl_c`, `help_prints_the_usage_and_exits_0`, `a_bad_argument_is_a_usage_error` and
-/// `a_request_target_without_a_path_is_an_empty_404`.
+/// example (the command line, the signals, the answer to a request target without a path, the
+/// probes), each calling one `check_` function of this module:
+/// `exits_0_on_sigterm_right_after_start`, `exits_0_on_ctrl_c`,
+/// `help_prints_the_usage_and_exits_0`, `a_bad_argument_is_a_usage_error`,
+/// `a_request_target_without_a_path_is_an_empty_404` and
+/// `serves_the_kubernetes_probes_of_the_readme`.
 ///
 /// ```no_run
 /// // In tests/server.rs: `env!("CARGO_BIN_EXE_example-axum")`.
@@ -284,6 +286,12 @@ macro_rules! shared_binary_tests {
         #[test]
         fn a_request_target_without_a_path_is_an_empty_404() {
             $crate::testing::check_no_path_is_an_empty_404($binary);
+        }
+
+        #[test]
+        fn serves_the_kubernetes_probes_of_the_readme() {
+            let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+            $crate::testing::check_kubernetes_probes($binary, readme);
         }
     };
 }
@@ -410,6 +418,102 @@ pub fn normalized(response: &str) -> String {
     normalized.push_str("\r\n");
     normalized.push_str(body);
     normalized
+}
+
+/// The demo's tests tagged `live`, as the Kubernetes text lists them.
+const LIVE: [&str; 1] = ["smoketest_demo::smoke::currency_is_configured"];
+
+/// The demo's tests tagged `ready`, as the Kubernetes text lists them (sorted by name).
+const READY: [&str; 4] = [
+    "smoketest_demo::smoke::FilesSuite::data_dir_is_writable",
+    "smoketest_demo::smoke::currency_is_configured",
+    "smoketest_demo::smoke::database_answers",
+    "smoketest_demo::smoke::schema_version_matches",
+];
+
+/// The `[+]{name} ok` lines of `tests`, then `{group} check passed`.
+fn passed(tests: &[&str], group: &str) -> String {
+    let lines: String = tests.iter().map(|test| format!("[+]{test} ok\n")).collect();
+    format!("{lines}{group} check passed\n")
+}
+
+/// Checks that `binary` serves the `live` and `ready` probe groups (the demo's tests tagged so,
+/// in kube-apiserver's verbose text too), and that every probe `path` of the `yaml` blocks of
+/// `readme`'s "Probes for Kubernetes" section — its `livenessProbe`, `readinessProbe` and
+/// `startupProbe` — answers 200, as a probe of a healthy pod sees it.
+///
+/// # Panics
+///
+/// If it does not, or the section has not those three probes.
+pub fn check_kubernetes_probes(binary: &str, readme: &str) {
+    let mut server = Server::spawn(binary);
+    for path in ["/smoketest/live/", "/smoketest/live"] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(
+            first_lines(&body, 3),
+            ["PASS", "test classes: 1", "tests run: 1"],
+            "{path}"
+        );
+    }
+    let (status, body) = server.get("/smoketest/ready/");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        first_lines(&body, 3),
+        ["PASS", "test classes: 2", "tests run: 4"]
+    );
+    assert_eq!(
+        server.get("/smoketest/live/?verbose"),
+        (200, passed(&LIVE, "live"))
+    );
+    assert_eq!(
+        server.get("/smoketest/ready/?verbose"),
+        (200, passed(&READY, "ready"))
+    );
+    assert_eq!(
+        server.get("/smoketest/ready/?tag=db&verbose"),
+        (200, passed(&READY[2..], "ready"))
+    );
+
+    let probes = readme_probes(readme);
+    let kinds: Vec<&str> = probes.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(kinds, ["livenessProbe", "readinessProbe", "startupProbe"]);
+    for (kind, path) in &probes {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 200, "{kind} {path}: {body}");
+    }
+    let status = server.terminate();
+    assert_eq!(status.code(), Some(0), "{status}");
+}
+
+/// The probes of the `yaml` blocks in `readme`'s "Probes for Kubernetes" section: each
+/// `…Probe:` key with the `path:` of its `httpGet`.
+fn readme_probes(readme: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(readme)
+        .unwrap_or_else(|error| panic!("cannot read {readme}: {error}"));
+    let section = text
+        .split("\n## ")
+        .find(|section| section.starts_with("Probes for Kubernetes"))
+        .unwrap_or_else(|| panic!("{readme} has no \"## Probes for Kubernetes\" section"));
+    let mut probes = Vec::new();
+    let mut kind = None;
+    let mut in_yaml = false;
+    for line in section.lines() {
+        match line.trim() {
+            "```yaml" => in_yaml = true,
+            "```" => in_yaml = false,
+            key if in_yaml && key.ends_with("Probe:") => {
+                kind = Some(key.trim_end_matches(':').to_owned());
+            }
+            entry if in_yaml => {
+                if let (Some(path), Some(kind)) = (entry.strip_prefix("path:"), &kind) {
+                    probes.push((kind.clone(), path.trim().to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    probes
 }
 
 /// Checks that `binary`, started with [`Server::spawn`], exits 0 on a SIGTERM sent as soon as it

@@ -13,6 +13,13 @@
 //! transaction that the runner always rolls back, and need a provider registered with
 //! `Runner::rollback_async(SqlxRollback::new(store.pool().clone()))`. Tests marked `slow` read
 //! whole tables and only run with `--slow`, after a deploy rather than every few minutes.
+//!
+//! Tags say which probe runs what. `live`: the process itself works (its configuration was
+//! deployed), what a Kubernetes `livenessProbe` may restart the pod over; never a dependency,
+//! or an outage of the database would restart every pod in a loop. `ready`: the process can
+//! serve, its dependencies answer (the database, the data directory), what a `readinessProbe`
+//! takes the pod out of the load balancer over. `db`: every test that reads or writes the
+//! database, for `--tag db` / `?tag=db`.
 
 use std::io::ErrorKind;
 use std::path::PathBuf;
@@ -24,14 +31,14 @@ use sqlx::{Any, Transaction};
 use crate::{Config, SEED_BOOKS, Store, orders};
 
 /// The database answers a trivial query quickly: it is reachable, and not locked.
-#[smoke_test(timeout = "2s")]
+#[smoke_test(timeout = "2s", tags = ["ready", "db"])]
 async fn database_answers(store: &Store) -> Result {
     store.ping().await?;
     Ok(())
 }
 
 /// The database was migrated to the schema this build of the bookshop expects.
-#[smoke_test]
+#[smoke_test(tags = ["ready", "db"])]
 async fn schema_version_matches(store: &Store) -> Result {
     smoketest::assert_equal!(
         store.schema_version().await?,
@@ -43,7 +50,7 @@ async fn schema_version_matches(store: &Store) -> Result {
 }
 
 /// The currency setting was deployed as an ISO 4217 code, not left empty or misspelt.
-#[smoke_test]
+#[smoke_test(tags = ["live", "ready"])]
 fn currency_is_configured(config: &Config) {
     smoketest::assert_regex!(
         &config.currency,
@@ -56,7 +63,7 @@ fn currency_is_configured(config: &Config) {
 /// A customer can order a book: the checkout's own code takes the copy from stock and records
 /// the order, which reads back as placed. Restocking one copy first makes the test independent
 /// of what production has sold. All of it is rolled back.
-#[smoke_test(rolled_back)]
+#[smoke_test(rolled_back, tags = ["db"])]
 async fn can_place_an_order(tx: &mut Transaction<'static, Any>) -> Result {
     let isbn = SEED_BOOKS[0].isbn;
     let in_stock = orders::restock(tx, isbn, 1).await?;
@@ -73,7 +80,7 @@ async fn can_place_an_order(tx: &mut Transaction<'static, Any>) -> Result {
 }
 
 /// Stock can be updated, as deliveries do, even for a sold-out book; the update is rolled back.
-#[smoke_test(rolled_back)]
+#[smoke_test(rolled_back, tags = ["db"])]
 async fn can_update_stock(tx: &mut Transaction<'static, Any>) -> Result {
     let Some(sold_out) = SEED_BOOKS.iter().find(|book| book.stock == 0) else {
         return Err(Error::msg("the seed catalogue has no sold-out book"));
@@ -91,7 +98,7 @@ async fn can_update_stock(tx: &mut Transaction<'static, Any>) -> Result {
 
 /// Every ISBN in the catalogue is a valid ISBN-13: a typo in the catalogue makes a book
 /// unorderable through the distributor (reads the whole table, hence slow).
-#[smoke_test(slow, timeout = "30s")]
+#[smoke_test(slow, timeout = "30s", tags = ["db"])]
 async fn every_isbn_is_valid(store: &Store) -> Result {
     for book in store.books().await? {
         smoketest::assert_true!(
@@ -154,7 +161,7 @@ impl AsyncSuite for CatalogSuite {
 }
 
 /// Every book the shop was seeded with is still in the catalogue.
-#[smoke_test]
+#[smoke_test(tags = ["db"])]
 async fn seed_books_are_present(suite: &CatalogSuite) -> Result {
     for seed in SEED_BOOKS {
         let book = suite.catalog.book_by_isbn(seed.isbn).await?;
@@ -164,7 +171,7 @@ async fn seed_books_are_present(suite: &CatalogSuite) -> Result {
 }
 
 /// The product-page query, a lookup by id, returns the book that id belongs to.
-#[smoke_test]
+#[smoke_test(tags = ["db"])]
 async fn books_are_found_by_id(suite: &CatalogSuite) -> Result {
     let seed = &SEED_BOOKS[0];
     let Some(by_isbn) = suite.catalog.book_by_isbn(seed.isbn).await? else {
@@ -176,7 +183,7 @@ async fn books_are_found_by_id(suite: &CatalogSuite) -> Result {
 }
 
 /// Every row of the catalogue decodes into a sellable book (a full table scan, hence slow).
-#[smoke_test(slow)]
+#[smoke_test(slow, tags = ["db"])]
 async fn every_book_is_readable(suite: &CatalogSuite) -> Result {
     let books = suite.catalog.books().await?;
     smoketest::assert_equal!(
@@ -240,7 +247,7 @@ impl Suite for FilesSuite {
 }
 
 /// The data directory accepts writes: write, read back and remove a probe file.
-#[smoke_test(timeout = "2s")]
+#[smoke_test(timeout = "2s", tags = ["ready"])]
 fn data_dir_is_writable(suite: &FilesSuite) -> Result {
     let contents = format!("smoketest probe of pid {}", std::process::id());
     std::fs::write(&suite.probe, &contents)?;

@@ -1,5 +1,6 @@
 //! `example-warp [--addr HOST:PORT] [--header-timeout DURATION]`: the demo bookshop on warp 0.4,
-//! with its smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/` (every test).
+//! with its smoke tests at `/smoketest/` (fast tier) and `/smoketest/slow/` (every test), and the
+//! probe groups `/smoketest/live/` and `/smoketest/ready/` for Kubernetes.
 //!
 //! Mounting the smoke tests is the one line building `routes` in [`serve`]. The bookshop's database
 //! is `$DATABASE_URL`, else `$SMOKETEST_DEMO_DB`: SQLite or PostgreSQL (created and seeded on first
@@ -55,7 +56,7 @@ async fn serve(options: Options) -> Result<(), String> {
     let books = warp::get()
         .and(warp::path!("books"))
         .then(move || list_books(store.clone()));
-    let routes = smoketest_http::warp::filter("smoketest", runner)
+    let routes = smoketest_http::warp::filter("smoketest", example_common::endpoint(runner))
         .or(index)
         .or(books);
 

@@ -144,7 +144,7 @@ fn line(text: &mut String, test: &TestReport) {
 /// become those two characters, every other control character (ESC, BEL, NUL, …) and Unicode
 /// line or paragraph separator becomes `\u{…}`. So no message can start a line of its own, for
 /// a parser that splits lines as Python's `splitlines()` does, nor move an operator's cursor.
-fn escape_controls(message: &str) -> Cow<'_, str> {
+pub(super) fn escape_controls(message: &str) -> Cow<'_, str> {
     let escaped = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
     if !message.chars().any(escaped) {
         return message.into();

@@ -1,8 +1,10 @@
 //! An actix-web 4 server with the two mounts the contract checks: `/smoketest` serving `passing`,
-//! `/failing` serving `failing`, and an ordinary route `GET /static` answering `ok`.
+//! `/failing` serving `failing` (or any list of mounts), and an ordinary route `GET /static`
+//! answering `ok`.
 #![allow(dead_code, unreachable_pub)]
 
 use actix_web::{App, HttpServer, web};
+use smoketest_http::SmokeEndpoint;
 
 /// Starts the server on `127.0.0.1` (ephemeral port) with two workers and returns its origin,
 /// `http://127.0.0.1:PORT`, once it accepts connections.
@@ -19,22 +21,29 @@ pub async fn start_with_workers(
     passing: smoketest::Runner,
     failing: smoketest::Runner,
 ) -> String {
+    let mounts = vec![("/smoketest", passing.into()), ("/failing", failing.into())];
+    serve(workers, mounts).await
+}
+
+/// Starts the server with each endpoint at its mount point and `GET /static`; returns its origin.
+pub async fn start_with(mounts: impl IntoIterator<Item = (&'static str, SmokeEndpoint)>) -> String {
+    serve(2, mounts.into_iter().collect()).await
+}
+
+async fn serve(workers: usize, mounts: Vec<(&'static str, SmokeEndpoint)>) -> String {
     let (bound, address) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
         .name("actix-web-server".into())
         .spawn(move || {
             actix_web::rt::System::new().block_on(async move {
+                // Built once, outside the app factory: every worker shares the endpoints' runs.
                 let server = HttpServer::new(move || {
-                    App::new()
-                        .service(smoketest_http::actix_web::scope(
-                            "/smoketest",
-                            passing.clone(),
-                        ))
-                        .service(smoketest_http::actix_web::scope(
-                            "/failing",
-                            failing.clone(),
-                        ))
-                        .route("/static", web::get().to(|| async { "ok" }))
+                    mounts.iter().fold(
+                        App::new().route("/static", web::get().to(|| async { "ok" })),
+                        |app, (path, endpoint)| {
+                            app.service(smoketest_http::actix_web::scope(path, endpoint.clone()))
+                        },
+                    )
                 })
                 .workers(workers)
                 .disable_signals()

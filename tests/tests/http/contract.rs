@@ -1,8 +1,14 @@
 //! The HTTP contract (README, "Over HTTP"), checked against a running server whatever its framework. Each framework's test
 //! file starts its server on 127.0.0.1 (ephemeral port) with two mounts — `/smoketest` serving
 //! `fixture_pass` and `/failing` serving a failing selection of `fixture_fail` (see
-//! [`passing_runner`] and [`failing_runner`]) — and calls [`check_contract`].
+//! [`passing_runner`] and [`failing_runner`]) — and calls [`check_contract`]; with the probe
+//! endpoints of [`probes::mounts`] too, it calls [`probe_contract::check_probes`] for section 7's routes.
 #![allow(dead_code, unreachable_pub)]
+
+#[path = "probe_contract.rs"]
+pub mod probe_contract;
+#[path = "probes.rs"]
+pub mod probes;
 
 // `failing_runner` selects this crate's tests by name only, so link it explicitly.
 use fixture_fail as _;
@@ -414,11 +420,11 @@ pub async fn check_contract(origin: &str) {
     for (query, line) in [
         (
             "bogus=1",
-            "unknown query parameter \"bogus\"; the only parameter is format=text|json|prometheus|html|junit|nagios|health",
+            "unknown query parameter \"bogus\"; use format=text|json|prometheus|html|junit|nagios|health|kubernetes, verbose, tag=NAME or exclude=NAME",
         ),
         (
             "format=xml",
-            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit, nagios or health",
+            "query parameter \"format\" has unknown value \"xml\"; use text, json, prometheus, html, junit, nagios, health or kubernetes",
         ),
         (
             "format=json&format=text",
@@ -426,11 +432,11 @@ pub async fn check_contract(origin: &str) {
         ),
         (
             "format=%ZZ",
-            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit, nagios or health",
+            "query parameter \"format\" has unknown value \"%ZZ\"; use text, json, prometheus, html, junit, nagios, health or kubernetes",
         ),
         (
             "format=%FF",
-            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus, html, junit, nagios or health",
+            "query parameter \"format\" has unknown value \"\u{FFFD}\"; use text, json, prometheus, html, junit, nagios, health or kubernetes",
         ),
     ] {
         assert_plain_error(&get(&client, &format!("{base}/?{query}")).await, 400, line);

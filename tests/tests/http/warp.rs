@@ -1,7 +1,10 @@
-//! The warp 0.4 server of the HTTP tests: `/smoketest` and `/failing` mounted with
-//! `smoketest_http::warp::filter`, next to an ordinary route `GET /static` answering `ok`.
+//! The warp 0.4 server of the HTTP tests: endpoints mounted with `smoketest_http::warp::filter`
+//! (`/smoketest` and `/failing`, or any list of mounts), next to an ordinary route `GET /static`
+//! answering `ok`.
 #![allow(dead_code, unreachable_pub)]
 
+use smoketest_http::SmokeEndpoint;
+use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection, Reply};
 
 /// Serves `routes` on an ephemeral port of 127.0.0.1 in the background of the current tokio
@@ -28,5 +31,23 @@ pub async fn start(passing: smoketest::Runner, failing: smoketest::Runner) -> St
     let routes = smoketest_http::warp::filter("smoketest", passing)
         .or(smoketest_http::warp::filter("failing", failing))
         .or(warp::path!("static").and(warp::get()).map(|| "ok"));
+    serve(routes).await
+}
+
+/// Starts the server with each endpoint at its mount point (`/probes`) and `GET /static`;
+/// returns its origin.
+pub async fn start_with(mounts: impl IntoIterator<Item = (&'static str, SmokeEndpoint)>) -> String {
+    let ok = warp::get()
+        .and(warp::path!("static"))
+        .map(|| warp::reply::Reply::into_response("ok"))
+        .boxed();
+    let routes: BoxedFilter<(warp::reply::Response,)> =
+        mounts.into_iter().fold(ok, |routes, (path, endpoint)| {
+            smoketest_http::warp::filter(path, endpoint)
+                .map(warp::reply::Reply::into_response)
+                .or(routes)
+                .unify()
+                .boxed()
+        });
     serve(routes).await
 }
