@@ -37,8 +37,9 @@ pub async fn start(passing: smoketest::Runner, failing: smoketest::Runner) -> St
 /// Starts the server with each endpoint at its mount point (`/probes`) and `GET /static`;
 /// returns its origin.
 pub async fn start_with(mounts: impl IntoIterator<Item = (&'static str, SmokeEndpoint)>) -> String {
-    let ok = warp::get()
-        .and(warp::path!("static"))
+    // The path before the method, as in `start`.
+    let ok = warp::path!("static")
+        .and(warp::get())
         .map(|| warp::reply::Reply::into_response("ok"))
         .boxed();
     let routes: BoxedFilter<(warp::reply::Response,)> =
