@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use smoketest::Runner;
+use smoketest::render::Service;
 use smoketest_http::{Group, SmokeEndpoint};
 
 /// How long the `ready` group answers `starting:` (503) rather than a FAIL report while the
@@ -13,7 +14,8 @@ pub const READY_GRACE: Duration = Duration::from_secs(60);
 /// The endpoint the examples mount at `/smoketest`: `runner`'s tiers, and two probe groups —
 /// `live` (tests tagged `live`: the process itself works) and `ready` (tests tagged `ready`: its
 /// dependencies answer, with a startup grace of [`READY_GRACE`]) — each answering 503 when it
-/// fails.
+/// fails; health+json (`?format=health`) describes the service as `bookshop`, at this crate's
+/// version.
 ///
 /// ```
 /// // Without the demo's state its tests would error: this one selects none of them.
@@ -26,6 +28,12 @@ pub const READY_GRACE: Duration = Duration::from_secs(60);
 /// ```
 pub fn endpoint(runner: Runner) -> SmokeEndpoint {
     SmokeEndpoint::new(runner)
+        .service(
+            Service::new()
+                .service_id("bookshop")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description("the demo bookshop"),
+        )
         .group("live", Group::new().tags(["live"]))
         .group(
             "ready",

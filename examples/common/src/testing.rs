@@ -475,6 +475,20 @@ pub fn check_kubernetes_probes(binary: &str, readme: &str) {
         (200, passed(&READY[2..], "ready"))
     );
 
+    let (status, body) = server.get("/smoketest/live/?format=health");
+    assert_eq!(status, 200, "{body}");
+    let described = format!(
+        concat!(
+            r#"{{"status":"pass","version":"{}","serviceId":"bookshop","#,
+            r#""description":"the demo bookshop","checks":{{"#,
+            r#""smoketest_demo.smoke.currency_is_configured:responseTime":[{{"#,
+            r#""componentId":"smoketest_demo::smoke::currency_is_configured","#,
+            r#""componentType":"component","observedValue":"#,
+        ),
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(body.starts_with(&described), "{body}");
+
     let probes = readme_probes(readme);
     let kinds: Vec<&str> = probes.iter().map(|(kind, _)| kind.as_str()).collect();
     assert_eq!(kinds, ["livenessProbe", "readinessProbe", "startupProbe"]);
