@@ -157,7 +157,10 @@ fn a_passing_run_is_ok_with_exit_0_and_its_counts_as_performance_data() {
     assert_eq!(stderr(&output), "");
     let (status, perfdata) = status_line(&output);
     let (counts, time) = counts_and_time(&perfdata);
-    assert_eq!(counts, ["tests=5", "passed=5", "failed=0", "errored=0"]);
+    assert_eq!(
+        counts,
+        ["tests=5", "passed=5", "failed=0", "errored=0", "warned=0"]
+    );
     assert!(time > 0.0);
     // The text gives the same time to one decimal.
     let (status, shown) = mask_number(&status, " passed in ", 1);
@@ -173,7 +176,7 @@ fn a_passing_run_prints_exactly_this_line_but_for_the_time() {
     assert_eq!(
         line,
         "SMOKETEST OK - 6 tests passed in <ms>ms | tests=6;;;0 passed=6;;;0 failed=0;;;0 \
-         errored=0;;;0 time=<ms>ms;;;0\n"
+         errored=0;;;0 warned=0;;;0 time=<ms>ms;;;0\n"
     );
 }
 
@@ -202,7 +205,10 @@ fn a_failing_run_is_critical_with_exit_2_and_names_the_broken_tests() {
          fixture_fail::smoke::BrokenSetUp::runs_after_broken_set_up"
     );
     let (counts, _) = counts_and_time(&perfdata);
-    assert_eq!(counts, ["tests=3", "passed=1", "failed=1", "errored=1"]);
+    assert_eq!(
+        counts,
+        ["tests=3", "passed=1", "failed=1", "errored=1", "warned=0"]
+    );
 }
 
 #[test]
@@ -219,7 +225,10 @@ fn a_run_with_many_broken_tests_keeps_to_one_short_line() {
          and 13 more"
     );
     let (counts, _) = counts_and_time(&perfdata);
-    assert_eq!(counts, ["tests=17", "passed=1", "failed=5", "errored=11"]);
+    assert_eq!(
+        counts,
+        ["tests=17", "passed=1", "failed=5", "errored=11", "warned=0"]
+    );
 }
 
 #[test]
@@ -232,7 +241,10 @@ fn zero_selected_tests_is_ok() {
         "{status}"
     );
     let (counts, _) = counts_and_time(&perfdata);
-    assert_eq!(counts, ["tests=0", "passed=0", "failed=0", "errored=0"]);
+    assert_eq!(
+        counts,
+        ["tests=0", "passed=0", "failed=0", "errored=0", "warned=0"]
+    );
 }
 
 #[test]
@@ -354,7 +366,8 @@ fn too_few_tests_is_unknown_with_exit_3() {
         "SMOKETEST UNKNOWN - 0 tests selected, fewer than the 1 required"
     );
     assert!(
-        perfdata.starts_with("tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 time="),
+        perfdata
+            .starts_with("tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 warned=0;;;0 time="),
         "{line}"
     );
     assert_eq!(line.lines().count(), 1);

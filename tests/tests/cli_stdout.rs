@@ -66,7 +66,7 @@ fn with_nagios_stdout_is_the_critical_status_line_alone() {
             mask_perfdata_time(&stdout(&output)),
             format!(
                 "SMOKETEST CRITICAL - 1 of 2 tests failed or errored: {FAILING} | tests=2;;;0 \
-                 passed=1;;;0 failed=1;;;0 errored=0;;;0 time=<ms>ms;;;0\n"
+                 passed=1;;;0 failed=1;;;0 errored=0;;;0 warned=0;;;0 time=<ms>ms;;;0\n"
             )
         );
         assert_eq!(stderr(&output), printed());

@@ -97,8 +97,8 @@ impl NagiosState {
 /// `SERVICE STATE - text | perfdata`, then the run's warnings as long text, a line each.
 ///
 /// ```text
-/// SMOKETEST OK - 8 tests passed in 12.3ms | tests=8;;;0 passed=8;;;0 failed=0;;;0 errored=0;;;0 time=12.345ms;;;0
-/// SMOKETEST CRITICAL - 2 of 8 tests failed or errored: app::smoke::x, app::smoke::y | tests=8;;;0 passed=6;;;0 failed=1;;;0 errored=1;;;0 time=12.345ms;;;0
+/// SMOKETEST OK - 8 tests passed in 12.3ms | tests=8;;;0 passed=8;;;0 failed=0;;;0 errored=0;;;0 warned=0;;;0 time=12.345ms;;;0
+/// SMOKETEST CRITICAL - 2 of 8 tests failed or errored: app::smoke::x, app::smoke::y | tests=8;;;0 passed=6;;;0 failed=1;;;0 errored=1;;;0 warned=0;;;0 time=12.345ms;;;0
 /// SMOKETEST WARNING - 1 of 8 tests warned: app::smoke::z | tests=8;;;0 passed=7;;;0 failed=0;;;0 errored=0;;;0 warned=1;;;0 time=12.345ms;;;0
 /// warning: excluded name "app::smoke::old" matches no test
 /// ```
@@ -108,14 +108,14 @@ impl NagiosState {
 /// run that selected fewer tests than its minimum says so: as the whole text when no test failed
 /// (`SMOKETEST UNKNOWN - 0 tests selected, fewer than the 1 required | …`), after the names
 /// otherwise. The performance data are the report's counts and its wall time in milliseconds,
-/// each with a minimum of 0; `warned` only when a test warned, so the line of a run without
-/// `warn_only` tests is what it always was.
+/// each with a minimum of 0, the same labels on every line (`warned=0` too), as graphing add-ons
+/// such as PNP4Nagios store one series per label and expect the set to stay the same.
 ///
 /// ```
 /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
 /// assert_eq!(smoketest::NagiosState::of(&report).exit_code(), 0);
 /// assert!(report.render(smoketest::render::Format::Nagios).starts_with("SMOKETEST OK - 0 tests passed in "));
-/// assert!(report.render(smoketest::render::Format::Nagios).contains(" | tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 time="));
+/// assert!(report.render(smoketest::render::Format::Nagios).contains(" | tests=0;;;0 passed=0;;;0 failed=0;;;0 errored=0;;;0 warned=0;;;0 time="));
 /// ```
 fn render(report: &Report, _: &Options) -> String {
     let state = NagiosState::of(report);
@@ -163,16 +163,13 @@ fn render(report: &Report, _: &Options) -> String {
         }
     }
     line.push_str(" |");
-    let warned = (report.tests_warned > 0).then_some(("warned", report.tests_warned));
     for (label, value) in [
         ("tests", report.tests_run),
         ("passed", report.tests_passed),
         ("failed", report.tests_failed),
         ("errored", report.tests_errored),
-    ]
-    .into_iter()
-    .chain(warned)
-    {
+        ("warned", report.tests_warned),
+    ] {
         let _ = write!(line, " {}={value};;;0", perfdata_label(label));
     }
     let _ = write!(line, " {}={:.3}ms;;;0", perfdata_label("time"), report.time);
@@ -297,7 +294,7 @@ mod tests {
         assert_eq!(
             report.render(Format::Nagios),
             "SMOKETEST OK - 2 tests passed in 12.3ms | tests=2;;;0 passed=2;;;0 failed=0;;;0 \
-             errored=0;;;0 time=12.346ms;;;0"
+             errored=0;;;0 warned=0;;;0 time=12.346ms;;;0"
         );
     }
 
@@ -329,7 +326,7 @@ mod tests {
         assert_eq!(
             report.render(Format::Nagios),
             "SMOKETEST CRITICAL - 2 of 3 tests failed or errored: app::smoke::f, app::smoke::e \
-             | tests=3;;;0 passed=1;;;0 failed=1;;;0 errored=1;;;0 time=12.346ms;;;0"
+             | tests=3;;;0 passed=1;;;0 failed=1;;;0 errored=1;;;0 warned=0;;;0 time=12.346ms;;;0"
         );
     }
 
@@ -340,7 +337,7 @@ mod tests {
         assert_eq!(
             empty.render(Format::Nagios),
             "SMOKETEST UNKNOWN - 0 tests selected, fewer than the 1 required | tests=0;;;0 \
-             passed=0;;;0 failed=0;;;0 errored=0;;;0 time=12.346ms;;;0"
+             passed=0;;;0 failed=0;;;0 errored=0;;;0 warned=0;;;0 time=12.346ms;;;0"
         );
         let broken = report(&[("app::smoke::f", Outcome::Failed)]).require(3, 1);
         assert_eq!(NagiosState::of(&broken), NagiosState::Critical);
@@ -470,7 +467,7 @@ mod tests {
         assert_eq!(
             report.render(Format::Nagios),
             "SMOKETEST OK - 1 test passed in 12.3ms | tests=1;;;0 passed=1;;;0 failed=0;;;0 \
-             errored=0;;;0 time=12.346ms;;;0\n\
+             errored=0;;;0 warned=0;;;0 time=12.346ms;;;0\n\
              warning: excluded name \"x\" matches no test\n\
              warning: excluded name \"a/b c\" matches no test"
         );

@@ -361,9 +361,9 @@ pub async fn check_contract(origin: &str) {
     assert_eq!(nagios.header("content-type"), "text/plain; charset=utf-8");
     assert!(
         nagios.body.starts_with("SMOKETEST OK - 5 tests passed in ")
-            && nagios
-                .body
-                .contains(" | tests=5;;;0 passed=5;;;0 failed=0;;;0 errored=0;;;0 time="),
+            && nagios.body.contains(
+                " | tests=5;;;0 passed=5;;;0 failed=0;;;0 errored=0;;;0 warned=0;;;0 time="
+            ),
         "{}",
         nagios.body
     );
@@ -488,7 +488,7 @@ pub async fn check_contract(origin: &str) {
         failing_nagios.body.starts_with(
             "SMOKETEST CRITICAL - 1 of 2 tests failed or errored: \
              fixture_fail::smoke::assert_default_message | tests=2;;;0 passed=1;;;0 failed=1;;;0 \
-             errored=0;;;0 time="
+             errored=0;;;0 warned=0;;;0 time="
         ),
         "{}",
         failing_nagios.body
