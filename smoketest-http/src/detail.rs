@@ -19,8 +19,10 @@ pub enum Detail {
     /// without the per-test series, HTML the banner and counts without the table, health+json
     /// its `status`, the [service](crate::SmokeEndpoint::service) and the counts in `output`
     /// without `checks`; the Kubernetes text (`?verbose`) names each test with `reason
-    /// withheld`, as kube-apiserver shows its checks to anybody. The status code is the report's
-    /// (200 on PASS, the FAIL status otherwise), so a load balancer needs no credentials.
+    /// withheld`, as kube-apiserver shows its checks to anybody. So a summary caller learns
+    /// which tests exist and whether each passed (`?verbose`, `/test/{name}`), never why one
+    /// failed. The status code is the report's (200 on PASS, the FAIL status otherwise), so a
+    /// load balancer needs no credentials.
     Summary,
     /// Everything, as authorized callers see it. The default without access control.
     Full,

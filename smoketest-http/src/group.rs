@@ -66,7 +66,9 @@ impl Group {
 
     /// Only tests with at least one of these tags (`#[smoke_test(tags = ["ready"])]`). A tag no
     /// test has selects nothing, and the group then passes with zero tests: give the endpoint's
-    /// runner a [`min_tests`](smoketest::Runner::min_tests) to make that a failure.
+    /// runner a [`min_tests`](smoketest::Runner::min_tests) to make that a failure. With any
+    /// minimum, a group (like one test by path, or a tier narrowed by `?tag=` or `?exclude=`)
+    /// must select at least one test; the runner's full minimum applies to the tiers.
     pub fn tags<I, S>(mut self, tags: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -110,9 +112,10 @@ impl Group {
     /// they would anyway, but logs and dashboards read "starting" rather than a failure; once
     /// the group has passed, or if it still fails when `grace` is over (the app is broken, not
     /// starting), failures are reported as such. Keep `grace` at most the startup probe's
-    /// `failureThreshold × periodSeconds`. The `starting:` answer is the same in every format,
-    /// and a run with `?tag=` or `?exclude=` does not end the grace: only the whole group
-    /// passing does.
+    /// `failureThreshold × periodSeconds`. The `starting:` answer is the same in every format
+    /// but two that machines parse: Prometheus gets its metrics (200, as always) and
+    /// health+json its `fail` document. A run with `?tag=` or `?exclude=` does not end the
+    /// grace: only the whole group passing does.
     ///
     /// ```text
     /// starting: probe group "ready" has not passed yet (startup grace: 120s)

@@ -220,7 +220,10 @@ impl SmokeEndpoint {
         if let Target::Group(configured) = &target {
             if let Some(grace) = &configured.grace {
                 if !served.finished.report().passed() {
-                    if grace.is_active() {
+                    // Scrapers want their metrics (with 200) and health+json readers a document
+                    // they can parse, starting or not.
+                    let readable = !matches!(format, Format::Prometheus | Format::Health);
+                    if grace.is_active() && readable {
                         return self.finish(method, starting(&configured.name, grace.length()));
                     }
                 } else if key.is_configured() {

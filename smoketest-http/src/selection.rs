@@ -181,6 +181,16 @@ pub(crate) fn prepare(
     let runner = left_out
         .chain(unmatched.iter().copied())
         .fold(base.clone(), |runner, name| runner.exclude(name.as_str()));
+    // The runner's minimum is for its tiers; a narrower selection must still select something
+    // when a minimum is set, so that a mistyped group tag fails rather than passes empty.
+    let narrowed = !matches!(target, Target::Tier(_)) || !tags.is_empty() || !excluded.is_empty();
+    let runner = match narrowed {
+        true => {
+            let min = base.required_tests().min(1);
+            runner.min_tests(min)
+        }
+        false => runner,
+    };
     let probe = Probe::new(target.name())
         .excluded(excluded)
         .unmatched(unmatched);

@@ -291,6 +291,11 @@ impl Runner {
         self
     }
 
+    /// The fewest tests a run must select ([`min_tests`](Runner::min_tests)); 0 for no minimum.
+    pub fn required_tests(&self) -> usize {
+        self.min_tests
+    }
+
     /// Time limit for tests that don't set their own with `timeout = "…"`. Default 10 s.
     /// A zero duration is taken as the default.
     pub fn default_timeout(mut self, timeout: Duration) -> Self {

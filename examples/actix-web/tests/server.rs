@@ -47,3 +47,17 @@ fn half_sent_requests_are_closed_after_the_header_timeout() {
     let expected: Vec<HalfSent> = (0..50).map(|_| HalfSent::Closed("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\ndate: <date>\r\n\r\n".to_owned())).collect();
     assert_eq!(ends, expected);
 }
+
+#[test]
+fn silent_and_preface_connections_are_closed_after_the_header_timeout() {
+    // Past the header timeout, actix-web answers a connection that sent nothing 408, as a half-sent request.
+    let silent = example_common::testing::check_unfinished_requests_are_closed(BINARY, 20, b"");
+    let closed = "HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\ndate: <date>\r\n\r\n".to_owned();
+    assert_eq!(silent, vec![HalfSent::Closed(closed); 20]);
+    // The start of HTTP/2's preface is no HTTP/1.1 request: a 400 at once, not a wait for more.
+    let preface = b"PRI * HTTP/2.0\r\n";
+    let ends = example_common::testing::check_unfinished_requests_are_closed(BINARY, 20, preface);
+    let bad = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\
+               date: <date>\r\n\r\n";
+    assert_eq!(ends, vec![HalfSent::Closed(bad.to_owned()); 20]);
+}

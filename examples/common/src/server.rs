@@ -76,7 +76,10 @@ pub async fn serve<S, B>(
         let builder = builder.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            // Not `serve_connection_with_upgrades`: that one first reads up to 24 bytes to tell
+            // HTTP/2 from HTTP/1 with no timer, so a client that sends nothing would hold its
+            // connection past the header timeout.
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
             // How a connection ends (the client hung up, or took too long with its headers) is
             // the client's business: nothing for the server's log.
             let _ = watcher.watch(connection).await;

@@ -320,7 +320,7 @@ pub fn check_no_path_is_an_empty_404(binary: &str) {
 }
 
 /// How a connection that sent part of a request's head, never its end, ended.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HalfSent {
     /// The server closed it after sending this ([`normalized`]).
     Closed(String),
@@ -339,12 +339,31 @@ pub enum HalfSent {
 ///
 /// If a connection cannot be made or written to, or the complete request is not answered.
 pub fn check_half_sent_requests_are_closed(binary: &str, count: usize) -> Vec<HalfSent> {
+    check_unfinished_requests_are_closed(
+        binary,
+        count,
+        b"GET /smoketest/ HTTP/1.1\r\nhost: example\r\naccept: text/plain\r\n",
+    )
+}
+
+/// As [`check_half_sent_requests_are_closed`], with connections that send `sent` and then
+/// nothing: no byte at all, or the start of HTTP/2's preface, which a server guessing the
+/// protocol would wait to complete.
+///
+/// # Panics
+///
+/// As [`check_half_sent_requests_are_closed`].
+pub fn check_unfinished_requests_are_closed(
+    binary: &str,
+    count: usize,
+    sent: &[u8],
+) -> Vec<HalfSent> {
     let server = Server::spawn_with(binary, &["--header-timeout", SHORT_HEADER_TIMEOUT]);
     let half_sent: Vec<TcpStream> = (0..count)
         .map(|_| {
             let mut stream = server.connect();
             stream
-                .write_all(b"GET /smoketest/ HTTP/1.1\r\nhost: example\r\naccept: text/plain\r\n")
+                .write_all(sent)
                 .unwrap_or_else(|error| panic!("cannot send the start of a request: {error}"));
             stream
         })

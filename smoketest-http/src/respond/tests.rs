@@ -168,3 +168,45 @@ fn errors_quoting_the_request_forbid_sniffing() {
         assert_eq!(response.headers()[X_CONTENT_TYPE_OPTIONS], "nosniff");
     }
 }
+
+#[smoketest::smoke_test(tags = ["respond-minimum"])]
+fn respond_minimum_probe() {}
+
+#[test]
+fn the_runners_minimum_holds_for_tiers_and_narrower_selections_need_one_test() {
+    let runner = Runner::new().filter("respond_minimum_probe").min_tests(3);
+    let endpoint = SmokeEndpoint::new(runner)
+        .group("probe", Group::new().tags(["respond-minimum"]))
+        .group("empty", Group::new().tags(["no-test-has-this-tag"]));
+    let first_line = |uri: &str| {
+        let response = get(&endpoint, uri);
+        let first = response
+            .body()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        (response.status().as_u16(), first)
+    };
+    // One test selected, three required: the tier fails as the runner says.
+    assert_eq!(first_line("/"), (500, "FAIL".to_owned()));
+    assert_eq!(first_line("/probe/"), (200, "PASS".to_owned()));
+    assert_eq!(
+        first_line("/test/smoketest_http::respond::tests::respond_minimum_probe"),
+        (200, "PASS".to_owned())
+    );
+    assert_eq!(
+        first_line("/?tag=respond-minimum"),
+        (200, "PASS".to_owned())
+    );
+    // A group that selects nothing is not a silent pass.
+    let empty = get(&endpoint, "/empty/");
+    assert_eq!(empty.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        empty
+            .body()
+            .contains("\nnote: 0 tests selected, fewer than the 1 required"),
+        "{}",
+        empty.body()
+    );
+}

@@ -187,8 +187,10 @@ fn list_names(line: &mut String, count: usize, names: &[impl AsRef<str>]) {
         line.push_str(&status_text(name.as_ref()));
     }
     if names.len() > NAMES_LISTED {
-        // Writing to a String cannot fail.
-        let _ = write!(line, " and {} more", count - NAMES_LISTED);
+        // Writing to a String cannot fail. A report read back from JSON may list more names
+        // than it counts: the names then say how many there are.
+        let more = count.max(names.len()) - NAMES_LISTED;
+        let _ = write!(line, " and {more} more");
     }
 }
 

@@ -447,6 +447,25 @@ async fn check_startup_grace(client: &Client, base: &str) {
             &starting("cold"),
         );
     }
+    // Machines that parse the answer get their format: Prometheus its metrics with 200,
+    // health+json its `fail` document with the group's status.
+    let scraped = get(client, &format!("{base}/cold/?format=prometheus")).await;
+    assert_eq!(scraped.status, 200, "{scraped:?}");
+    assert!(
+        scraped
+            .body
+            .contains("\nsmoketest_run_passed{tier=\"fast\"} 0\n"),
+        "{}",
+        scraped.body
+    );
+    let health = get(client, &format!("{base}/cold/?format=health")).await;
+    assert_eq!(health.status, 503, "{health:?}");
+    assert_eq!(health.header("content-type"), "application/health+json");
+    assert!(
+        health.body.starts_with(r#"{"status":"fail","#),
+        "{}",
+        health.body
+    );
     let expired = get(client, &format!("{base}/expired/")).await;
     assert_eq!(expired.status, 503, "{expired:?}");
     assert!(expired.body.starts_with("FAIL\n"), "{}", expired.body);
