@@ -319,6 +319,35 @@ pub fn check_no_path_is_an_empty_404(binary: &str) {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Checks how `binary` ends requests that never finish, with `--header-timeout 1s`: 50
+/// half-sent requests and 20 connections that send nothing are closed past the timeout after
+/// `timed_out` ([`normalized`]; empty when the server closes without a word), and 20 that send
+/// the start of HTTP/2's preface, which no HTTP/1.1 request starts with, get an empty 400 at once.
+///
+/// # Panics
+///
+/// If they are not.
+pub fn check_unfinished_requests(binary: &str, timed_out: &str) {
+    let closed = |count| vec![HalfSent::Closed(timed_out.to_owned()); count];
+    assert_eq!(
+        check_half_sent_requests_are_closed(binary, 50),
+        closed(50),
+        "half-sent requests"
+    );
+    assert_eq!(
+        check_unfinished_requests_are_closed(binary, 20, b""),
+        closed(20),
+        "connections that send nothing"
+    );
+    let bad = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\
+               date: <date>\r\n\r\n";
+    assert_eq!(
+        check_unfinished_requests_are_closed(binary, 20, b"PRI * HTTP/2.0\r\n"),
+        vec![HalfSent::Closed(bad.to_owned()); 20],
+        "the start of HTTP/2's preface"
+    );
+}
+
 /// How a connection that sent part of a request's head, never its end, ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HalfSent {
