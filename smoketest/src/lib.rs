@@ -60,12 +60,14 @@ extern crate self as smoketest;
 
 pub mod assertions;
 mod capture;
+mod check;
 pub mod cli;
 mod context;
 mod driver;
 mod error;
 mod exclusions;
 mod forbid;
+mod intern;
 mod isolate;
 mod limits;
 mod outcome;
@@ -89,6 +91,7 @@ pub mod __private;
 
 #[cfg(feature = "tracing")]
 pub use crate::capture::CaptureLayer;
+pub use crate::check::{Check, CheckFn, CheckResult, IntoCheck};
 pub use crate::error::{Error, Result};
 pub use crate::limits::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE,

@@ -1,6 +1,7 @@
 //! The link-time registry: every `#[smoke_test]` of every linked crate, collected by `linkme`.
 
 use std::any::{Any, TypeId, type_name};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -19,9 +20,10 @@ pub type BodyResult = Result<(), Failure>;
 /// A test body with its parameters resolved from a [`Context`].
 ///
 /// The two `Plain*` forms are the common case, a test without parameters returning `()`: the
-/// macro registers the function itself, with no wrapper to compile per test.
+/// macro registers the function itself, with no wrapper to compile per test. The two `Check*`
+/// forms are the closures of [`Runner::check`](crate::Runner::check).
 #[doc(hidden)]
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub enum Body {
     /// A plain `fn`: run on a worker thread.
     Sync(fn(&mut Context) -> BodyResult),
@@ -31,12 +33,19 @@ pub enum Body {
     PlainSync(fn()),
     /// `async fn name()`, called through [`PlainAsync`].
     PlainAsync(&'static dyn PlainAsync),
+    /// A synchronous closure given to [`Runner::check`](crate::Runner::check).
+    CheckSync(Arc<dyn Fn() -> BodyResult + Send + Sync>),
+    /// An async closure given to [`Runner::check`](crate::Runner::check).
+    CheckAsync(Arc<dyn Fn() -> BoxFuture<'static, BodyResult> + Send + Sync>),
 }
 
 impl Body {
     /// Called directly (rather than driven as a future).
-    pub(crate) fn is_sync(self) -> bool {
-        matches!(self, Body::Sync(_) | Body::PlainSync(_))
+    pub(crate) fn is_sync(&self) -> bool {
+        matches!(
+            self,
+            Body::Sync(_) | Body::PlainSync(_) | Body::CheckSync(_)
+        )
     }
 
     /// Calls a synchronous body.
@@ -44,14 +53,17 @@ impl Body {
     /// # Panics
     ///
     /// On an async body (callers check [`is_sync`](Body::is_sync) first).
-    pub(crate) fn call_sync(self, context: &mut Context) -> BodyResult {
+    pub(crate) fn call_sync(&self, context: &mut Context) -> BodyResult {
         match self {
             Body::Sync(body) => body(context),
             Body::PlainSync(function) => {
                 function();
                 Ok(())
             }
-            Body::Async(_) | Body::PlainAsync(_) => unreachable!("an async body called as sync"),
+            Body::CheckSync(check) => check(),
+            Body::Async(_) | Body::PlainAsync(_) | Body::CheckAsync(_) => {
+                unreachable!("an async body called as sync")
+            }
         }
     }
 
@@ -60,7 +72,7 @@ impl Body {
     /// # Panics
     ///
     /// On a synchronous body (callers check [`is_sync`](Body::is_sync) first).
-    pub(crate) fn call_async(self, context: &mut Context) -> BoxFuture<'_, BodyResult> {
+    pub(crate) fn call_async<'a>(&self, context: &'a mut Context) -> BoxFuture<'a, BodyResult> {
         match self {
             Body::Async(body) => body(context),
             Body::PlainAsync(function) => {
@@ -70,7 +82,10 @@ impl Body {
                     Ok(())
                 })
             }
-            Body::Sync(_) | Body::PlainSync(_) => unreachable!("a sync body called as async"),
+            Body::CheckAsync(check) => check(),
+            Body::Sync(_) | Body::PlainSync(_) | Body::CheckSync(_) => {
+                unreachable!("a sync body called as async")
+            }
         }
     }
 }
@@ -133,8 +148,12 @@ impl Param {
     }
 }
 
-/// The static record `#[smoke_test]` emits for one test function.
+/// The static record `#[smoke_test]` emits for one test function; [`Runner::check`] makes one
+/// at run time.
+///
+/// [`Runner::check`]: crate::Runner::check
 #[doc(hidden)]
+#[derive(Clone)]
 pub struct SmokeTest {
     /// `module_path!()` where the function is defined.
     pub module_path: &'static str,
@@ -183,7 +202,8 @@ pub(crate) struct TestCase {
     /// The suite's name: the suite type's path, or the module path of a free test.
     pub(crate) suite_name: &'static str,
     pub(crate) suite: Option<SuiteVTable>,
-    pub(crate) test: &'static SmokeTest,
+    /// Borrowed from the link-time registry, or owned for a [`Runner::check`](crate::Runner::check).
+    pub(crate) test: Cow<'static, SmokeTest>,
     /// The `&mut` parameter: the handle a rolled-back test writes through.
     pub(crate) handle: Option<Param>,
     /// A problem found while collecting it (duplicate name, a `&mut` suite, two suites): the test
@@ -198,7 +218,7 @@ impl TestCase {
 }
 
 /// Resolves one registered test. `None` suite means a free test whose suite is its module.
-fn resolve(test: &'static SmokeTest) -> TestCase {
+pub(crate) fn resolve(test: Cow<'static, SmokeTest>) -> TestCase {
     let params = (test.params)();
     let mut suites = params
         .iter()
@@ -229,7 +249,7 @@ fn resolve(test: &'static SmokeTest) -> TestCase {
     let suite_name = suite_name.unwrap_or(test.module_path);
     let handle = params.iter().find(|param| param.exclusive).copied();
     TestCase {
-        name: leak(format!("{suite_name}::{}", test.function)),
+        name: crate::intern::string(&format!("{suite_name}::{}", test.function)),
         suite_name,
         suite,
         test,
@@ -238,16 +258,35 @@ fn resolve(test: &'static SmokeTest) -> TestCase {
     }
 }
 
-/// A name that lives as long as the program, like the registry it comes from: the linked tests
-/// are resolved once per process (see [`linked`]), and every report of every run then borrows
-/// their names instead of copying them.
-fn leak(name: String) -> &'static str {
-    Box::leak(name.into_boxed_str())
-}
-
 /// Resolves and sorts tests by name; duplicate names are marked, not dropped.
 pub(crate) fn collect(tests: impl IntoIterator<Item = &'static SmokeTest>) -> Vec<TestCase> {
-    let mut cases: Vec<TestCase> = tests.into_iter().map(resolve).collect();
+    let cases: Vec<TestCase> = tests
+        .into_iter()
+        .map(|test| resolve(Cow::Borrowed(test)))
+        .collect();
+    sorted(cases)
+}
+
+/// `tests` with `case` added, sorted, and duplicate names marked again.
+pub(crate) fn add(tests: &[TestCase], case: TestCase) -> Vec<TestCase> {
+    let mut cases = tests.to_vec();
+    for case in &mut cases {
+        if case
+            .collection_error
+            .as_deref()
+            .is_some_and(|error| error.starts_with(DUPLICATE))
+        {
+            case.collection_error = None;
+        }
+    }
+    cases.push(case);
+    sorted(cases)
+}
+
+const DUPLICATE: &str = "duplicate smoke test name: also defined at ";
+
+/// Sorts tests by name and marks each copy of a name given more than once.
+fn sorted(mut cases: Vec<TestCase>) -> Vec<TestCase> {
     cases.sort_by(|a, b| {
         a.name
             .cmp(b.name)
@@ -261,15 +300,12 @@ pub(crate) fn collect(tests: impl IntoIterator<Item = &'static SmokeTest>) -> Ve
         let locations = &by_name[case.name];
         if locations.len() > 1 {
             let own = case.location();
-            let others: Vec<&str> = locations
-                .iter()
-                .filter(|l| **l != own)
-                .map(String::as_str)
-                .collect();
-            case.collection_error = Some(format!(
-                "duplicate smoke test name: also defined at {}",
-                others.join(", ")
-            ));
+            // One entry is this copy; the others may share its line (a check added in a loop).
+            let mut others: Vec<&str> = locations.iter().map(String::as_str).collect();
+            if let Some(at) = others.iter().position(|location| *location == own) {
+                others.remove(at);
+            }
+            case.collection_error = Some(format!("{DUPLICATE}{}", others.join(", ")));
         }
     }
     cases

@@ -389,6 +389,7 @@ fn without_tests(report: &Report) -> Report {
         warned_tests: Vec::new(),
         time: report.time,
         started: report.started.clone(),
+        run_id: report.run_id.clone(),
         tier: report.tier,
         panics_caught: report.panics_caught,
         abandoned_threads: report.abandoned_threads,

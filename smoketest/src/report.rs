@@ -82,6 +82,11 @@ pub struct Report {
     /// the clock reads a time RFC 3339 cannot hold (before 1970 or after 9999).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<String>,
+    /// This run's id: a UUID (version 7, so ids sort by the time of their run) that every
+    /// format shows and the run's `tracing` span carries, to find one run in logs, traces and
+    /// history. Empty in a report written before the key existed.
+    #[serde(default)]
+    pub run_id: String,
     /// Which tier ran: `fast` (tests not marked `slow`) or `slow` (all tests).
     pub tier: Tier,
     /// `false` when the binary was built with `panic = "abort"`: a panicking test then aborts
@@ -106,6 +111,11 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// One entry per test run, sorted by name.
     pub tests: Vec<TestReport>,
+}
+
+/// A new run id: a version 7 UUID, `0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b`.
+pub(crate) fn new_run_id() -> String {
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// What happened to one test.
@@ -202,6 +212,7 @@ impl Report {
             time: elapsed.as_secs_f64() * 1000.0,
             // The report is made when the run ends: it started `elapsed` ago.
             started: SystemTime::now().checked_sub(elapsed).and_then(rfc3339),
+            run_id: new_run_id(),
             tier,
             panics_caught: crate::panic::PANICS_ARE_CAUGHT,
             abandoned_threads: crate::stuck::count(),

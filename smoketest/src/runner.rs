@@ -3,11 +3,13 @@
 use std::any::Any;
 use std::ffi::OsString;
 use std::fmt;
+use std::panic::Location;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::State;
 use crate::capture;
+use crate::check::IntoCheck;
 use crate::driver::Driver;
 use crate::limits::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE,
@@ -401,6 +403,37 @@ impl Runner {
         self
     }
 
+    /// Adds a test made at run time: `check`, a [`Check`] or a closure (`|| ...`,
+    /// `|| async { ... }`) returning `()` or `Result<(), E: Display>`, reported under `name`
+    /// exactly as a `#[smoke_test]` function is. Its suite is the path `name` is under
+    /// (`upstream` for `upstream::payments`), which `apps` and `skip_apps` select by.
+    ///
+    /// Nothing about a check stops the program: a name given twice (here or by a
+    /// `#[smoke_test]`), an empty name, a bad tag or runbook make the test *errored*, saying
+    /// what to write instead, and its location is this call's.
+    ///
+    /// ```
+    /// use smoketest::{Runner, Tier};
+    ///
+    /// let hosts = vec!["127.0.0.1:1".to_owned()]; // from the app's configuration
+    /// let mut runner = Runner::new().filter("tcp::");
+    /// for host in hosts {
+    ///     runner = runner.check(format!("tcp::{host}"), move || {
+    ///         std::net::TcpStream::connect(&host).map(drop)
+    ///     });
+    /// }
+    /// let report = runner.run(Tier::Fast);
+    /// assert_eq!(report.errored_tests, ["tcp::127.0.0.1:1"]);
+    /// ```
+    #[track_caller]
+    pub fn check<M>(mut self, name: impl Into<String>, check: impl IntoCheck<M>) -> Self {
+        let case = check
+            .into_check()
+            .into_case(&name.into(), Location::caller());
+        self.tests = registry::add(&self.tests, case).into();
+        self
+    }
+
     /// The names of the tests a run of `tier` would include, sorted.
     pub fn test_names(&self, tier: Tier) -> Vec<&str> {
         self.selected(tier).map(|case| case.name).collect()
@@ -573,74 +606,4 @@ impl Runner {
 // linkme's `link_section` counts as unsafe code when its macro is expanded inside this crate
 // (in user crates it comes from an external macro and the lint stays quiet).
 #[allow(unsafe_code)]
-mod tests {
-    use super::*;
-    use crate::{Outcome, Result, Suite, TestReport, smoke_test};
-
-    /// A suite that a test wrongly takes by `&mut`.
-    struct Shared;
-    impl Suite for Shared {
-        fn set_up_suite(_: &State) -> Result<Self> {
-            Ok(Shared)
-        }
-    }
-
-    #[smoke_test(rolled_back)]
-    fn takes_a_suite_by_mut(_suite: &mut Shared) {}
-
-    /// A transaction type no rollback provider is registered for.
-    struct Transaction;
-
-    #[smoke_test(rolled_back)]
-    fn writes_without_a_provider(_tx: &mut Transaction) {}
-
-    fn report_of(test: &str) -> TestReport {
-        let report = Runner::new().filter(test).run(Tier::Fast);
-        assert_eq!(report.tests.len(), 1, "{test}");
-        report.tests.into_iter().next().unwrap()
-    }
-
-    #[test]
-    fn an_error_found_while_collecting_a_test_makes_it_errored() {
-        let test = report_of("takes_a_suite_by_mut");
-        let suite = std::any::type_name::<Shared>();
-        assert_eq!(test.outcome, Outcome::Errored);
-        assert_eq!(
-            test.message.unwrap(),
-            format!("takes `&mut {suite}`, but suites are shared by their tests: take `&{suite}`")
-        );
-        assert!(test.rolled_back);
-    }
-
-    #[test]
-    fn a_rolled_back_test_without_a_provider_is_errored_with_what_to_do() {
-        let test = report_of("writes_without_a_provider");
-        assert_eq!(test.outcome, Outcome::Errored);
-        assert_eq!(
-            test.message.unwrap(),
-            format!(
-                "no rollback provider registered for `{}`; register one with \
-                 `Runner::rollback(provider)` (or `rollback_async` for async clients)",
-                std::any::type_name::<Transaction>()
-            )
-        );
-    }
-
-    #[test]
-    fn app_prefixes_match_whole_path_segments() {
-        let under = |name: &str, prefix: &str| under_path(name, &app_path(prefix));
-        assert!(under("app::smoke::x", "app"));
-        assert!(under("app::smoke::x", "app::smoke"));
-        assert!(under("app::smoke::x", "app::smoke::"));
-        assert!(!under("application::smoke::x", "app"));
-        assert!(under("my_app::smoke::x", "my-app"));
-    }
-
-    #[test]
-    fn app_lists_are_comma_separated_and_trimmed() {
-        assert_eq!(
-            split_list(" a, b::c ,,"),
-            vec!["a".to_owned(), "b::c".to_owned()]
-        );
-    }
-}
+mod tests;

@@ -330,7 +330,7 @@ pub(super) fn steps(
         }
     }
     if result.is_ok() {
-        let body = case.test.body;
+        let body = &case.test.body;
         worker.step(step(Phase::Body, !body.is_sync()));
         result = if body.is_sync() {
             catch(|| body.call_sync(&mut context))
