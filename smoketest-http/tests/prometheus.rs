@@ -1,14 +1,18 @@
-//! `?format=prometheus` and its `Accept` type: the exposition read back by a strict parser of
-//! Prometheus' text format (`openmetrics-parser`), every sample checked, for a passing and a
-//! failing selection of the smoke tests below.
+//! `?format=prometheus` and its `Accept` type: every exposition validated by `promtool check
+//! metrics` and read back (`prometheus/exposition.rs`), every sample checked, for passing,
+//! failing, warned and retried runs, odd test names, no tests and huge messages.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use http::{Request, Response};
-use openmetrics_parser::{MetricFamily, PrometheusType, PrometheusValue};
 use smoketest::{Error, Result, Runner};
 use smoketest_http::SmokeEndpoint;
+
+#[path = "prometheus/exposition.rs"]
+mod exposition;
+
+use exposition::{Family, parse, promtool_check};
 
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -63,54 +67,6 @@ async fn get(endpoint: &SmokeEndpoint, uri: &str, accept: Option<&str>) -> Respo
         request = request.header("accept", accept);
     }
     endpoint.handle(&request.body(()).unwrap()).await
-}
-
-/// One family as the parser read it: type, help, and its samples as label sets → value.
-#[derive(Debug)]
-struct Family {
-    help: String,
-    samples: BTreeMap<BTreeMap<String, String>, f64>,
-}
-
-/// Parses an exposition strictly: any syntax error, duplicate series, family split in two or
-/// inconsistent label set fails the test. Every family must be a gauge with help.
-fn parse(body: &str) -> BTreeMap<String, Family> {
-    let exposition = openmetrics_parser::prometheus::parse_prometheus(body)
-        .unwrap_or_else(|error| panic!("not a valid exposition: {error:?}\n{body}"));
-    exposition
-        .families
-        .into_iter()
-        .map(|(name, family)| {
-            assert_eq!(family.family_type, PrometheusType::Gauge, "{name}");
-            assert!(family.help.len() > 20, "{name} has help: {:?}", family.help);
-            (name, read(&family))
-        })
-        .collect()
-}
-
-fn read(family: &MetricFamily<PrometheusType, PrometheusValue>) -> Family {
-    let names = family.get_label_names().to_vec();
-    let samples = family
-        .iter_samples()
-        .map(|sample| {
-            let labelset = sample.get_labelset().expect("a sample of a family");
-            let labels = names
-                .iter()
-                .map(|name| {
-                    let value = labelset.get_label_value(name).expect("every label set");
-                    (name.clone(), value.to_owned())
-                })
-                .collect();
-            let PrometheusValue::Gauge(value) = &sample.value else {
-                panic!("{}: not a gauge: {:?}", family.family_name, sample.value);
-            };
-            (labels, value.as_f64())
-        })
-        .collect();
-    Family {
-        help: family.help.clone(),
-        samples,
-    }
 }
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -384,55 +340,155 @@ async fn a_scrape_through_axum_reads_the_failing_run() {
     assert_eq!(families["smoketest_test_passed"].samples.len(), 3);
 }
 
-#[test]
-fn odd_names_survive_a_strict_parser() {
-    let name = "app::a \"quoted\" \\ back\nslash {x=\"1\",y}";
-    let json = serde_json::json!({
-        "status": "FAIL", "test_classes": 1, "tests_run": 1, "tests_passed": 0,
-        "tests_failed": 1, "tests_errored": 0, "failed_tests": [name], "errored_tests": [],
-        "time": 2.5, "tier": "slow", "panics_caught": true,
-        "tests": [{
-            "name": name, "suite": "app::a", "outcome": "failed", "time": 1.5,
-            "message": "no", "location": "src/a.rs:1", "slow": true, "rolled_back": false,
-        }],
-    });
-    let report: smoketest::Report = serde_json::from_value(json).expect("a valid report");
-    let exposition = report.render(smoketest::render::Format::Prometheus);
-    let parsed = openmetrics_parser::prometheus::parse_prometheus(&exposition)
-        .unwrap_or_else(|error| panic!("{error:?}\n{exposition}"));
-    let family = &parsed.families["smoketest_test_duration_seconds"];
-    let sample = family.iter_samples().next().expect("one sample");
-    let labels = sample.get_labelset().expect("labels");
-    assert_eq!(labels.get_label_value("test"), Some(name));
-    assert_eq!(labels.get_label_value("tier"), Some("slow"));
-    assert_eq!(
-        sample.value,
-        openmetrics_parser::PrometheusValue::Gauge(openmetrics_parser::MetricNumber::Float(0.0015))
+/// The run-level families, which every exposition has.
+const RUN_FAMILIES: [&str; 4] = [
+    "smoketest_run_passed",
+    "smoketest_run_duration_seconds",
+    "smoketest_abandoned_threads",
+    "smoketest_tests",
+];
+
+/// Names a scraper must read back exactly: quotes, backslashes, braces and commas that look like
+/// the format's own syntax, non-ASCII letters and symbols, a line break (which makes the check
+/// errored, under its name all the same) and a name over the 512-byte limit (errored too).
+fn odd_names() -> Vec<String> {
+    vec![
+        "odd::a \"quoted\" name".to_owned(),
+        "odd::back\\slash\\".to_owned(),
+        "odd::braces {x=\"1\",y} and, commas".to_owned(),
+        "odd::unicode café ☃ 日本 ✓".to_owned(),
+        "odd::new\nline".to_owned(),
+        format!("odd::{}", "long".repeat(130)),
+    ]
+}
+
+#[tokio::test]
+async fn odd_names_are_escaped_so_that_promtool_reads_them_back() {
+    let names = odd_names();
+    let runner = names
+        .iter()
+        .fold(Runner::new().filter("odd::"), |runner, name| {
+            runner.check(name.clone(), || {})
+        });
+    let response = get(&SmokeEndpoint::new(runner), "/?format=prometheus", None).await;
+    assert_eq!(response.status(), 200);
+    let families = parse(response.body());
+    let outcomes: BTreeMap<String, f64> = families["smoketest_test_passed"]
+        .samples
+        .iter()
+        .map(|(labels, value)| {
+            assert_eq!(labels["suite"], "odd", "{labels:?}");
+            (labels["test"].clone(), *value)
+        })
+        .collect();
+    // The two names a check may not have make their checks errored, not missing.
+    let expected: BTreeMap<String, f64> = names
+        .iter()
+        .map(|name| {
+            let allowed = !name.contains('\n') && name.len() <= 512;
+            (name.clone(), f64::from(u8::from(allowed)))
+        })
+        .collect();
+    assert_eq!(outcomes, expected);
+    assert!(
+        response.body().contains("test=\"odd::new\\nline\""),
+        "{}",
+        response.body()
+    );
+    assert!(
+        response
+            .body()
+            .contains("test=\"odd::braces {x=\\\"1\\\",y} and, commas\""),
+        "{}",
+        response.body()
     );
 }
 
-#[test]
-fn a_warned_test_and_a_retried_one_read_back_from_a_strict_parser() {
-    let json = serde_json::json!({
-        "status": "PASS", "test_classes": 1, "tests_run": 2, "tests_passed": 1,
-        "tests_failed": 0, "tests_errored": 0, "tests_warned": 1, "failed_tests": [],
-        "errored_tests": [], "warned_tests": ["app::a::cache_warm"], "time": 2.5, "tier": "fast",
-        "panics_caught": true,
-        "tests": [
-            {
-                "name": "app::a::cache_warm", "suite": "app::a", "outcome": "warned",
-                "time": 1.0, "message": "cold", "location": "src/a.rs:1", "slow": false,
-                "rolled_back": false, "owner": "team-cache",
-            },
-            {
-                "name": "app::a::flaky", "suite": "app::a", "outcome": "passed", "time": 1.5,
-                "message": null, "location": null, "slow": false, "rolled_back": false,
-                "attempts": 3,
-            },
-        ],
-    });
-    let report: smoketest::Report = serde_json::from_value(json).expect("a valid report");
-    let families = parse(&report.render(smoketest::render::Format::Prometheus));
+#[tokio::test]
+async fn a_run_of_no_tests_has_the_run_families_only() {
+    let runner = Runner::new().filter("no test has this name");
+    let response = get(&SmokeEndpoint::new(runner), "/?format=prometheus", None).await;
+    assert_eq!(response.status(), 200);
+    let families = parse(response.body());
+    assert_eq!(
+        families.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        RUN_FAMILIES.into_iter().collect()
+    );
+    let fast = [("tier", "fast")];
+    assert_eq!(value(&families, "smoketest_run_passed", &fast), 1.0);
+    for outcome in ["passed", "failed", "errored", "warned"] {
+        let pairs = [("tier", "fast"), ("outcome", outcome)];
+        assert_eq!(
+            value(&families, "smoketest_tests", &pairs),
+            0.0,
+            "{outcome}"
+        );
+    }
+}
+
+fn panics_with_a_huge_message() {
+    panic!("{}", "y".repeat(4 << 20));
+}
+
+#[tokio::test]
+async fn huge_messages_stay_out_of_the_exposition() {
+    let huge = "x".repeat(4 << 20);
+    let runner = Runner::new()
+        .filter("huge::")
+        .check("huge::errs", move || Err::<(), _>(huge.clone()))
+        .check("huge::panics", panics_with_a_huge_message);
+    let response = get(&SmokeEndpoint::new(runner), "/?format=prometheus", None).await;
+    assert_eq!(response.status(), 200);
+    let body = response.body();
+    // Counted, not timed: the two tests' samples, whatever their messages weigh.
+    assert!(body.len() < 6 * 1024, "{} bytes:\n{body}", body.len());
+    assert!(!body.contains("xxxx") && !body.contains("yyyy"), "{body}");
+    let families = parse(body);
+    assert_eq!(
+        value(&families, "smoketest_run_passed", &[("tier", "fast")]),
+        0.0
+    );
+    for (test, outcome) in [("huge::errs", "errored"), ("huge::panics", "errored")] {
+        let pairs = [
+            ("tier", "fast"),
+            ("suite", "huge"),
+            ("test", test),
+            ("outcome", outcome),
+        ];
+        assert_eq!(value(&families, "smoketest_test_outcome", &pairs), 1.0);
+    }
+}
+
+#[tokio::test]
+async fn a_warned_test_and_a_retried_one_read_back_through_promtool() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&attempts);
+    let runner = Runner::new()
+        .filter("app::a::")
+        .check(
+            "app::a::cache_warm",
+            smoketest::Check::new(|| Err::<(), _>("cold"))
+                .warn_only()
+                .owner("team-cache"),
+        )
+        .check(
+            "app::a::flaky",
+            smoketest::Check::new(move || {
+                // Fails twice, then passes: three attempts.
+                if counted.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Err("not yet")
+                } else {
+                    Ok(())
+                }
+            })
+            .retries(3),
+        );
+    let response = get(&SmokeEndpoint::new(runner), "/?format=prometheus", None).await;
+    assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    let families = parse(response.body());
     assert_eq!(
         families.keys().map(String::as_str).collect::<BTreeSet<_>>(),
         FAMILIES.into_iter().collect()
@@ -469,4 +525,34 @@ fn a_warned_test_and_a_retried_one_read_back_from_a_strict_parser() {
     assert_eq!(value(&families, "smoketest_test_attempts", &cache), 1.0);
     assert_eq!(value(&families, "smoketest_test_attempts", &flaky), 3.0);
     assert_eq!(value(&families, "smoketest_test_passed", &flaky), 1.0);
+}
+
+#[test]
+fn a_broken_exposition_is_refused() {
+    // The reading itself can fail: a family without help, a bad escape, a series twice.
+    for broken in [
+        "# TYPE smoketest_x gauge\nsmoketest_x{tier=\"fast\"} 1\n",
+        "# HELP smoketest_x a gauge with a help text\n# TYPE smoketest_x gauge\n\
+         smoketest_x{tier=\"f\\ast\"} 1\n",
+        "# HELP smoketest_x a gauge with a help text\n# TYPE smoketest_x gauge\n\
+         smoketest_x{tier=\"fast\"} 1\nsmoketest_x{tier=\"fast\"} 2\n",
+    ] {
+        let result = std::panic::catch_unwind(|| parse(broken));
+        assert!(result.is_err(), "accepted:\n{broken}");
+    }
+}
+
+#[test]
+fn promtool_lint_fails_the_check() {
+    // Valid syntax that the reader takes, but promtool's linter does not: a gauge named like a
+    // counter.
+    let linted = "# HELP smoketest_runs_total a gauge with a help text\n\
+                  # TYPE smoketest_runs_total gauge\nsmoketest_runs_total{tier=\"fast\"} 1\n";
+    parse(&linted.replace("runs_total", "runs"));
+    match std::panic::catch_unwind(|| promtool_check(linted)) {
+        Ok(true) => panic!("promtool accepted:\n{linted}"),
+        // Skipped, loudly.
+        Ok(false) => {}
+        Err(_) => {}
+    }
 }
