@@ -6,7 +6,7 @@
 //!   with its exit codes, and [`HEADER_READ_TIMEOUT`], the same in every example;
 //! - [`Demo::open`]: the demo bookshop's store and the runner of its smoke tests;
 //! - [`endpoint`]: the endpoint they mount at `/smoketest`, with the `live` and `ready` probe
-//!   groups Kubernetes polls;
+//!   groups Kubernetes polls, and the token from `SMOKETEST_TOKEN` when it is set;
 //! - [`announce`]: the `listening on http://ADDR` line the tests and scripts wait for;
 //! - [`shutdown_signal`]: SIGTERM or Ctrl-C, installed before the address is announced;
 //! - `serve` (feature `hyper`): the HTTP/1 server of the axum and warp examples, which has the
@@ -45,6 +45,6 @@ pub mod testing;
 pub use cli::{Command, DEFAULT_ADDR, HEADER_READ_TIMEOUT, Options, run, usage};
 pub use demo::Demo;
 pub use lifecycle::{announce, shutdown_signal};
-pub use probes::{READY_GRACE, endpoint};
+pub use probes::{READY_GRACE, TOKEN_VAR, endpoint};
 #[cfg(feature = "hyper")]
 pub use server::serve;

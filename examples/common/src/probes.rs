@@ -4,7 +4,11 @@ use std::time::Duration;
 
 use smoketest::Runner;
 use smoketest::render::Service;
-use smoketest_http::{Group, SmokeEndpoint};
+use smoketest_http::{Detail, Group, SmokeEndpoint};
+
+/// The environment variable holding the token that callers of the endpoint present as
+/// `Authorization: Bearer TOKEN` to see names and messages (in Kubernetes, from a Secret).
+pub const TOKEN_VAR: &str = "SMOKETEST_TOKEN";
 
 /// How long the `ready` group answers `starting:` (503) rather than a FAIL report while the
 /// bookshop has not passed it yet: the time a slow database may take to accept connections
@@ -17,6 +21,11 @@ pub const READY_GRACE: Duration = Duration::from_secs(60);
 /// fails; health+json (`?format=health`) describes the service as `bookshop`, at this crate's
 /// version.
 ///
+/// With [`TOKEN_VAR`] set, only callers with that token see names and messages; the others —
+/// the kubelet's probes, a load balancer — get the same status codes with the summary
+/// ([`Detail::Summary`]). Set but empty (or not UTF-8), no token matches: the endpoint stays
+/// closed rather than open. Unset, everybody sees everything, as in a development setup.
+///
 /// ```
 /// // Without the demo's state its tests would error: this one selects none of them.
 /// let runner = smoketest::Runner::new().filter("no test has this name");
@@ -27,7 +36,13 @@ pub const READY_GRACE: Duration = Duration::from_secs(60);
 /// assert_eq!(response.body(), "live check passed\n");
 /// ```
 pub fn endpoint(runner: Runner) -> SmokeEndpoint {
-    SmokeEndpoint::new(runner)
+    let endpoint = match std::env::var_os(TOKEN_VAR) {
+        None => SmokeEndpoint::new(runner),
+        Some(token) => SmokeEndpoint::new(runner)
+            .bearer_token(token.into_string().unwrap_or_default())
+            .anonymous(Detail::Summary),
+    };
+    endpoint
         .service(
             Service::new()
                 .service_id("bookshop")

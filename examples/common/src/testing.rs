@@ -67,6 +67,16 @@ impl Server {
     ///
     /// As [`Server::spawn`].
     pub fn spawn_with(binary: &str, args: &[&str]) -> Server {
+        Server::spawn_with_env(binary, args, &[])
+    }
+
+    /// [`Server::spawn_with`], with the environment variables `env` set for the server
+    /// (e.g. [`TOKEN_VAR`](crate::TOKEN_VAR)).
+    ///
+    /// # Panics
+    ///
+    /// As [`Server::spawn`].
+    pub fn spawn_with_env(binary: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         // Unique within the process (several tests start servers at once) and across runs.
         static STARTED: AtomicUsize = AtomicUsize::new(0);
         let name = program(binary);
@@ -86,6 +96,8 @@ impl Server {
             .args(args)
             .env("SMOKETEST_DEMO_DB", &db)
             .env_remove("DATABASE_URL")
+            .env_remove(crate::TOKEN_VAR)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(stderr_file)
             .spawn()
@@ -159,36 +171,22 @@ impl Server {
     ///
     /// If the server does not answer with a complete HTTP/1.1 response within 30 s.
     pub fn request(&self, method: &str, path: &str) -> (u16, String) {
-        let mut stream = self.connect();
-        stream
-            .set_read_timeout(Some(RESPONSE_TIMEOUT))
-            .expect("a non-zero timeout");
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        );
-        let mut response = String::new();
-        stream
-            .write_all(request.as_bytes())
-            .and_then(|()| stream.read_to_string(&mut response))
-            .unwrap_or_else(|error| panic!("{method} {path}: {error}"));
-        let (head, body) = response
-            .split_once("\r\n\r\n")
-            .unwrap_or_else(|| panic!("{method} {path}: no end of head in {response:?}"));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|status| status.parse().ok())
-            .unwrap_or_else(|| panic!("{method} {path}: no status in {head:?}"));
-        let chunked = head
-            .lines()
-            .any(|line| line.eq_ignore_ascii_case("transfer-encoding: chunked"));
-        let body = if chunked {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        };
-        (status, body)
+        self.request_with(method, path, &[])
+    }
+
+    /// [`Server::request`] with the extra header lines `headers` (`("authorization", "Bearer
+    /// t")`).
+    ///
+    /// # Panics
+    ///
+    /// As [`Server::request`].
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
+        request(&self.addr, method, path, headers)
     }
 
     /// Sends SIGTERM and waits up to 5 s for the process to exit.
@@ -245,6 +243,78 @@ impl Drop for Server {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// `method path` to the HTTP/1.1 server at `addr` (`127.0.0.1:PORT`) over a fresh connection
+/// (`Connection: close`), with the extra header lines `headers`: the status code and the body
+/// (decoded if chunked).
+///
+/// # Panics
+///
+/// If the server does not answer with a complete HTTP/1.1 response within 30 s.
+pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr)
+        .unwrap_or_else(|error| panic!("cannot connect to {addr}: {error}"));
+    stream
+        .set_read_timeout(Some(RESPONSE_TIMEOUT))
+        .expect("a non-zero timeout");
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    let request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}\r\n");
+    let mut response = String::new();
+    stream
+        .write_all(request.as_bytes())
+        .and_then(|()| stream.read_to_string(&mut response))
+        .unwrap_or_else(|error| panic!("{method} {path}: {error}"));
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("{method} {path}: no end of head in {response:?}"));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or_else(|| panic!("{method} {path}: no status in {head:?}"));
+    let chunked = head
+        .lines()
+        .any(|line| line.eq_ignore_ascii_case("transfer-encoding: chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    (status, body)
+}
+
+/// Whether `program` runs (`program --version`). If it does not: under CI (`CI=true`) this
+/// panics saying how to install it (`install`); elsewhere it says on stderr, loudly, that
+/// `test` is skipped and how to install it, and returns `false`.
+///
+/// # Panics
+///
+/// Under CI, when `program` does not run.
+pub fn external_tool(test: &str, program: &str, install: &str) -> bool {
+    let error = match Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+    {
+        Ok(status) if status.success() => return true,
+        Ok(status) => format!("`{program} --version` ended with {status}"),
+        Err(error) => format!("{program} does not run ({error})"),
+    };
+    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!("{test}: {error}; install it with `{install}`");
+    }
+    // Straight to stderr, past the test harness's capture of `eprintln!`.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED {test}: {error}; install it with `{install}` to run this test ***\n"
+    );
+    false
 }
 
 /// Declares, in an example's `tests/server.rs`, the tests of what its binary shares with every
@@ -550,17 +620,31 @@ pub fn check_kubernetes_probes(binary: &str, readme: &str) {
 
 /// The probes of the `yaml` blocks in `readme`'s "Probes for Kubernetes" section: each
 /// `…Probe:` key with the `path:` of its `httpGet`.
-fn readme_probes(readme: &str) -> Vec<(String, String)> {
+pub fn readme_probes(readme: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(readme)
         .unwrap_or_else(|error| panic!("cannot read {readme}: {error}"));
     let section = text
         .split("\n## ")
         .find(|section| section.starts_with("Probes for Kubernetes"))
         .unwrap_or_else(|| panic!("{readme} has no \"## Probes for Kubernetes\" section"));
+    probes_in_yaml(section, true)
+}
+
+/// The probes of `text`: each `…Probe:` key with the `path:` of its `httpGet`, in the order
+/// they come; with `fenced`, only those inside ```` ```yaml ```` blocks (of a Markdown text).
+///
+/// ```
+/// let yaml = "livenessProbe:\n  httpGet:\n    path: /smoketest/live/\n";
+/// assert_eq!(
+///     example_common::testing::probes_in_yaml(yaml, false),
+///     [("livenessProbe".to_owned(), "/smoketest/live/".to_owned())]
+/// );
+/// ```
+pub fn probes_in_yaml(text: &str, fenced: bool) -> Vec<(String, String)> {
     let mut probes = Vec::new();
     let mut kind = None;
-    let mut in_yaml = false;
-    for line in section.lines() {
+    let mut in_yaml = !fenced;
+    for line in text.lines() {
         match line.trim() {
             "```yaml" => in_yaml = true,
             "```" => in_yaml = false,
