@@ -110,7 +110,7 @@ fn the_manifests_validate_against_kubernetes_schemas() {
             "servicemonitor.yaml"
         ]
     );
-    let mut args = vec!["--strict"];
+    let mut args = vec!["--strict", "--kubernetes-version", "1.37.0"];
     args.extend(files.iter().map(String::as_str));
     let output = run("kubernetes-validate", &args, &dir());
     // The plain resources strictly (no unknown field); the Prometheus Operator's resources have
@@ -141,7 +141,12 @@ fn the_manifests_validate_against_kubernetes_schemas() {
     .expect("a temporary file");
     let refused = run(
         "kubernetes-validate",
-        &["--strict", &bad.to_string_lossy()],
+        &[
+            "--strict",
+            "--kubernetes-version",
+            "1.37.0",
+            &bad.to_string_lossy(),
+        ],
         &dir(),
     );
     let _ = std::fs::remove_file(&bad);
