@@ -40,8 +40,9 @@ pub(crate) struct Report {
     pub(crate) tests_errored: u64,
     /// Failed, then errored test names; empty when the caller was given a summary.
     pub(crate) failing: Vec<String>,
-    /// The run's wall time in milliseconds.
-    pub(crate) time: f64,
+    /// The run's wall time in milliseconds; `None` when the report's is missing or absurd
+    /// (negative, or more than a day).
+    pub(crate) time: Option<f64>,
     /// `None` when the server does not say (an older server, or django-smoketest).
     pub(crate) run_id: Option<String>,
     /// Per-test details; empty when the caller was given a summary.
@@ -78,7 +79,7 @@ struct Wire {
     #[serde(default)]
     errored_tests: Vec<String>,
     #[serde(default)]
-    time: f64,
+    time: Option<f64>,
     #[serde(default)]
     run_id: Option<String>,
     #[serde(default)]
@@ -86,6 +87,9 @@ struct Wire {
     #[serde(default)]
     detail: Option<String>,
 }
+
+/// A day: no smoke-test run takes longer, so a report saying more is not believed.
+const MAX_TIME_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
 /// Reads a JSON report from `body`, or says in one line what was expected and what came.
 pub(crate) fn parse(body: &[u8]) -> Result<Report, String> {
@@ -114,11 +118,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Report, String> {
         tests_failed: wire.tests_failed,
         tests_errored: wire.tests_errored,
         failing,
-        time: if wire.time.is_finite() && wire.time >= 0.0 {
-            wire.time
-        } else {
-            0.0
-        },
+        time: wire.time.filter(|ms| (0.0..=MAX_TIME_MS).contains(ms)),
         run_id: wire.run_id.filter(|id| !id.is_empty()),
         tests: wire.tests,
         summary_only: wire.detail.as_deref() == Some("summary"),

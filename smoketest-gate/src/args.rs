@@ -110,9 +110,9 @@ pub(crate) fn parse(
             Ok(Some(lexopt::Arg::Long(name))) => format!("--{name}"),
             Ok(Some(lexopt::Arg::Short(letter))) => format!("-{letter}"),
             Ok(Some(lexopt::Arg::Value(value))) => {
-                let url = value.into_string().map_err(|value| {
-                    usage(format!("the URL {value:?} is not valid UTF-8"))
-                })?;
+                let url = value
+                    .into_string()
+                    .map_err(|value| usage(format!("the URL {value:?} is not valid UTF-8")))?;
                 urls.push((url, "the arguments".to_owned()));
                 continue;
             }
@@ -169,10 +169,16 @@ pub(crate) fn parse(
     }
     if let Some(path) = &file {
         let text = std::fs::read_to_string(path).map_err(|error| {
-            usage(format!("--file {}: cannot read it ({error})", path.display()))
+            usage(format!(
+                "--file {}: cannot read it ({error})",
+                path.display()
+            ))
         })?;
         for (number, line) in text.lines().enumerate() {
-            let line = line.split_once('#').map_or(line, |(before, _)| before).trim();
+            let line = line
+                .split_once('#')
+                .map_or(line, |(before, _)| before)
+                .trim();
             if !line.is_empty() {
                 urls.push((
                     line.to_owned(),
@@ -190,7 +196,8 @@ pub(crate) fn parse(
     }
     let mut parsed: Vec<Target> = Vec::with_capacity(urls.len());
     for (url, source) in &urls {
-        let target = targets::parse(url, slow).map_err(|reason| usage(format!("{reason} ({source})")))?;
+        let target =
+            targets::parse(url, slow).map_err(|reason| usage(format!("{reason} ({source})")))?;
         if let Some(first) = parsed.iter().find(|other| other.url == target.url) {
             return Err(usage(format!(
                 "{} is given twice ({source}); give each instance once",
@@ -252,7 +259,10 @@ fn token(
         return Ok(None);
     }
     // What an HTTP header value may hold (RFC 9110: visible ASCII, spaces and tabs inside).
-    if !value.bytes().all(|byte| byte == b' ' || byte == b'\t' || byte.is_ascii_graphic()) {
+    if !value
+        .bytes()
+        .all(|byte| byte == b' ' || byte == b'\t' || byte.is_ascii_graphic())
+    {
         return Err(UsageError(format!(
             "${variable} holds characters a bearer token cannot have (only visible ASCII); \
              check what is exported in it"
@@ -296,7 +306,10 @@ mod tests {
     fn the_token_comes_from_the_environment() {
         let args = gate(&["http://a/"], &[("SMOKETEST_TOKEN", "s3cret")]).unwrap();
         assert_eq!(args.token.as_ref().unwrap().value, "s3cret");
-        assert_eq!(format!("{:?}", args.token), "Some(Token(from $SMOKETEST_TOKEN))");
+        assert_eq!(
+            format!("{:?}", args.token),
+            "Some(Token(from $SMOKETEST_TOKEN))"
+        );
         let args = gate(
             &["--token-env", "DEPLOY", "http://a/"],
             &[("DEPLOY", "t"), ("SMOKETEST_TOKEN", "other")],

@@ -39,12 +39,17 @@ impl Client {
         Client { agent, token }
     }
 
-    /// Asks `url` for its report, taking at most `timeout` for the whole exchange.
-    pub(crate) fn poll(&self, url: &str, timeout: Duration) -> Answer {
-        let mut request = self
-            .agent
-            .get(url)
-            .header("Accept", "application/json");
+    /// Asks `url` for its report, taking at most `timeout` for the whole exchange, which is
+    /// `until_deadline` when the deadline cut it short.
+    pub(crate) fn poll(&self, url: &str, timeout: Duration, until_deadline: bool) -> Answer {
+        let limit = Limit {
+            timeout,
+            until_deadline,
+            tls: url
+                .get(..8)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://")),
+        };
+        let mut request = self.agent.get(url).header("Accept", "application/json");
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {}", token.value));
         }
@@ -55,7 +60,7 @@ impl Client {
             .call();
         let mut response = match response {
             Ok(response) => response,
-            Err(error) => return Answer::NoReport(describe(&error, timeout)),
+            Err(error) => return Answer::NoReport(describe(&error, limit)),
         };
         let status = response.status();
         if status.is_redirection() {
@@ -98,7 +103,7 @@ impl Client {
         {
             Ok(body) => body,
             Err(error) => {
-                return Answer::NoReport(format!("{}, {}", code(status), describe(&error, timeout)));
+                return Answer::NoReport(format!("{}, {}", code(status), describe(&error, limit)));
             }
         };
         match answer::parse(&body) {
@@ -116,12 +121,23 @@ fn code(status: StatusCode) -> String {
     }
 }
 
+/// What a request was allowed, for the words of its error.
+#[derive(Clone, Copy)]
+struct Limit {
+    timeout: Duration,
+    until_deadline: bool,
+    tls: bool,
+}
+
 /// Why a request got no answer, in the words an operator searches for.
-fn describe(error: &ureq::Error, timeout: Duration) -> String {
+fn describe(error: &ureq::Error, limit: Limit) -> String {
     match error {
+        ureq::Error::Timeout(_) if limit.until_deadline => {
+            "no answer before the deadline".to_owned()
+        }
         ureq::Error::Timeout(_) => format!(
             "no answer within {}",
-            humantime::format_duration(timeout)
+            humantime::format_duration(limit.timeout)
         ),
         ureq::Error::BodyExceedsLimit(_) => format!(
             "the answer is larger than {} KiB, more than a smoketest report; is this the \
@@ -130,6 +146,10 @@ fn describe(error: &ureq::Error, timeout: Duration) -> String {
         ),
         ureq::Error::Io(io) if io.kind() == ErrorKind::ConnectionRefused => {
             "connection refused".to_owned()
+        }
+        // rustls reports a failed handshake as invalid data on the connection.
+        ureq::Error::Io(io) if limit.tls && io.kind() == ErrorKind::InvalidData => {
+            format!("TLS handshake failed: {io}")
         }
         ureq::Error::Io(io) => format!("connection failed: {io}"),
         ureq::Error::HostNotFound => "host not found".to_owned(),

@@ -138,12 +138,14 @@ fn suite(target: &Target, answer: Option<&Answer>) -> Suite {
             if let Some(run_id) = &report.run_id {
                 properties.push(("run_id", run_id.clone()));
             }
-            (report.time, report_cases(report))
+            (report.time.unwrap_or_default(), report_cases(report))
         }
         Some(Answer::NoReport(reason)) => (0.0, vec![unreachable(reason)]),
         None => (
             0.0,
-            vec![unreachable("not asked before the deadline: every request slot was taken")],
+            vec![unreachable(
+                "not asked before the deadline: every request slot was taken",
+            )],
         ),
     };
     Suite {
@@ -173,7 +175,7 @@ fn report_cases(report: &Report) -> Vec<Case> {
         });
         return vec![Case {
             name: "report".to_owned(),
-            time: report.time,
+            time: report.time.unwrap_or_default(),
             problem,
         }];
     }

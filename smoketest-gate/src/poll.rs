@@ -46,7 +46,9 @@ pub(crate) fn run(
 ) -> Vec<Option<Answer>> {
     let now = Instant::now();
     let schedule = Mutex::new(Schedule {
-        due: (0..targets.len()).map(|index| Reverse((now, index))).collect(),
+        due: (0..targets.len())
+            .map(|index| Reverse((now, index)))
+            .collect(),
         in_flight: 0,
     });
     let changed = Condvar::new();
@@ -61,11 +63,12 @@ pub(crate) fn run(
                     let started = Instant::now();
                     let left = pace.deadline.saturating_duration_since(started);
                     let timeout = pace.timeout.min(left);
-                    let answer = client.poll(&targets[index].url, timeout);
+                    let until_deadline = timeout < pace.timeout;
+                    let answer = client.poll(&targets[index].url, timeout, until_deadline);
                     let passed = answer.passed();
                     // A request the deadline cut short says nothing about the instance that an
                     // earlier answer did not say better.
-                    let cut = timeout < pace.timeout
+                    let cut = until_deadline
                         && !matches!(answer, Answer::Report(_))
                         && Instant::now() >= pace.deadline;
                     // The receiver lives until every sender is gone.

@@ -39,13 +39,19 @@ impl<W: Write> Progress<W> {
     /// Shows where the polling stands, if the gate is waiting for an instance.
     pub(crate) fn update(&mut self, answers: &[Option<Answer>]) {
         let passing = answers.iter().flatten().filter(|a| a.passed()).count();
-        let waiting = answers.iter().any(|a| !a.as_ref().is_some_and(Answer::passed));
+        let waiting = answers
+            .iter()
+            .any(|a| !a.as_ref().is_some_and(Answer::passed));
         let everyone_answered = answers.iter().all(Option::is_some);
         let now = Instant::now();
         if !waiting || !(everyone_answered || now - self.started >= FIRST_LINE_AFTER) {
             return;
         }
-        let line = line(passing, answers.len(), self.deadline.saturating_duration_since(now));
+        let line = line(
+            passing,
+            answers.len(),
+            self.deadline.saturating_duration_since(now),
+        );
         // Writes to stderr fail only when it is closed, which is no reason to stop the gate.
         if self.terminal {
             if line != self.shown {
@@ -103,6 +109,9 @@ mod tests {
             line(0, 1, Duration::from_secs(281)),
             "waiting: 0 of 1 instance passes, 4m 41s left"
         );
-        assert_eq!(line(0, 2, Duration::ZERO), "waiting: 0 of 2 instances pass, 0s left");
+        assert_eq!(
+            line(0, 2, Duration::ZERO),
+            "waiting: 0 of 2 instances pass, 0s left"
+        );
     }
 }

@@ -69,14 +69,12 @@ fn row(target: &Target, answer: Option<&Answer>) -> [String; 6] {
                 instance,
                 verdict,
                 format!("{}/{}", report.tests_passed, report.tests_run),
-                format!("{:.1}ms", report.time),
+                report.time.map_or_else(dash, |ms| format!("{ms:.1}ms")),
                 report.run_id.as_deref().map_or_else(dash, cell),
                 detail,
             ]
         }
-        Some(Answer::NoReport(reason)) => {
-            [instance, verdict, dash(), dash(), dash(), cell(reason)]
-        }
+        Some(Answer::NoReport(reason)) => [instance, verdict, dash(), dash(), dash(), cell(reason)],
         None => [
             instance,
             verdict,
@@ -90,7 +88,11 @@ fn row(target: &Target, answer: Option<&Answer>) -> [String; 6] {
 
 /// At most [`MAX_NAMES`] names, comma-separated, then how many more.
 fn names(names: &[String]) -> String {
-    let mut listed: Vec<String> = names.iter().take(MAX_NAMES).map(|name| cell(name)).collect();
+    let mut listed: Vec<String> = names
+        .iter()
+        .take(MAX_NAMES)
+        .map(|name| cell(name))
+        .collect();
     if names.len() > MAX_NAMES {
         listed.push(format!("and {} more", names.len() - MAX_NAMES));
     }
@@ -128,6 +130,9 @@ mod tests {
     #[test]
     fn many_names_are_counted() {
         let many: Vec<String> = (0..12).map(|n| format!("t{n}")).collect();
-        assert_eq!(names(&many), "t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, and 2 more");
+        assert_eq!(
+            names(&many),
+            "t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, and 2 more"
+        );
     }
 }
