@@ -170,7 +170,7 @@ fn slow_polls_the_slow_tier() {
     );
 
     let slow = gate(
-        &["--slow", "--deadline", "300ms", "--interval", "100ms", &url],
+        &["--slow", "--deadline", "1s", "--interval", "100ms", &url],
         &[],
     );
     assert_eq!(slow.status.code(), Some(1), "{}", stderr(&slow));
@@ -192,7 +192,7 @@ fn the_token_is_read_from_the_environment_and_never_shown() {
             .bearer_token(TOKEN)
             .anonymous(Detail::Summary),
     );
-    let args = ["--deadline", "300ms", "--interval", "100ms", url.as_str()];
+    let args = ["--deadline", "1s", "--interval", "100ms", url.as_str()];
 
     let with_token = gate(&args, &[("SMOKETEST_TOKEN", TOKEN)]);
     assert_eq!(with_token.status.code(), Some(0), "{}", stderr(&with_token));
@@ -202,7 +202,7 @@ fn the_token_is_read_from_the_environment_and_never_shown() {
     );
 
     let named = gate(
-        &["--token-env", "DEPLOY_TOKEN", "--deadline", "300ms", &url],
+        &["--token-env", "DEPLOY_TOKEN", "--deadline", "1s", &url],
         &[("DEPLOY_TOKEN", TOKEN)],
     );
     assert_eq!(named.status.code(), Some(0), "{}", stderr(&named));
@@ -230,10 +230,7 @@ fn the_token_is_read_from_the_environment_and_never_shown() {
     );
 
     // Without the token, an endpoint that shows strangers a summary gives counts, no names.
-    let anonymous = gate(
-        &["--deadline", "300ms", "--interval", "100ms", &summary],
-        &[],
-    );
+    let anonymous = gate(&["--deadline", "1s", "--interval", "100ms", &summary], &[]);
     assert_eq!(anonymous.status.code(), Some(1));
     let table = cells(&stdout(&anonymous));
     assert_eq!(
@@ -292,7 +289,7 @@ fn the_junit_file_has_a_suite_per_instance_and_a_case_per_smoke_test() {
     let output = gate(
         &[
             "--deadline",
-            "300ms",
+            "1s",
             "--interval",
             "100ms",
             "--junit",
@@ -494,4 +491,63 @@ fn the_readme_pipeline_example_runs() {
     let sample = cells(&sample);
     assert_eq!(sample[0], HEADER);
     assert_eq!(sample.len(), urls.len() + 1);
+}
+
+/// On a terminal the progress line is rewritten in place and cleared before the table. The
+/// terminal is a real pseudo-terminal, made by `script` (util-linux).
+#[test]
+fn on_a_terminal_the_progress_line_is_rewritten_in_place() {
+    let url = smoke(failing(&Arc::default()));
+    let command = format!(
+        "'{}' --deadline 1500ms --interval 100ms '{url}'",
+        support::GATE
+    );
+    let output = match std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env_remove("SMOKETEST_TOKEN")
+        .output()
+    {
+        Ok(output) => output,
+        Err(error) if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
+            panic!("script does not run ({error}); install it with `apt-get install -y bsdutils`")
+        }
+        Err(error) => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n*** SKIPPED the terminal progress test: script does not run ({error}); \
+                 install it with `apt-get install -y bsdutils` ***\n"
+            );
+            return;
+        }
+    };
+    assert_eq!(output.status.code(), Some(1));
+    let screen = stdout(&output);
+    let (progress, table) = screen.split_at(screen.find("INSTANCE").expect("the table"));
+    let clear = "\r\x1b[2K";
+    assert!(
+        progress.starts_with(clear) && progress.ends_with(clear),
+        "{progress:?}"
+    );
+    let lines: Vec<&str> = progress
+        .split(clear)
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert!(!lines.is_empty(), "{progress:?}");
+    for line in &lines {
+        let left = line
+            .strip_prefix("waiting: 0 of 1 instance passes, ")
+            .and_then(|rest| rest.strip_suffix("s left"));
+        assert!(
+            left.is_some_and(|seconds| ["0", "1", "2"].contains(&seconds)),
+            "{progress:?}"
+        );
+    }
+    // Each line differs from the one before: it is rewritten only when it changes.
+    assert!(
+        lines.windows(2).all(|pair| pair[0] != pair[1]),
+        "{progress:?}"
+    );
+    assert!(table.starts_with("INSTANCE "), "{table:?}");
+    assert!(table.contains(&format!("{url}  FAIL ")), "{table:?}");
 }

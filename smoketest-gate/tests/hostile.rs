@@ -118,14 +118,7 @@ fn reports_are_read_leniently_and_printed_safely() {
             "failed_tests": ["a\u001b[2J\nhttp://evil/  PASS"]}"#,
     );
     let output = gate(
-        &[
-            "--deadline",
-            "300ms",
-            "--interval",
-            "100ms",
-            &peer,
-            &hostile,
-        ],
+        &["--deadline", "1s", "--interval", "100ms", &peer, &hostile],
         &[],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -187,7 +180,7 @@ fn at_most_16_requests_are_open_at_once() {
 fn https_urls_go_through_tls() {
     // A plain-HTTP server spoken to with TLS: the handshake is tried, and fails saying so.
     let url = fixed(200, &[], "{}").replacen("http://", "https://", 1);
-    let output = gate(&["--deadline", "300ms", "--interval", "100ms", &url], &[]);
+    let output = gate(&["--deadline", "1s", "--interval", "100ms", &url], &[]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let table = stdout(&output);
     let detail = table.lines().nth(1).unwrap().rsplit("  ").next().unwrap();
