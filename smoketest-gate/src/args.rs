@@ -94,7 +94,8 @@ pub(crate) fn parse(
     args: impl IntoIterator<Item = OsString>,
     env: impl Fn(&str) -> Option<OsString>,
 ) -> Result<Command, UsageError> {
-    let mut urls: Vec<(String, String)> = Vec::new();
+    // Each URL with where it came from, for errors: `None` for the arguments.
+    let mut urls: Vec<(String, Option<String>)> = Vec::new();
     let mut file: Option<PathBuf> = None;
     let mut slow = false;
     let mut token_env: Option<String> = None;
@@ -113,7 +114,7 @@ pub(crate) fn parse(
                 let url = value
                     .into_string()
                     .map_err(|value| usage(format!("the URL {value:?} is not valid UTF-8")))?;
-                urls.push((url, "the arguments".to_owned()));
+                urls.push((url, None));
                 continue;
             }
             Err(lexopt::Error::UnexpectedValue { option, .. }) => {
@@ -182,7 +183,7 @@ pub(crate) fn parse(
             if !line.is_empty() {
                 urls.push((
                     line.to_owned(),
-                    format!("line {} of {}", number + 1, path.display()),
+                    Some(format!(" (line {} of {})", number + 1, path.display())),
                 ));
             }
         }
@@ -196,11 +197,12 @@ pub(crate) fn parse(
     }
     let mut parsed: Vec<Target> = Vec::with_capacity(urls.len());
     for (url, source) in &urls {
+        let source = source.as_deref().unwrap_or_default();
         let target =
-            targets::parse(url, slow).map_err(|reason| usage(format!("{reason} ({source})")))?;
+            targets::parse(url, slow).map_err(|reason| usage(format!("{reason}{source}")))?;
         if let Some(first) = parsed.iter().find(|other| other.url == target.url) {
             return Err(usage(format!(
-                "{} is given twice ({source}); give each instance once",
+                "{} is given twice{source}; give each instance once",
                 first.url
             )));
         }
@@ -366,7 +368,7 @@ mod tests {
         );
         assert_eq!(
             gate(&["http://a/", "http://a/"], &[]).unwrap_err(),
-            "error: http://a/ is given twice (the arguments); give each instance once (see --help)"
+            "error: http://a/ is given twice; give each instance once (see --help)"
         );
         assert_eq!(
             gate(&["--junit"], &[]).unwrap_err(),

@@ -209,14 +209,14 @@ fn a_command_line_it_cannot_run_is_one_line_on_stderr_and_exit_2() {
         (
             &["pod-1:8080/smoketest/"],
             "error: \"pod-1:8080/smoketest/\" is not an http:// or https:// URL; write e.g. \
-             https://pod-1:8080/smoketest/ (the arguments) (see --help)"
+             https://pod-1:8080/smoketest/ (see --help)"
                 .into(),
         ),
         (
             &["https://deploy:hunter2@pod-1/smoketest/"],
             "error: \"https://***@pod-1/smoketest/\" has a user or password in it, which the \
              gate would print; give the URL without it and the token in $SMOKETEST_TOKEN \
-             (--token-env) (the arguments) (see --help)"
+             (--token-env) (see --help)"
                 .into(),
         ),
         (
