@@ -15,6 +15,7 @@ use crate::detail::Detail;
 use crate::group::{Configured, Group};
 use crate::rate_limit::SlowTierLimit;
 use crate::selection::{Key, Target, prepare};
+use crate::tracker::{Tracker, Tracking};
 
 /// What [`SmokeEndpoint::bearer_token`] prints on stderr the first time it is given an empty
 /// token. The crate has no logging dependency; stderr reaches the operator in every deployment.
@@ -152,6 +153,7 @@ pub struct SmokeEndpoint {
     pub(crate) slow_limit: SlowTierLimit,
     pub(crate) service: Option<Arc<Service>>,
     pub(crate) groups: Vec<Configured>,
+    pub(crate) tracking: Tracking,
 }
 
 impl fmt::Debug for SmokeEndpoint {
@@ -165,6 +167,7 @@ impl fmt::Debug for SmokeEndpoint {
             .field("slow_limit", &self.slow_limit)
             .field("service", &self.service)
             .field("groups", &self.groups)
+            .field("tracking", &self.tracking)
             .finish()
     }
 }
@@ -187,6 +190,7 @@ impl SmokeEndpoint {
             slow_limit: SlowTierLimit::default(),
             service: None,
             groups: Vec::new(),
+            tracking: Tracking::default(),
         }
     }
 
@@ -217,7 +221,10 @@ impl SmokeEndpoint {
     /// their own), and not the name of another group of the endpoint. The message says which.
     pub fn group(mut self, name: &str, group: Group) -> Self {
         match Configured::new(name, group, &self.groups) {
-            Ok(configured) => self.groups.push(configured),
+            Ok(mut configured) => {
+                configured.track(self.tracking.limit, self.tracking.hook.as_ref());
+                self.groups.push(configured);
+            }
             Err(problem) => panic!("{problem}"),
         }
         self
@@ -349,8 +356,9 @@ impl SmokeEndpoint {
     ) -> impl Future<Output = ()> + Send + 'static {
         let runner = self.runner.clone();
         let target = Target::Tier(tier);
+        let tracker = self.tracker(&target);
         self.runs.schedule(Key::tier(tier), every, move || {
-            prepare(&runner, &target, &[], &[])
+            prepare(&runner, &target, &[], &[]).tracked(tracker.clone())
         })
     }
 
@@ -567,6 +575,24 @@ impl SmokeEndpoint {
     /// The runner whose tests are served.
     pub fn runner(&self) -> &Runner {
         &self.runner
+    }
+
+    /// The tracking of `target`'s own runs: a tier's or a group's, not one test's.
+    pub(crate) fn tracker(&self, target: &Target) -> Option<Arc<Tracker>> {
+        match target {
+            Target::Tier(tier) => Some(Arc::clone(self.tracking.tier(*tier))),
+            Target::Group(configured) => Some(Arc::clone(&configured.tracker)),
+            Target::Test { .. } => None,
+        }
+    }
+
+    /// Starts the tracking of the tiers and the groups afresh from the configuration, as a
+    /// builder method changed it (before anything is served).
+    pub(crate) fn retrack(&mut self, tracking: Tracking) {
+        for configured in &mut self.groups {
+            configured.track(tracking.limit, tracking.hook.as_ref());
+        }
+        self.tracking = tracking;
     }
 }
 

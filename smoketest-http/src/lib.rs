@@ -20,11 +20,13 @@
 //! and a background schedule are opt-in: see [`SmokeEndpoint`]'s "Runs are shared".
 
 mod access;
+mod change;
 mod coalesce;
 mod detail;
 mod endpoint;
 mod finished;
 mod group;
+mod history;
 mod negotiate;
 mod query;
 mod rate_limit;
@@ -32,8 +34,12 @@ mod respond;
 mod route;
 mod selection;
 mod sync;
+mod threshold;
+mod tracker;
+mod tracking;
 
 pub use crate::access::{Caller, PeerAddr};
+pub use crate::change::{Selection, StatusChange};
 pub use crate::detail::Detail;
 pub use crate::endpoint::SmokeEndpoint;
 pub use crate::group::Group;
