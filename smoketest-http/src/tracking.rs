@@ -182,3 +182,6 @@ impl SmokeEndpoint {
         self.finish(method, response)
     }
 }
+
+#[cfg(test)]
+mod tests;

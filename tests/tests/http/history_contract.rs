@@ -333,7 +333,11 @@ async fn check_runs_thresholds_and_hooks(client: &Client, base: &str, hooks: &Ho
         .unwrap();
     let steady = &steady[..steady.find("</tr>").unwrap()];
     assert!(!steady.contains("flaky"), "steady is not flaky: {steady}");
-    assert_eq!(steady.matches("<li class=\"passed\"").count(), 6, "{steady}");
+    assert_eq!(
+        steady.matches("<li class=\"passed\"").count(),
+        6,
+        "{steady}"
+    );
 }
 
 async fn check_summary_callers(client: &Client, base: &str) {
