@@ -33,6 +33,7 @@ pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
 /// | `GET /slow` or `/slow/` | runs every test |
 /// | `GET /{group}` or `/{group}/` | runs a [probe group](Self::group), FAIL answered 503 |
 /// | `GET /test/{name}` | runs the test of that full name (percent-decoded), in its tier |
+/// | `GET /history` or `/history/` | the last runs of each tier and group as JSON, running nothing: see [`history`](Self::history) |
 /// | `?tag=NAME` (repeatable) | only tests with any of these tags, on any route |
 /// | `?exclude=NAME` (repeatable) | leaves the test of that full name out, on any route |
 /// | `?verbose` | kube-apiserver's text: `[+]{test} ok` … `{route} check passed` |

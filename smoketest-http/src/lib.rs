@@ -16,6 +16,10 @@
 //! `?verbose` (kube-apiserver's text) apply to all of them. See [`SmokeEndpoint`] for the whole
 //! behaviour.
 //!
+//! Each tier and group keeps its last runs, served at `GET /smoketest/history/` and shown on the
+//! HTML page; [thresholds](Group::fail_after) damp flapping, and [`on_change`](Group::on_change)
+//! hooks hear of every change of status: see [`SmokeEndpoint::history`].
+//!
 //! Concurrent requests for a tier share one run, and runs in flight are bounded; a result cache
 //! and a background schedule are opt-in: see [`SmokeEndpoint`]'s "Runs are shared".
 
