@@ -158,12 +158,16 @@ impl Run {
             tier,
             probe,
             warnings,
+            tracker,
         } = prepared;
         runner.spawn(tier, move |mut report| {
             selection::warn(&mut report, warnings);
             // Redacted here, once per run on the run's own thread: never on the app's executor
             // threads, and never again per request.
-            let finished = Arc::new(Finished::new(report.redacted(&redactor), probe));
+            let mut report = report.redacted(&redactor);
+            // Before anybody sees the report: its thresholds may change its status.
+            let history = tracker.map(|tracker| tracker.record(&mut report));
+            let finished = Arc::new(Finished::new(report, probe).with_history(history));
             run.end(Some(finished));
         });
     }

@@ -15,6 +15,7 @@ use crate::detail::Detail;
 use crate::group::{Configured, Group};
 use crate::rate_limit::SlowTierLimit;
 use crate::selection::{Key, Target, prepare};
+use crate::tracker::{Tracker, Tracking};
 
 /// What [`SmokeEndpoint::bearer_token`] prints on stderr the first time it is given an empty
 /// token. The crate has no logging dependency; stderr reaches the operator in every deployment.
@@ -32,6 +33,7 @@ pub(crate) const EMPTY_TOKEN_WARNING: &str = "warning: smoketest-http: \
 /// | `GET /slow` or `/slow/` | runs every test |
 /// | `GET /{group}` or `/{group}/` | runs a [probe group](Self::group), FAIL answered 503 |
 /// | `GET /test/{name}` | runs the test of that full name (percent-decoded), in its tier |
+/// | `GET /history` or `/history/` | the last runs of each tier and group as JSON, running nothing: see [`history`](Self::history) |
 /// | `?tag=NAME` (repeatable) | only tests with any of these tags, on any route |
 /// | `?exclude=NAME` (repeatable) | leaves the test of that full name out, on any route |
 /// | `?verbose` | kube-apiserver's text: `[+]{test} ok` … `{route} check passed` |
@@ -152,6 +154,7 @@ pub struct SmokeEndpoint {
     pub(crate) slow_limit: SlowTierLimit,
     pub(crate) service: Option<Arc<Service>>,
     pub(crate) groups: Vec<Configured>,
+    pub(crate) tracking: Tracking,
 }
 
 impl fmt::Debug for SmokeEndpoint {
@@ -165,6 +168,7 @@ impl fmt::Debug for SmokeEndpoint {
             .field("slow_limit", &self.slow_limit)
             .field("service", &self.service)
             .field("groups", &self.groups)
+            .field("tracking", &self.tracking)
             .finish()
     }
 }
@@ -187,6 +191,7 @@ impl SmokeEndpoint {
             slow_limit: SlowTierLimit::default(),
             service: None,
             groups: Vec::new(),
+            tracking: Tracking::default(),
         }
     }
 
@@ -217,7 +222,10 @@ impl SmokeEndpoint {
     /// their own), and not the name of another group of the endpoint. The message says which.
     pub fn group(mut self, name: &str, group: Group) -> Self {
         match Configured::new(name, group, &self.groups) {
-            Ok(configured) => self.groups.push(configured),
+            Ok(mut configured) => {
+                configured.track(self.tracking.limit, self.tracking.hook.as_ref());
+                self.groups.push(configured);
+            }
             Err(problem) => panic!("{problem}"),
         }
         self
@@ -349,8 +357,9 @@ impl SmokeEndpoint {
     ) -> impl Future<Output = ()> + Send + 'static {
         let runner = self.runner.clone();
         let target = Target::Tier(tier);
+        let tracker = self.tracker(&target);
         self.runs.schedule(Key::tier(tier), every, move || {
-            prepare(&runner, &target, &[], &[])
+            prepare(&runner, &target, &[], &[]).tracked(tracker.clone())
         })
     }
 
@@ -567,6 +576,24 @@ impl SmokeEndpoint {
     /// The runner whose tests are served.
     pub fn runner(&self) -> &Runner {
         &self.runner
+    }
+
+    /// The tracking of `target`'s own runs: a tier's or a group's, not one test's.
+    pub(crate) fn tracker(&self, target: &Target) -> Option<Arc<Tracker>> {
+        match target {
+            Target::Tier(tier) => Some(Arc::clone(self.tracking.tier(*tier))),
+            Target::Group(configured) => Some(Arc::clone(&configured.tracker)),
+            Target::Test { .. } => None,
+        }
+    }
+
+    /// Starts the tracking of the tiers and the groups afresh from the configuration, as a
+    /// builder method changed it (before anything is served).
+    pub(crate) fn retrack(&mut self, tracking: Tracking) {
+        for configured in &mut self.groups {
+            configured.track(tracking.limit, tracking.hook.as_ref());
+        }
+        self.tracking = tracking;
     }
 }
 

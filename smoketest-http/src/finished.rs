@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use smoketest::Report;
-use smoketest::render::{self, Format, Options, Probe};
+use smoketest::render::{self, Format, History, Options, Probe};
 
 /// A finished run, shared by every request served from it. Each rendering is made once, when
 /// first asked for, and then served to every request that asks for the same format, detail and
@@ -15,6 +15,8 @@ pub(crate) struct Finished {
     report: Report,
     /// The check's name and what the selection left out, for the Kubernetes text.
     probe: Arc<Probe>,
+    /// The selection's recent runs up to this one, when it is a tier's or a group's own.
+    history: Option<Arc<History>>,
     finished_at: Instant,
     /// At most one per format and detail level: a rendering showing an older age is replaced.
     renderings: Mutex<Vec<(Format, Options, Arc<str>)>>,
@@ -25,6 +27,7 @@ impl Finished {
         Finished {
             report,
             probe,
+            history: None,
             finished_at: Instant::now(),
             renderings: Mutex::new(Vec::new()),
         }
@@ -36,6 +39,16 @@ impl Finished {
 
     pub(crate) fn probe(&self) -> &Arc<Probe> {
         &self.probe
+    }
+
+    /// With `history`, the recent runs of its selection up to this one.
+    pub(crate) fn with_history(mut self, history: Option<Arc<History>>) -> Self {
+        self.history = history;
+        self
+    }
+
+    pub(crate) fn history(&self) -> Option<&Arc<History>> {
+        self.history.as_ref()
     }
 
     /// When the run finished.

@@ -9,6 +9,11 @@ use std::time::{Duration, Instant};
 use http::StatusCode;
 use smoketest::Tier;
 
+use crate::change::{Hook, Notifier, Selection, StatusChange};
+use crate::history::DEFAULT_HISTORY;
+use crate::threshold::{self, Thresholds};
+use crate::tracker::Tracker;
+
 /// Path segments below the mount point that are routes of their own, which no group may take.
 pub(crate) const RESERVED_NAMES: [&str; 3] = ["slow", "test", "history"];
 
@@ -37,14 +42,60 @@ pub(crate) const MAX_NAME_LEN: usize = 64;
 ///     .group("ready", ready);
 /// # let _ = endpoint;
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Group {
     pub(crate) tags: Vec<String>,
     pub(crate) apps: Vec<String>,
     pub(crate) tier: Tier,
     pub(crate) fail_status: StatusCode,
     pub(crate) startup_grace: Option<Duration>,
+    pub(crate) thresholds: Thresholds,
+    pub(crate) on_change: Option<Hook>,
 }
+
+impl fmt::Debug for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Group")
+            .field("tags", &self.tags)
+            .field("apps", &self.apps)
+            .field("tier", &self.tier)
+            .field("fail_status", &self.fail_status)
+            .field("startup_grace", &self.startup_grace)
+            .field("fail_after", &self.thresholds.fail_after)
+            .field("pass_after", &self.thresholds.pass_after)
+            .field("on_change", &self.on_change.is_some())
+            .finish()
+    }
+}
+
+/// Groups are equal when they select and answer alike and share their hook (if any): hooks
+/// are closures, equal only to themselves.
+impl PartialEq for Group {
+    fn eq(&self, other: &Self) -> bool {
+        let same_hook = match (&self.on_change, &other.on_change) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        (
+            &self.tags,
+            &self.apps,
+            self.tier,
+            self.fail_status,
+            self.startup_grace,
+            self.thresholds,
+        ) == (
+            &other.tags,
+            &other.apps,
+            other.tier,
+            other.fail_status,
+            other.startup_grace,
+            other.thresholds,
+        ) && same_hook
+    }
+}
+
+impl Eq for Group {}
 
 impl Default for Group {
     fn default() -> Self {
@@ -61,6 +112,8 @@ impl Group {
             tier: Tier::Fast,
             fail_status: StatusCode::SERVICE_UNAVAILABLE,
             startup_grace: None,
+            thresholds: Thresholds::default(),
+            on_change: None,
         }
     }
 
@@ -124,15 +177,90 @@ impl Group {
         self.startup_grace = Some(grace);
         self
     }
+
+    /// Reports FAIL only after `runs` of the group's runs in a row failed (flap damping, as
+    /// Dropwizard's `failureAttempts`); 1 by default, every failing run a FAIL. Until then a
+    /// failing run is answered as a PASS (200, `PASS` in the report, its failed tests listed
+    /// as usual), with a warning in every format that has room for the report's warnings:
+    ///
+    /// ```text
+    /// failed run 1 of 3 in a row: reported as PASS until 3 runs in a row fail
+    /// ```
+    ///
+    /// The status starts as PASS, as if the group had been passing (Dropwizard's health
+    /// checks start healthy): [`startup_grace`](Self::startup_grace) is for apps that start
+    /// failing. Only the group's own runs count, and only they are damped: `?tag=`,
+    /// `?exclude=` and `/test/{name}` report every run as it is. The status change, once it
+    /// happens, goes to the [`on_change`](Self::on_change) hooks, and every run to the
+    /// [history](crate::SmokeEndpoint::history).
+    ///
+    /// ```
+    /// let ready = smoketest_http::Group::new().tags(["ready"]).fail_after(3).pass_after(2);
+    /// # let _ = ready;
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `runs` is 0 or more than 1000, saying so.
+    pub fn fail_after(mut self, runs: u32) -> Self {
+        self.thresholds.fail_after = threshold::checked("Group::fail_after", runs);
+        self
+    }
+
+    /// After the group reported FAIL, reports PASS again only after `runs` of its runs in a row
+    /// passed (Dropwizard's `successAttempts`); 1 by default. Until then a passing run is
+    /// answered as a FAIL (the group's failure status, `FAIL` in the report), with a warning:
+    ///
+    /// ```text
+    /// passed run 1 of 2 in a row: reported as FAIL until 2 runs in a row pass
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `runs` is 0 or more than 1000, saying so.
+    pub fn pass_after(mut self, runs: u32) -> Self {
+        self.thresholds.pass_after = threshold::checked("Group::pass_after", runs);
+        self
+    }
+
+    /// Calls `hook` with every change of the status the group reports (after
+    /// [`fail_after`](Self::fail_after) and [`pass_after`](Self::pass_after)): from PASS to
+    /// FAIL and back, with the run's id, start and failing tests. Called again, it replaces
+    /// the hook. [`SmokeEndpoint::on_change`](crate::SmokeEndpoint::on_change) is called too.
+    ///
+    /// The hook runs on a thread of its own (one per hook, started with the first change),
+    /// never on the run's or a request's: a slow hook delays nothing. Changes wait for it in
+    /// order, at most 16; while a hook hangs, later changes are dropped, with one warning on
+    /// stderr. A hook that panics misses that change only. So keep it short: write a log line,
+    /// or hand the change to a channel that the app's own task sends on as a webhook.
+    ///
+    /// ```
+    /// use smoketest_http::{Group, SmokeEndpoint, StatusChange};
+    ///
+    /// // A webhook: the hook only queues the change; a task of the app posts it.
+    /// let (changes, mut to_post) = tokio::sync::mpsc::unbounded_channel::<StatusChange>();
+    /// let ready = Group::new().tags(["ready"]).fail_after(3).on_change(move |change| {
+    ///     eprintln!("smoke tests: {change}"); // a log line
+    ///     let _ = changes.send(change.clone());
+    /// });
+    /// let endpoint = SmokeEndpoint::new(smoketest::Runner::new()).group("ready", ready);
+    /// # let _ = (endpoint, to_post.try_recv());
+    /// ```
+    pub fn on_change(mut self, hook: impl Fn(&StatusChange) + Send + Sync + 'static) -> Self {
+        self.on_change = Some(Arc::new(hook));
+        self
+    }
 }
 
-/// A group as an endpoint serves it: its name, and its grace state, shared by the endpoint's
-/// clones.
+/// A group as an endpoint serves it: its name, its grace state, its hook's thread and its
+/// tracking (thresholds, history), shared by the endpoint's clones.
 #[derive(Clone, Debug)]
 pub(crate) struct Configured {
     pub(crate) name: Arc<str>,
     pub(crate) group: Arc<Group>,
     pub(crate) grace: Option<Arc<Grace>>,
+    pub(crate) notifier: Option<Arc<Notifier>>,
+    pub(crate) tracker: Arc<Tracker>,
 }
 
 /// The startup grace of a group: how long, until when, and whether the group has passed since.
@@ -205,11 +333,37 @@ impl Configured {
                 passed: AtomicBool::new(false),
             })
         });
-        Ok(Configured {
+        let notifier = group
+            .on_change
+            .as_ref()
+            .map(|hook| Arc::new(Notifier::new(Arc::clone(hook))));
+        let mut configured = Configured {
             name: name.into(),
             group: Arc::new(group),
             grace,
-        })
+            notifier,
+            tracker: Arc::new(Tracker::new(
+                Selection::Group(String::new()),
+                Thresholds::default(),
+                Vec::new(),
+                0,
+            )),
+        };
+        configured.track(DEFAULT_HISTORY, None);
+        Ok(configured)
+    }
+
+    /// Starts the group's tracking afresh: thresholds, hooks (its own, then `endpoint`'s) and a
+    /// history of `limit` runs. The endpoint calls it whenever its configuration changes, before
+    /// serving anything.
+    pub(crate) fn track(&mut self, limit: usize, endpoint: Option<&Arc<Notifier>>) {
+        let hooks = self.notifier.iter().chain(endpoint).cloned().collect();
+        self.tracker = Arc::new(Tracker::new(
+            Selection::Group(self.name.to_string()),
+            self.group.thresholds,
+            hooks,
+            limit,
+        ));
     }
 }
 

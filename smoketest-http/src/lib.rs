@@ -16,15 +16,21 @@
 //! `?verbose` (kube-apiserver's text) apply to all of them. See [`SmokeEndpoint`] for the whole
 //! behaviour.
 //!
+//! Each tier and group keeps its last runs, served at `GET /smoketest/history/` and shown on the
+//! HTML page; [thresholds](Group::fail_after) damp flapping, and [`on_change`](Group::on_change)
+//! hooks hear of every change of status: see [`SmokeEndpoint::history`].
+//!
 //! Concurrent requests for a tier share one run, and runs in flight are bounded; a result cache
 //! and a background schedule are opt-in: see [`SmokeEndpoint`]'s "Runs are shared".
 
 mod access;
+mod change;
 mod coalesce;
 mod detail;
 mod endpoint;
 mod finished;
 mod group;
+mod history;
 mod negotiate;
 mod query;
 mod rate_limit;
@@ -32,8 +38,12 @@ mod respond;
 mod route;
 mod selection;
 mod sync;
+mod threshold;
+mod tracker;
+mod tracking;
 
 pub use crate::access::{Caller, PeerAddr};
+pub use crate::change::{Selection, StatusChange};
 pub use crate::detail::Detail;
 pub use crate::endpoint::SmokeEndpoint;
 pub use crate::group::Group;

@@ -35,12 +35,30 @@ fn plain(status: StatusCode, message: String) -> Response<String> {
 /// A one-line error quoting part of the request (its path, query or method), with
 /// `X-Content-Type-Options: nosniff`: the quoted text is the client's to choose, and a browser
 /// that guessed HTML from it would render whatever markup a crafted link put there.
-fn echoing(status: StatusCode, message: String) -> Response<String> {
+pub(crate) fn echoing(status: StatusCode, message: String) -> Response<String> {
     let mut response = plain(status, message);
     response
         .headers_mut()
         .insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+/// The 405 answer to a method other than `GET` and `HEAD`, if it is one.
+pub(crate) fn method_not_allowed(method: &Method) -> Option<Response<String>> {
+    if method == Method::GET || method == Method::HEAD {
+        return None;
+    }
+    let mut response = echoing(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "method {} not allowed; use GET or HEAD",
+            query::quoted(method.as_str())
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+    Some(response)
 }
 
 /// The answer to a caller who may see nothing: one line that names no test.
@@ -173,22 +191,15 @@ impl SmokeEndpoint {
         if let Grant::Denied(denial) = grant {
             return self.finish(method, denied(denial));
         }
+        if route::parse(path) == Ok(Route::History) {
+            return self.history_response(method, query, grant);
+        }
         let target = match self.target(path) {
             Ok(target) => target,
             Err((status, reason)) => return self.finish(method, echoing(status, reason)),
         };
-        if method != Method::GET && method != Method::HEAD {
-            let mut response = echoing(
-                StatusCode::METHOD_NOT_ALLOWED,
-                format!(
-                    "method {} not allowed; use GET or HEAD",
-                    query::quoted(method.as_str())
-                ),
-            );
-            response
-                .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-            return self.finish(method, response);
+        if let Some(refused) = method_not_allowed(method) {
+            return self.finish(method, refused);
         }
         let query = match query::parse(query) {
             Ok(query) => query,
@@ -209,9 +220,13 @@ impl SmokeEndpoint {
         let key = Key::new(&target, tags, excludes);
         let limit = self.slow_limit.interval_for(target.tier());
         let runner = &self.runner;
+        // Only a tier's or a group's own runs are tracked: client selections are countless.
+        let tracker = key.is_configured().then(|| self.tracker(&target)).flatten();
         let answer = self
             .runs
-            .report(&key, limit, || prepare(runner, &target, tags, excludes))
+            .report(&key, limit, || {
+                prepare(runner, &target, tags, excludes).tracked(tracker.clone())
+            })
             .await;
         let served = match answer {
             Ok(served) => served,
@@ -255,6 +270,8 @@ impl SmokeEndpoint {
                 .find(|configured| &*configured.name == name)
                 .map(|configured| Target::Group(configured.clone()))
                 .ok_or_else(not_found),
+            // Answered before a target is asked for: it runs nothing.
+            Ok(Route::History) => Err(not_found()),
             Ok(Route::Test(name)) => {
                 let in_tier = |tier| self.runner.test_names(tier).binary_search(&&*name).is_ok();
                 let tier = if in_tier(Tier::Fast) {
@@ -307,6 +324,9 @@ impl SmokeEndpoint {
         if let Some(service) = &self.service {
             options = options.service(Arc::clone(service));
         }
+        if let Some(history) = served.finished.history() {
+            options = options.history(Arc::clone(history));
+        }
         let body = served.finished.body(format, &options).to_string();
         let mut response = Response::new(body);
         *response.status_mut() = status;
@@ -336,7 +356,7 @@ impl SmokeEndpoint {
     }
 
     /// Adds the common headers, and for `HEAD` drops the body but keeps its length.
-    fn finish(&self, method: &Method, response: Response<String>) -> Response<String> {
+    pub(crate) fn finish(&self, method: &Method, response: Response<String>) -> Response<String> {
         self.finish_with(method, response, self.cache_control.as_ref())
     }
 

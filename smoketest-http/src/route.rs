@@ -10,6 +10,8 @@ pub(crate) enum Route<'a> {
     Tier(Tier),
     /// `/test/{name}` (or `/test/{name}/`): the name, percent-decoded.
     Test(String),
+    /// `/history` or `/history/`: the recent runs of the tiers and groups.
+    History,
     /// `/{segment}` (or `/{segment}/`): a probe group, if one has this name. Not decoded: group
     /// names are plain ASCII, and an escaped one is another path (as `/%73low` is not `/slow`).
     Named(&'a str),
@@ -29,6 +31,7 @@ pub(crate) fn parse(path: &str) -> Result<Route<'_>, BadPath> {
     match path {
         "" | "/" => return Ok(Route::Tier(Tier::Fast)),
         "/slow" | "/slow/" => return Ok(Route::Tier(Tier::Slow)),
+        "/history" | "/history/" => return Ok(Route::History),
         _ => {}
     }
     let rest = path.strip_prefix('/').ok_or(BadPath::NotFound)?;
@@ -83,6 +86,8 @@ mod tests {
         assert_eq!(parse("/"), Ok(Route::Tier(Tier::Fast)));
         assert_eq!(parse("/slow"), Ok(Route::Tier(Tier::Slow)));
         assert_eq!(parse("/slow/"), Ok(Route::Tier(Tier::Slow)));
+        assert_eq!(parse("/history"), Ok(Route::History));
+        assert_eq!(parse("/history/"), Ok(Route::History));
         assert_eq!(parse("/ready"), Ok(Route::Named("ready")));
         assert_eq!(parse("/ready/"), Ok(Route::Named("ready")));
         assert_eq!(parse("/%73low"), Ok(Route::Named("%73low")));
@@ -110,6 +115,8 @@ mod tests {
             "/test//",
             "/test/a/b",
             "/test/a//",
+            "/history/extra",
+            "/history//",
         ] {
             assert_eq!(parse(path), Err(BadPath::NotFound), "{path:?}");
         }

@@ -15,6 +15,7 @@ use smoketest::{Runner, Tier};
 
 use crate::group::Configured;
 use crate::query::quoted;
+use crate::tracker::Tracker;
 
 /// The route part of a selection.
 #[derive(Clone, Debug)]
@@ -100,12 +101,22 @@ impl Key {
 }
 
 /// A run ready to start: the runner selecting exactly its tests, its tier, what the Kubernetes
-/// text shows beyond the report, and the warnings the report gets.
+/// text shows beyond the report, the warnings the report gets, and for a tier's or a group's
+/// own run, its tracking (thresholds, history, hooks).
 pub(crate) struct Prepared {
     pub(crate) runner: Runner,
     pub(crate) tier: Tier,
     pub(crate) probe: Arc<Probe>,
     pub(crate) warnings: Vec<String>,
+    pub(crate) tracker: Option<Arc<Tracker>>,
+}
+
+impl Prepared {
+    /// The run, tracked by `tracker` when it is a tier's or a group's own.
+    pub(crate) fn tracked(mut self, tracker: Option<Arc<Tracker>>) -> Self {
+        self.tracker = tracker;
+        self
+    }
 }
 
 /// The sentence a report gets for a `?tag=` value no test of the selection has.
@@ -199,6 +210,7 @@ pub(crate) fn prepare(
         tier,
         probe: Arc::new(probe),
         warnings,
+        tracker: None,
     }
 }
 

@@ -118,7 +118,12 @@ enum Expect {
     NotAllowed,
     BadPath,
     BadQuery,
-    Report { passed: bool, format: Format },
+    /// `/history/`: the history as JSON, whatever ran before.
+    History,
+    Report {
+        passed: bool,
+        format: Format,
+    },
 }
 
 /// What a valid query asks for.
@@ -226,6 +231,21 @@ fn accepted(headers: &HeaderMap) -> Format {
 
 /// What `respond` must answer: the path first, then the method, then the query.
 fn expect(method: &Method, path: &str, query: Option<&str>, headers: &HeaderMap) -> Expect {
+    if matches!(path, "/history" | "/history/") {
+        if method != Method::GET && method != Method::HEAD {
+            return Expect::NotAllowed;
+        }
+        // It takes no parameter; an empty query (`?`, `?&`) asks for nothing.
+        let nothing = query.is_none_or(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .all(|(name, value)| name.is_empty() && value.is_empty())
+        });
+        return if nothing {
+            Expect::History
+        } else {
+            Expect::BadQuery
+        };
+    }
     let tests = match route(path) {
         Ok(tests) => tests,
         Err(expect) => return expect,
@@ -319,7 +339,7 @@ fn check(
         Expect::NotFound => Some(StatusCode::NOT_FOUND),
         Expect::NotAllowed => Some(StatusCode::METHOD_NOT_ALLOWED),
         Expect::BadPath | Expect::BadQuery => Some(StatusCode::BAD_REQUEST),
-        Expect::Report { .. } => None,
+        Expect::Report { .. } | Expect::History => None,
     };
     if let Some(error_status) = error_status {
         prop_assert_eq!(status, error_status, "expected {:?}", expected);
@@ -355,8 +375,23 @@ fn check(
         return Ok(());
     }
 
+    if expected == Expect::History {
+        prop_assert_eq!(status, StatusCode::OK);
+        prop_assert_eq!(content_type, "application/json");
+        prop_assert_eq!(
+            header(response, &CACHE_CONTROL),
+            fixture.error_cache_control
+        );
+        prop_assert_eq!(header(response, &AGE), None);
+        if !is_head {
+            let json: serde_json::Value = serde_json::from_str(response.body())
+                .map_err(|error| TestCaseError::fail(format!("invalid JSON ({error})")))?;
+            prop_assert_eq!(json["limit"].as_u64(), Some(20));
+        }
+        return Ok(());
+    }
     let Expect::Report { passed, format } = expected else {
-        unreachable!("errors returned above")
+        unreachable!("errors and the history returned above")
     };
     // Prometheus answers 200 either way: a scraper drops the samples of any other status.
     let report_status = if passed || format.name() == "prometheus" {

@@ -67,6 +67,7 @@ mod driver;
 mod error;
 mod exclusions;
 mod forbid;
+mod history;
 mod intern;
 mod isolate;
 mod limits;

@@ -26,6 +26,7 @@ pub use self::kubernetes::Probe;
 pub use self::nagios::NagiosState;
 pub(crate) use self::nagios::unknown_line;
 pub use self::service::Service;
+pub use crate::history::{History, PastRun};
 
 /// A format a report can be rendered in.
 ///
@@ -213,10 +214,13 @@ pub struct Options {
     pub service: Option<Arc<Service>>,
     /// What the probe that asked for the report named and left out, for the Kubernetes format.
     pub probe: Option<Arc<Probe>>,
+    /// The recent runs of the report's selection, this one included, for the HTML page's
+    /// strips of recent outcomes.
+    pub history: Option<Arc<History>>,
 }
 
 impl Options {
-    /// Full detail, not verbose, no age, no service description, no probe.
+    /// Full detail, not verbose, no age, no service description, no probe, no history.
     pub fn new() -> Self {
         Options::default()
     }
@@ -267,6 +271,26 @@ impl Options {
     /// ```
     pub fn probe(mut self, probe: impl Into<Arc<Probe>>) -> Self {
         self.probe = Some(probe.into());
+        self
+    }
+
+    /// The recent runs of the report's selection, oldest first and this run last: the
+    /// [HTML](Format::Html) page adds a column with each test's strip of recent outcomes, one
+    /// cell per run it ran in, and marks a test whose outcome flipped between passing and not
+    /// passing more than once as *flaky*. Other formats ignore it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use smoketest::render::{self, Format, History, Options, PastRun};
+    ///
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// let history = History::new([Arc::new(PastRun::new(&report))]);
+    /// let page = render::render(&report, Format::Html, &Options::new().history(history)).body;
+    /// assert!(page.contains("<p>No tests ran.</p>"));
+    /// ```
+    pub fn history(mut self, history: impl Into<Arc<History>>) -> Self {
+        self.history = Some(history.into());
         self
     }
 

@@ -24,6 +24,13 @@ async fn actix_web_serves_contract_section_5() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_web_serves_the_history_thresholds_and_hooks_of_section_8() {
+    let (mounts, hooks) = contract::history_contract::mounts();
+    let origin = server::start_with(mounts).await;
+    contract::history_contract::check_history(&origin, &hooks).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actix_web_serves_the_probe_routes_of_section_7() {
     let origin = server::start_with(contract::probes::mounts()).await;
     contract::probe_contract::check_probes(&origin).await;

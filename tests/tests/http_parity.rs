@@ -12,7 +12,8 @@ mod contract;
 mod warp_server;
 
 use contract::{
-    Reply, failing_runner, hostile_requests, passing_runner, probes, raw, request, without_times,
+    Reply, failing_runner, history_contract, hostile_requests, passing_runner, probes, raw,
+    request, without_times,
 };
 use reqwest::Method;
 use smoketest_http::SmokeEndpoint;
@@ -67,6 +68,7 @@ fn mounts() -> Vec<(&'static str, SmokeEndpoint)> {
         ("/failing", failing_runner().into()),
     ];
     mounts.extend(probes::mounts());
+    mounts.extend(history_contract::mounts().0);
     mounts
 }
 
@@ -132,6 +134,22 @@ async fn the_three_frameworks_answer_identically() {
         "/starting/ready/?verbose",
         "/starting/cold/?format=json",
         "/starting/expired/",
+        // `ready` of `/hist` follows a script: PASS, a damped FAIL, FAIL, a damped PASS, …
+        "/hist/history/",
+        "/hist/ready/",
+        "/hist/ready/?format=json",
+        "/hist/ready/",
+        "/hist/ready/?format=json",
+        "/hist/ready/?verbose",
+        "/hist/?format=json",
+        "/hist/history/",
+        "/hist/history",
+        "/hist/history/?x=1",
+        "/hist/history/?format=json",
+        "/hist/history/extra",
+        "/hist/history//",
+        "/hist-summary/ready/",
+        "/hist-summary/history/",
     ];
     let client = reqwest::Client::new();
     let cases: Vec<Case> = vec![
@@ -196,6 +214,14 @@ async fn the_three_frameworks_answer_identically() {
         (Method::POST, "/probes/ready/", &[]),
         (Method::DELETE, "/probes/test/x", &[]),
         (Method::from_bytes(b"BREW").unwrap(), "/probes/live", &[]),
+        (Method::HEAD, "/hist/history/", &[]),
+        (Method::POST, "/hist/history/", &[]),
+        (Method::DELETE, "/hist/history", &[]),
+        (
+            Method::GET,
+            "/hist-summary/history/",
+            &[("authorization", b"Bearer history-token")],
+        ),
     ];
     let probe_cases = probe_cases.iter().map(|path| (*path).to_owned());
     let cases = cases

@@ -13,10 +13,11 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The quotes the README must have: a removed marker fails as loudly as a stale block.
-const QUOTES: [&str; 3] = [
+const QUOTES: [&str; 4] = [
     "examples/quickstart/Cargo.toml (dependencies)",
     "examples/quickstart/src/smoke.rs",
     "examples/quickstart/src/main.rs",
+    "smoketest-http/examples/history.rs",
 ];
 
 fn workspace_file(relative: &str) -> String {

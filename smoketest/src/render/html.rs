@@ -9,7 +9,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Options, Spec};
+mod strip;
+
+use self::strip::{HISTORY_STYLE, flaky, strip};
+use super::{History, Options, Spec};
 use crate::outcome::Outcome;
 use crate::report::{Report, Status, TestReport};
 
@@ -52,7 +55,7 @@ tr.warned{background:#fff8c5}
 ";
 
 /// The page: `<title>` and banner say PASS or FAIL, and how old a stored report is; the run's
-/// warnings as notes; one `<tr>` per test.
+/// warnings as notes; one `<tr>` per test, with its recent outcomes when there is a history.
 fn render(report: &Report, options: &Options) -> String {
     let status = report.status.as_str();
     let tier = report.tier.as_str();
@@ -65,8 +68,13 @@ fn render(report: &Report, options: &Options) -> String {
          style-src 'unsafe-inline'; img-src data:\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n\
-         <title>{status} · smoke tests, {tier} tier</title>\n<style>\n{STYLE}</style>\n</head>\n\
-         <body>\n<header class=\"banner {class}\">\n<h1>{status}</h1>\n<p>{summary}</p>\n",
+         <title>{status} · smoke tests, {tier} tier</title>\n<style>\n{STYLE}{history_style}</style>\n\
+         </head>\n<body>\n<header class=\"banner {class}\">\n<h1>{status}</h1>\n<p>{summary}</p>\n",
+        history_style = if options.history.is_some() {
+            HISTORY_STYLE
+        } else {
+            ""
+        },
         class = banner_class(report),
         summary = summary(report),
     );
@@ -119,12 +127,19 @@ fn render(report: &Report, options: &Options) -> String {
             "<p>Per-test details are not shown.</p>\n"
         });
     } else {
-        page.push_str(
+        let history = options.history.as_deref();
+        let recent = if history.is_some() {
+            "<th>recent runs</th>"
+        } else {
+            ""
+        };
+        let _ = write!(
+            page,
             "<table>\n<thead><tr><th>outcome</th><th>test</th><th class=\"time\">time</th><th>message</th>\
-             <th>location</th></tr></thead>\n<tbody>\n",
+             <th>location</th>{recent}</tr></thead>\n<tbody>\n",
         );
         for test in in_display_order(&report.tests) {
-            row(&mut page, test);
+            row(&mut page, test, history);
         }
         page.push_str("</tbody>\n</table>\n");
     }
@@ -185,8 +200,9 @@ fn in_display_order(tests: &[TestReport]) -> Vec<&TestReport> {
 }
 
 /// One test: its outcome (and how many attempts it took, when more than one), its name (and
-/// owner, runbook and tags, when it has them), time, message and location.
-fn row(page: &mut String, test: &TestReport) {
+/// owner, runbook and tags, when it has them), time, message and location; with a history, its
+/// strip of recent outcomes and, when it flipped more than once, the flaky mark.
+fn row(page: &mut String, test: &TestReport, history: Option<&History>) {
     let outcome = test.outcome.as_str();
     let attempts = if test.attempts > 1 {
         format!(
@@ -200,9 +216,16 @@ fn row(page: &mut String, test: &TestReport) {
     let _ = writeln!(
         page,
         "<tr class=\"{outcome}\"><td><span class=\"badge\">{outcome}</span>{attempts}</td>\
-         <td class=\"name\"><code>{name}</code>{meta}</td><td class=\"time\">{time}</td>\
-         <td class=\"message\">{message}</td><td class=\"location\"><code>{location}</code></td></tr>",
+         <td class=\"name\"><code>{name}</code>{flaky}{meta}</td><td class=\"time\">{time}</td>\
+         <td class=\"message\">{message}</td><td class=\"location\"><code>{location}</code></td>\
+         {strip}</tr>",
         name = breakable(&test.name),
+        flaky = history
+            .map(|history| flaky(history, &test.name))
+            .unwrap_or_default(),
+        strip = history
+            .map(|history| strip(history, &test.name))
+            .unwrap_or_default(),
         meta = meta(test),
         time = milliseconds(test.time),
         message = escape(test.message.as_deref().unwrap_or("")),
@@ -276,7 +299,7 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -301,7 +324,7 @@ mod tests {
         serde_json::from_value(json).expect("a valid report")
     }
 
-    fn test(name: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
+    pub(super) fn test(name: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
         let json = serde_json::json!({
             "name": name, "suite": "app::smoke", "outcome": outcome, "time": 1.25,
             "message": message, "location": message.map(|_| "src/smoke.rs:7"),
@@ -310,7 +333,7 @@ mod tests {
         serde_json::from_value(json).expect("a valid test report")
     }
 
-    fn render_full(report: &Report) -> String {
+    pub(super) fn render_full(report: &Report) -> String {
         render(report, &Options::new())
     }
 
@@ -372,7 +395,7 @@ mod tests {
         let fresh = render(&report_with(vec![]), &Options::new());
         assert!(fresh.contains("12.500 ms</p>\n</header>"));
     }
-    fn run(tests: Vec<TestReport>) -> Report {
+    pub(super) fn run(tests: Vec<TestReport>) -> Report {
         Report::new(
             crate::tier::Tier::Fast,
             tests,

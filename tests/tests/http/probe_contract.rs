@@ -325,7 +325,8 @@ async fn check_hostile_requests(client: &Client, base: &str) {
         404,
         "not found: \"/nope/\"",
     );
-    for reserved in ["/history/", "/test", "/test/"] {
+    // `/history/` is a route of its own (see `history_contract`).
+    for reserved in ["/test", "/test/"] {
         let reply = get(client, &format!("{base}{reserved}")).await;
         assert_eq!(reply.status, 404, "{reserved}: {reply:?}");
     }
