@@ -82,8 +82,15 @@ impl Check {
     /// A check running `f`: `|| ...` or `|| async { ... }`, returning `()` or
     /// `Result<(), E: Display>`.
     pub fn new<M>(f: impl CheckFn<M>) -> Self {
+        Check::from_body(f.into_body())
+    }
+
+    /// A check running `body`, which reports failed or errored as it chooses: the ready-made
+    /// checks fail when the thing checked is not as expected, where a closure's `Err` errors.
+    #[cfg_attr(not(feature = "checks"), allow(dead_code))]
+    pub(crate) fn from_body(body: Body) -> Self {
         Check {
-            body: f.into_body(),
+            body,
             slow: false,
             timeout: None,
             tags: Vec::new(),
