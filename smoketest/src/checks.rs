@@ -166,6 +166,10 @@ fn cannot_run(message: impl fmt::Display) -> Failure {
 /// A check whose body only reports `failure`: what was wrong with its arguments, found when it
 /// was built and reported when it runs, so that a bad entry in a configuration file is one
 /// errored test rather than a panic at start-up.
+#[cfg_attr(
+    not(any(feature = "checks-http", feature = "checks-tls")),
+    allow(dead_code)
+)]
 fn erroring(failure: Failure) -> Check {
     Check::from_body(crate::registry::Body::CheckSync(std::sync::Arc::new(
         move || Err(failure.clone()),

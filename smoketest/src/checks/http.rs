@@ -152,9 +152,14 @@ impl HttpGet {
             .pool_max_idle_per_host(0)
             .user_agent(concat!("smoketest/", env!("CARGO_PKG_VERSION")));
         for pem in &self.roots {
-            let certificate = reqwest::Certificate::from_pem(pem)
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|error| format!("a root certificate is not PEM: {}", chain(&error)))?;
-            builder = builder.add_root_certificate(certificate);
+            if certificates.is_empty() {
+                return Err("a root certificate PEM holds no CERTIFICATE block".to_owned());
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
         }
         builder
             .build()
