@@ -199,7 +199,11 @@ fn bytes(bytes: u64) -> String {
 /// An error with its sources, `outer: inner: innermost`, as one line: libraries put the part
 /// that says what went wrong (`Connection refused`) in the innermost source.
 #[cfg_attr(
-    not(any(feature = "checks-http", feature = "checks-sqlx", feature = "checks-tls")),
+    not(any(
+        feature = "checks-http",
+        feature = "checks-sqlx",
+        feature = "checks-tls"
+    )),
     allow(dead_code)
 )]
 fn chain(error: &(dyn std::error::Error + 'static)) -> String {
@@ -246,12 +250,31 @@ mod tests {
         assert_eq!(bytes(u64::MAX), "16.0 EiB");
     }
 
+    #[derive(Debug)]
+    struct Sending(std::io::Error);
+
+    impl fmt::Display for Sending {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("error sending request")
+        }
+    }
+
+    impl std::error::Error for Sending {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
     #[test]
     fn an_error_is_one_line_with_its_sources_once() {
-        let inner = std::io::Error::new(std::io::ErrorKind::Other, "Connection refused");
-        let outer = std::io::Error::new(std::io::ErrorKind::Other, inner);
-        // `io::Error` wrapping another shows the inner text itself: not repeated.
-        assert_eq!(chain(&outer), "Connection refused");
+        let refused = std::io::Error::other("Connection refused");
+        assert_eq!(
+            chain(&Sending(refused)),
+            "error sending request: Connection refused"
+        );
+        // An `io::Error` wrapping another shows the inner text itself: not repeated.
+        let wrapped = std::io::Error::other(Sending(std::io::Error::other("Connection refused")));
+        assert_eq!(chain(&wrapped), "error sending request: Connection refused");
         assert_eq!(millis(Duration::from_micros(812_900)), "812 ms");
     }
 }

@@ -70,8 +70,7 @@ impl DnsResolve {
 check_options!(DnsResolve);
 
 fn resolve(name: &str, expected: &BTreeSet<IpAddr>) -> Result<(), Failure> {
-    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c.is_control() || c == ':')
-    {
+    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c.is_control() || c == ':') {
         return Err(cannot_run(format!(
             "{name:?} is not a host name; write e.g. \"db.internal\" (no port, no scheme)"
         )));

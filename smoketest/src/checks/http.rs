@@ -185,7 +185,10 @@ impl Get {
         let url = &self.url;
         let started = Instant::now();
         let mut response = self.client.get(url.clone()).send().await.map_err(|error| {
-            Failure::failed(format!("GET {url} {}", unanswered(&error, self.give_up_after)))
+            Failure::failed(format!(
+                "GET {url} {}",
+                unanswered(&error, self.give_up_after)
+            ))
         })?;
         let status = response.status();
         let location = status
@@ -288,5 +291,8 @@ fn broke_off(error: &reqwest::Error, give_up_after: Duration) -> String {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|window| window == needle)
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }

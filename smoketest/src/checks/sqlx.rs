@@ -197,10 +197,12 @@ async fn applied<DB: Database>(pool: &Pool<DB>) -> Result<Applied, String>
 where
     DB::Connection: Migrate,
 {
-    let mut connection = pool
-        .acquire()
-        .await
-        .map_err(|error| format!("expected to read the database's migrations; {}", chain(&error)))?;
+    let mut connection = pool.acquire().await.map_err(|error| {
+        format!(
+            "expected to read the database's migrations; {}",
+            chain(&error)
+        )
+    })?;
     let listed = connection.list_applied_migrations().await;
     let listed = match listed {
         Ok(listed) => listed,
@@ -213,13 +215,19 @@ where
         }
     };
     let failed = connection.dirty_version().await.map_err(|error| {
-        format!("expected to read the database's failed migrations; {}", chain(&error))
+        format!(
+            "expected to read the database's failed migrations; {}",
+            chain(&error)
+        )
     })?;
     Ok(listed
         .into_iter()
         .map(|migration| {
             let success = Some(migration.version) != failed;
-            (migration.version, (migration.checksum.into_owned(), success))
+            (
+                migration.version,
+                (migration.checksum.into_owned(), success),
+            )
         })
         .collect())
 }
@@ -258,7 +266,11 @@ fn behind(known: &BTreeMap<i64, &[u8]>, applied: &Applied) -> Vec<String> {
         problems.push(format!(
             "{} failed when {} applied",
             versions(&failed),
-            if failed.len() == 1 { "it was" } else { "they were" }
+            if failed.len() == 1 {
+                "it was"
+            } else {
+                "they were"
+            }
         ));
     }
     if !changed.is_empty() {
@@ -266,7 +278,11 @@ fn behind(known: &BTreeMap<i64, &[u8]>, applied: &Applied) -> Vec<String> {
             "{} changed after {} applied: the checksum in _sqlx_migrations differs from the \
              binary's",
             versions(&changed),
-            if changed.len() == 1 { "it was" } else { "they were" }
+            if changed.len() == 1 {
+                "it was"
+            } else {
+                "they were"
+            }
         ));
     }
     problems

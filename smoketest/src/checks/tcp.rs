@@ -58,9 +58,10 @@ impl TcpConnect {
 check_options!(TcpConnect);
 
 fn connect(address: &str, limit: Duration) -> Result<(), Failure> {
-    if address.rsplit_once(':').is_none_or(|(host, port)| {
-        host.is_empty() || port.parse::<u16>().is_err()
-    }) {
+    if address
+        .rsplit_once(':')
+        .is_none_or(|(host, port)| host.is_empty() || port.parse::<u16>().is_err())
+    {
         return Err(cannot_run(format!(
             "{address:?} is not host:port; write e.g. \"db.internal:5432\" or \"[::1]:6379\""
         )));

@@ -6,11 +6,13 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 
 use super::{DEFAULT_GIVE_UP_AFTER, cannot_run, check_options, erroring, millis};
 use crate::check::Check;
@@ -209,7 +211,12 @@ impl Target {
         let address = &self.address;
         let started = Instant::now();
         let limit = self.give_up_after;
-        let refused = |what: String| Handshake::Refused(format!("expected a TLS handshake with {address} within {}; {what}", millis(limit)));
+        let refused = |what: String| {
+            Handshake::Refused(format!(
+                "expected a TLS handshake with {address} within {}; {what}",
+                millis(limit)
+            ))
+        };
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier = WebPkiServerVerifier::builder_with_provider(
             Arc::clone(&self.roots),
@@ -232,7 +239,9 @@ impl Target {
         while connection.is_handshaking() {
             let left = limit.saturating_sub(started.elapsed());
             if left.is_zero() {
-                return Err(refused("the handshake did not complete in that time".to_owned()));
+                return Err(refused(
+                    "the handshake did not complete in that time".to_owned(),
+                ));
             }
             let set = socket
                 .set_read_timeout(Some(left))
@@ -379,7 +388,11 @@ fn rfc3339(seconds: i64) -> String {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",

@@ -62,5 +62,7 @@ pub(crate) fn closed_port() -> u16 {
 pub(crate) fn millis_after(message: &str, before: &str) -> u128 {
     let rest = &message[message.find(before).expect(before) + before.len()..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().unwrap_or_else(|_| panic!("a number after {before:?} in {message:?}"))
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("a number after {before:?} in {message:?}"))
 }

@@ -124,7 +124,10 @@ async fn a_redirect_is_not_followed_unless_asked() {
     );
     let followed = checks::http_get(&url).follow_redirects(1);
     assert_eq!(run_async(followed).await, passed());
-    assert_eq!(run_async(checks::http_get(&url).status(301)).await, passed());
+    assert_eq!(
+        run_async(checks::http_get(&url).status(301)).await,
+        passed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,7 +145,9 @@ async fn a_huge_body_is_read_only_up_to_the_bound() {
              first 65536 bytes do not"
         ))
     );
-    let small = checks::http_get(&url).max_body_bytes(10).body_contains("xxxxxxxxxxx");
+    let small = checks::http_get(&url)
+        .max_body_bytes(10)
+        .body_contains("xxxxxxxxxxx");
     let (_, message) = run_async(small).await;
     assert!(message.ends_with("its first 10 bytes do not"), "{message}");
     // Once the check has closed the connection, the server stops producing: counted, of the
@@ -163,7 +168,11 @@ async fn a_server_that_never_answers_is_given_up_on_in_time() {
         run_async(check).await,
         failed(format!("GET {url} did not answer within 300 ms"))
     );
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,8 +181,9 @@ async fn a_closed_port_fails_with_the_connection_error() {
     let (outcome, message) = run_async(checks::http_get(&url)).await;
     assert_eq!(outcome, smoketest::Outcome::Failed);
     assert!(
-        message.starts_with(&format!("GET {url} got no answer: error sending request for url"))
-            && message.ends_with("Connection refused (os error 111)"),
+        message.starts_with(&format!(
+            "GET {url} got no answer: error sending request for url"
+        )) && message.ends_with("Connection refused (os error 111)"),
         "{message}"
     );
 }
@@ -204,7 +214,11 @@ async fn the_check_options_chain_after_its_own() {
         .apps(["checked"])
         .check(
             "checked::warned",
-            checks::http_get(&url).status(200).tags(["ready"]).retries(1).warn_only(),
+            checks::http_get(&url)
+                .status(200)
+                .tags(["ready"])
+                .retries(1)
+                .warn_only(),
         )
         .run_async(smoketest::Tier::Fast)
         .await;

@@ -13,22 +13,36 @@ use crate::common::{NAME, errored, failed, passed, run};
 #[test]
 fn free_space_passes_a_reachable_threshold_and_fails_an_impossible_one() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    assert_eq!(run(checks::disk_free(dir.path()).at_least_bytes(1)), passed());
-    assert_eq!(run(checks::disk_free(dir.path()).at_least_percent(0.0)), passed());
+    assert_eq!(
+        run(checks::disk_free(dir.path()).at_least_bytes(1)),
+        passed()
+    );
+    assert_eq!(
+        run(checks::disk_free(dir.path()).at_least_percent(0.0)),
+        passed()
+    );
 
     let (outcome, message) = run(checks::disk_free(dir.path()).at_least_bytes(u64::MAX));
     assert_eq!(outcome, Outcome::Failed);
-    let suffix = format!(" free under {}, expected at least 16.0 EiB", dir.path().display());
-    let amount = message.strip_suffix(&suffix).unwrap_or_else(|| panic!("{message}"));
+    let suffix = format!(
+        " free under {}, expected at least 16.0 EiB",
+        dir.path().display()
+    );
+    let amount = message
+        .strip_suffix(&suffix)
+        .unwrap_or_else(|| panic!("{message}"));
     let (number, unit) = amount.split_once(' ').expect("`12.0 MiB`");
     assert!(number.parse::<f64>().is_ok(), "{message}");
-    assert!(["B", "KiB", "MiB", "GiB", "TiB", "PiB"].contains(&unit), "{message}");
+    assert!(
+        ["B", "KiB", "MiB", "GiB", "TiB", "PiB"].contains(&unit),
+        "{message}"
+    );
 
     let (outcome, message) = run(checks::disk_free(dir.path()).at_least_percent(100.0));
     // Only an empty file system has all of itself free.
     assert_eq!(outcome, Outcome::Failed);
     assert!(
-        message.ends_with(&format!("expected at least 100%"))
+        message.ends_with("expected at least 100%")
             && message.contains(&format!("% free under {} (", dir.path().display())),
         "{message}"
     );
@@ -110,7 +124,10 @@ fn a_path_that_cannot_work_fails_naming_it_and_the_os_error() {
 fn a_fifo_without_a_writer_is_read_without_waiting_for_one() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let fifo = dir.path().join("fifo");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
     assert!(made.success());
     let started = std::time::Instant::now();
     assert_eq!(run(checks::readable(&fifo)), passed());
@@ -134,13 +151,17 @@ fn env_vars_child() {
         .check("checked::set", checks::env_vars([SET]))
         .run(smoketest::Tier::Fast);
     print!("{}", report.to_text());
-    print!("{}", report.to_json());
 }
 
 #[test]
 fn environment_variables_missing_or_blank_are_named_and_values_never_shown() {
     let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "local::env_vars_child", "--ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "local::env_vars_child",
+            "--ignored",
+            "--nocapture",
+        ])
         .env(SET, SECRET)
         .env(BLANK, " \t")
         .env_remove(UNSET)
@@ -153,7 +174,7 @@ fn environment_variables_missing_or_blank_are_named_and_values_never_shown() {
          blank: {BLANK}"
     );
     assert!(
-        stdout.contains(&format!("\ntests passed: 1\ntests failed: 1\n")),
+        stdout.contains("\ntests passed: 1\ntests failed: 1\n"),
         "{stdout}"
     );
     assert!(

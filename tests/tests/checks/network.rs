@@ -52,14 +52,20 @@ async fn a_port_that_never_completes_the_handshake_fails_within_its_limit() {
     }
     let started = Instant::now();
     let check = checks::tcp_connect(address.to_string()).within(Duration::from_millis(300));
-    let seen = tokio::task::spawn_blocking(move || run(check)).await.unwrap();
+    let seen = tokio::task::spawn_blocking(move || run(check))
+        .await
+        .unwrap();
     assert_eq!(
         seen,
         failed(format!(
             "expected a TCP connection to {address} within 300 ms; {address}: no answer in time"
         ))
     );
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     drop(queued);
 }
 
@@ -108,7 +114,9 @@ fn localhost_resolves_and_an_invalid_name_fails_with_the_resolvers_answer() {
 
     let (outcome, message) = run(checks::dns_resolve("smoketest-check.invalid"));
     assert_eq!(outcome, smoketest::Outcome::Failed);
-    let error = ("smoketest-check.invalid", 0).to_socket_addrs().unwrap_err();
+    let error = ("smoketest-check.invalid", 0)
+        .to_socket_addrs()
+        .unwrap_err();
     assert_eq!(
         message,
         format!("expected smoketest-check.invalid to resolve; the resolver said: {error}")

@@ -19,8 +19,14 @@ pub struct Upstream {
 /// The smoke tests of a service whose upstreams are only known at start-up.
 pub fn runner(upstreams: &[Upstream], data_dir: &str) -> Runner {
     let mut runner = Runner::new()
-        .check("config::env", checks::env_vars(["DATABASE_URL", "PAYMENTS_TOKEN"]))
-        .check("disk::free", checks::disk_free(data_dir).at_least_bytes(1 << 30))
+        .check(
+            "config::env",
+            checks::env_vars(["DATABASE_URL", "PAYMENTS_TOKEN"]),
+        )
+        .check(
+            "disk::free",
+            checks::disk_free(data_dir).at_least_bytes(1 << 30),
+        )
         .check("disk::writable", checks::writable(data_dir));
     for upstream in upstreams {
         runner = runner.check(

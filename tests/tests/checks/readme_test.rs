@@ -58,7 +58,8 @@ async fn the_readme_example_registers_a_check_per_upstream() {
     let message = search.message.as_deref().unwrap();
     let url = &upstreams[1].health_url;
     assert!(
-        message.starts_with(&format!("GET {url} answered 503 in ")) && message.ends_with(" ms, expected 200 (attempt 2 of 2)"),
+        message.starts_with(&format!("GET {url} answered 503 in "))
+            && message.ends_with(" ms, expected 200 (attempt 2 of 2)"),
         "{message}"
     );
 }

@@ -37,7 +37,9 @@ async fn migrator(dir: &Path, count: usize, changed: Option<i64>) -> &'static Mi
         }
         std::fs::write(copy.join(name), sql).unwrap();
     }
-    Box::leak(Box::new(Migrator::new(copy).await.expect("the fixture's migrations")))
+    Box::leak(Box::new(
+        Migrator::new(copy).await.expect("the fixture's migrations"),
+    ))
 }
 
 /// Every migration scenario on one database: `pool` starts empty.
@@ -121,10 +123,12 @@ async fn postgres_answers_and_its_migrations_are_checked() {
     };
     // A schema of its own: other test binaries use the same database.
     let schema = format!("checks_{}", std::process::id());
-    sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-        .execute(&mut admin)
-        .await
-        .expect("a schema");
+    sqlx::raw_sql(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ))
+    .execute(&mut admin)
+    .await
+    .expect("a schema");
     let options = url
         .parse::<PgConnectOptions>()
         .expect("a PostgreSQL URL")
@@ -178,9 +182,7 @@ async fn a_database_that_refuses_or_never_answers_fails_within_the_limit() {
     let check = checks::sqlx_migrations(pool, migrations).give_up_after(Duration::from_millis(300));
     assert_eq!(
         run_async(check).await,
-        failed(
-            "expected to read the database's migrations within 300 ms; no answer in that time"
-        )
+        failed("expected to read the database's migrations within 300 ms; no answer in that time")
     );
     assert!(started.elapsed() < Duration::from_secs(3));
 }

@@ -51,7 +51,9 @@ async fn server(ca: &Ca, not_after: OffsetDateTime) -> String {
     let address = listener.local_addr().unwrap().to_string();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             let acceptor = acceptor.clone();
             tokio::spawn(async move { acceptor.accept(stream).await });
         }
@@ -103,9 +105,10 @@ async fn days_left_are_checked_on_a_trusted_certificate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_certificate_fails_with_its_date() {
     let ca = ca();
-    let not_after = (OffsetDateTime::now_utc() - time::Duration::days(5) - time::Duration::hours(1))
-        .replace_nanosecond(0)
-        .unwrap();
+    let not_after =
+        (OffsetDateTime::now_utc() - time::Duration::days(5) - time::Duration::hours(1))
+            .replace_nanosecond(0)
+            .unwrap();
     let expired = server(&ca, not_after).await;
     let check = checks::tls_certificate(&expired)
         .add_root_certificate_pem(ca.certificate.pem())
@@ -139,7 +142,8 @@ async fn an_untrusted_or_misnamed_certificate_fails_whatever_its_dates() {
         message.starts_with(&format!(
             "certificate of {address} is not trusted: invalid peer certificate: certificate not \
              valid for name \"payments.example.com\""
-        )) && message.ends_with("expected a chain to a trusted root, valid for payments.example.com"),
+        )) && message
+            .ends_with("expected a chain to a trusted root, valid for payments.example.com"),
         "{message}"
     );
 }
