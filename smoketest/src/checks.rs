@@ -13,9 +13,8 @@
 //!
 //! let runner = Runner::new()
 //!     .check(
-//!         "payments::api",
-//!         checks::http_get("https://payments.internal/health")
-//!             .status(200)
+//!         "cache::port",
+//!         checks::tcp_connect("cache.internal:6379")
 //!             .within(Duration::from_millis(300))
 //!             .tags(["ready"])
 //!             .retries(1),

@@ -94,7 +94,11 @@ check_options!(impl[DB: Database] SqlxPool<DB> where[for<'c> &'c mut DB::Connect
 ///
 /// ```no_run
 /// use smoketest::{checks, Runner};
-/// static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// use sqlx::migrate::Migrator;
+///
+/// // The migrations the binary was built with (sqlx's `macros` feature):
+/// // static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// # static MIGRATOR: Migrator = Migrator::DEFAULT;
 /// # fn runner(pool: sqlx::PgPool) -> Runner {
 /// Runner::new()
 ///     .check("db::migrations", checks::sqlx_migrations(pool.clone(), &MIGRATOR))
