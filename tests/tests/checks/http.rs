@@ -10,6 +10,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{StatusCode, header};
 use axum::routing::get;
+use futures_util::StreamExt;
 use smoketest::checks;
 
 use crate::common::{closed_port, errored, failed, millis_after, passed, run_async};
@@ -45,6 +46,16 @@ pub(crate) async fn upstream() -> Upstream {
             get(|| async { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/ok")]) }),
         )
         .route("/hang", get(std::future::pending::<&'static str>))
+        .route(
+            "/stall",
+            get(|| async {
+                // The headers and a first chunk, then nothing more, ever.
+                let first = futures_util::stream::once(async {
+                    Ok::<_, Infallible>(Bytes::from_static(b"{\"status\":"))
+                });
+                Body::from_stream(first.chain(futures_util::stream::pending()))
+            }),
+        )
         .route(
             "/huge",
             get(move || {
@@ -167,6 +178,27 @@ async fn a_server_that_never_answers_is_given_up_on_in_time() {
     assert_eq!(
         run_async(check).await,
         failed(format!("GET {url} did not answer within 300 ms"))
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_stops_halfway_is_given_up_on_in_time() {
+    let upstream = upstream().await;
+    let url = format!("{}/stall", upstream.base);
+    let started = Instant::now();
+    let check = checks::http_get(&url).give_up_after(Duration::from_millis(300));
+    let (outcome, message) = run_async(check).await;
+    let took = millis_after(&message, " in ");
+    assert_eq!(
+        (outcome, message),
+        failed(format!(
+            "GET {url} answered 200 in {took} ms, then its body did not arrive within 300 ms"
+        ))
     );
     assert!(
         started.elapsed() < Duration::from_secs(3),
