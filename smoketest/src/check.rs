@@ -82,8 +82,15 @@ impl Check {
     /// A check running `f`: `|| ...` or `|| async { ... }`, returning `()` or
     /// `Result<(), E: Display>`.
     pub fn new<M>(f: impl CheckFn<M>) -> Self {
+        Check::from_body(f.into_body())
+    }
+
+    /// A check running `body`, which reports failed or errored as it chooses: the ready-made
+    /// checks fail when the thing checked is not as expected, where a closure's `Err` errors.
+    #[cfg_attr(not(feature = "checks"), allow(dead_code))]
+    pub(crate) fn from_body(body: Body) -> Self {
         Check {
-            body: f.into_body(),
+            body,
             slow: false,
             timeout: None,
             tags: Vec::new(),
@@ -261,8 +268,13 @@ fn is_http_url(url: &str) -> bool {
     })
 }
 
-/// What [`Runner::check`](crate::Runner::check) takes: a [`Check`], or a closure ([`CheckFn`])
-/// with the default options.
+/// What [`Runner::check`](crate::Runner::check) takes: a [`Check`], a ready-made check of
+/// `smoketest::checks`, or a closure ([`CheckFn`]) with the default options.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a check",
+    label = "expected a closure `|| ...` or `|| async {{ ... }}` returning `()` or `Result<(), E>` with `E: Display`, or a `smoketest::Check`",
+    note = "a closure must return `()` or `Result<(), E>` where `E: Display` (a `String`, `std::io::Error`, `anyhow::Error`, ...), and be `Send + Sync + 'static`: move what it uses into it (`move || ...`)"
+)]
 pub trait IntoCheck<Marker> {
     /// The check.
     fn into_check(self) -> Check;

@@ -53,6 +53,9 @@
 //!   rolled-back tests on an sqlx 0.8 pool (see [`rollback`]).
 //! - `rusqlite`: `RusqliteRollback`, on rusqlite 0.32 connections.
 //! - `diesel-postgres`, `diesel-sqlite`: `DieselRollback`, on diesel 2 connections.
+//! - `checks`: ready-made checks in `checks` (TCP, DNS, disk space, environment, files);
+//!   `checks-http`, `checks-tls`, `checks-sqlx` add HTTP(S) GET, TLS certificate expiry, and an
+//!   sqlx pool and its migrations.
 
 // Lets `#[smoke_test]`, which names `::smoketest`, be used in this crate's own tests.
 #[allow(unused_extern_crates)]
@@ -61,6 +64,8 @@ extern crate self as smoketest;
 pub mod assertions;
 mod capture;
 mod check;
+#[cfg(feature = "checks")]
+pub mod checks;
 pub mod cli;
 mod context;
 mod driver;

@@ -5,19 +5,21 @@
 //! A quoted block is marked by the line right above its opening fence:
 //! `<!-- quoted: PATH -->` (the whole file, relative to the workspace root) or
 //! `<!-- quoted: PATH (REGION) -->` (the lines between `# readme: begin REGION` and
-//! `# readme: end REGION` in the file). In quoted text, the paths to this workspace's crates are
-//! written as the `git` dependency a user outside the workspace writes.
+//! `# readme: end REGION` in the file, `// readme: …` in a Rust file). In quoted text, the
+//! paths to this workspace's crates are written as the `git` dependency a user outside the
+//! workspace writes.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
 /// The quotes the README must have: a removed marker fails as loudly as a stale block.
-const QUOTES: [&str; 4] = [
+const QUOTES: [&str; 5] = [
     "examples/quickstart/Cargo.toml (dependencies)",
     "examples/quickstart/src/smoke.rs",
     "examples/quickstart/src/main.rs",
     "smoketest-http/examples/history.rs",
+    "tests/tests/checks/readme.rs (checks)",
 ];
 
 fn workspace_file(relative: &str) -> String {
@@ -96,10 +98,12 @@ fn quoted_text(quote: &str) -> String {
             let begin = format!("# readme: begin {region}");
             let end = format!("# readme: end {region}");
             let lines: Vec<&str> = file.lines().collect();
+            // `# readme: …` in TOML, `// readme: …` in Rust.
             let find = |marker: &str| {
+                let in_rust = format!("/{marker}").replacen('#', "/", 1);
                 lines
                     .iter()
-                    .position(|line| line.trim() == marker)
+                    .position(|line| line.trim() == marker || line.trim() == in_rust)
                     .unwrap_or_else(|| panic!("{path} has no line `{marker}`"))
             };
             let (first, last) = (find(&begin) + 1, find(&end));
