@@ -18,8 +18,8 @@ const QUOTES: [&str; 5] = [
     "examples/quickstart/Cargo.toml (dependencies)",
     "examples/quickstart/src/smoke.rs",
     "examples/quickstart/src/main.rs",
-    "smoketest-http/examples/history.rs",
     "tests/tests/checks/readme.rs (checks)",
+    "smoketest-http/examples/history.rs",
 ];
 
 fn workspace_file(relative: &str) -> String {
