@@ -355,7 +355,7 @@ mod tests {
 
     /// A test's span, as the scheduler makes it.
     fn test_span(name: &str) -> tracing::Span {
-        crate::trace::job(&tracing::Span::none(), name, crate::Tier::Fast, None)
+        crate::trace::test(&tracing::Span::none(), name, crate::Tier::Fast)
     }
 
     use tracing_subscriber::layer::SubscriberExt as _;
@@ -400,6 +400,19 @@ mod tests {
             capture.take()
         });
         assert_eq!(output, ["INFO smoketest::capture::tests: inside"]);
+    }
+
+    #[test]
+    fn events_of_a_suite_s_set_up_inside_a_test_are_not_the_test_s() {
+        let output = with_layer(|| {
+            let capture = TestCapture::new(|| test_span("t"));
+            capture.in_scope(|| {
+                crate::trace::set_up_suite("s").in_scope(|| tracing::info!("the suite's"));
+                tracing::info!("the test's");
+            });
+            capture.take()
+        });
+        assert_eq!(output, ["INFO smoketest::capture::tests: the test's"]);
     }
 
     #[test]
