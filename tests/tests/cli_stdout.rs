@@ -106,6 +106,7 @@ fn the_text_report_starts_with_fail() {
             "tests failed: 1".into(),
             "tests errored: 0".into(),
             "time: <ms>".into(),
+            "run id: <uuid>".into(),
             String::new(),
             format!(
                 "{FAILING} failed: 2 != 3 {}",
