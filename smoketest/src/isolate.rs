@@ -120,7 +120,12 @@ pub(crate) fn run(
             reports.push(report);
         }
     };
-    let run = Run { args, tier, span, run_id };
+    let run = Run {
+        args,
+        tier,
+        span,
+        run_id,
+    };
     while !left.is_empty() {
         let child = match Child::run(&run, &left) {
             Ok(child) => child,
@@ -344,7 +349,11 @@ impl Stream {
     /// Takes in one event; `true` at the end of the run.
     fn take(&mut self, message: Message) -> bool {
         let mut end = |name: &str, report: Option<&TestReport>| {
-            if let Some(at) = self.running.iter().position(|(running, ..)| running == name) {
+            if let Some(at) = self
+                .running
+                .iter()
+                .position(|(running, ..)| running == name)
+            {
                 let (.., span) = self.running.swap_remove(at);
                 trace::end_job(&span, report);
             }

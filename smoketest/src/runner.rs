@@ -403,7 +403,7 @@ impl Runner {
         self
     }
 
-    /// Adds a test made at run time: `check`, a [`Check`] or a closure (`|| ...`,
+    /// Adds a test made at run time: `check`, a [`Check`](crate::Check) or a closure (`|| ...`,
     /// `|| async { ... }`) returning `()` or `Result<(), E: Display>`, reported under `name`
     /// exactly as a `#[smoke_test]` function is. Its suite is the path `name` is under
     /// (`upstream` for `upstream::payments`), which `apps` and `skip_apps` select by.
@@ -561,7 +561,11 @@ impl Runner {
             .map(|case| crate::scheduler::errored(case, why, Duration::ZERO))
             .collect::<Vec<_>>();
         let selected = tests.len();
-        self.finish(Report::new(tier, tests, Duration::ZERO), selected, new_run_id())
+        self.finish(
+            Report::new(tier, tests, Duration::ZERO),
+            selected,
+            new_run_id(),
+        )
     }
 
     /// A run's report, with what the runner knows of the run: its id, its minimum of tests

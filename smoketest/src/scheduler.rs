@@ -513,17 +513,7 @@ impl Run {
         if let Some(observer) = &self.plan.observer {
             observer(Event::Started(&self.job_name(job)));
         }
-        TestCapture::new(|| self.span_of(job))
-    }
-
-    /// A new span for `job`.
-    fn span_of(&self, job: Job) -> Span {
-        match job {
-            Job::Test(index) => {
-                trace::test(&self.plan.span, self.plan.tests[index].name, self.plan.tier)
-            }
-            Job::TearDownSuite(suite) => trace::tear_down_suite(&self.plan.span, suite),
-        }
+        TestCapture::new(|| execute::span(self, job))
     }
 
     /// Tells the observer, if any, that test `job` starts its attempt number `attempt`.
@@ -616,7 +606,7 @@ impl Run {
         let now = Instant::now();
         while let Some(job) = batch.take() {
             let failure = Failure::errored(why.clone());
-            let span = self.span_of(job);
+            let span = execute::span(self, job);
             self.end(job, Some(execute::not_run(self, job, failure, now)), &span);
         }
     }

@@ -24,8 +24,8 @@ fn exporter() -> &'static InMemorySpanExporter {
             .with_simple_exporter(exporter.clone())
             .build();
         let tracer = provider.tracer("smoketest-tests");
-        let subscriber = tracing_subscriber::registry()
-            .with(tracing_opentelemetry::layer().with_tracer(tracer));
+        let subscriber =
+            tracing_subscriber::registry().with(tracing_opentelemetry::layer().with_tracer(tracer));
         tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
         // readme: end subscriber
         exporter
@@ -90,7 +90,9 @@ fn run_of_every_kind() -> Report {
         .filter("traces::")
         .default_timeout(Duration::from_secs(5))
         .check("traces::passes", || {})
-        .check("traces::fails", || assert_eq!(1 + 1, 3, "the cache is cold"))
+        .check("traces::fails", || {
+            assert_eq!(1 + 1, 3, "the cache is cold")
+        })
         .check("traces::errors", || {
             Err::<(), _>("could not connect to postgres://app:hunter2@db/app")
         })
@@ -129,7 +131,11 @@ fn a_run_is_one_trace_with_a_span_per_test_its_outcome_and_errors_as_otel_sees_t
     let trace = run.span_context.trace_id();
 
     // The run: a root span, with the report's id, tier, selection and counts.
-    assert_eq!(run.parent_span_id, SpanId::INVALID, "a run is a trace of its own");
+    assert_eq!(
+        run.parent_span_id,
+        SpanId::INVALID,
+        "a run is a trace of its own"
+    );
     assert_eq!(attribute(&run, "tier"), "fast");
     assert_eq!(attribute(&run, "selected"), "7");
     assert_eq!(attribute(&run, "status"), "FAIL");
@@ -202,7 +208,11 @@ fn a_run_is_one_trace_with_a_span_per_test_its_outcome_and_errors_as_otel_sees_t
 
     // A failure is also an `exception` event with its message, a warning a `warning` one.
     let failed = tests["traces::fails"];
-    let message = report.tests.iter().find(|t| t.name == "traces::fails").unwrap();
+    let message = report
+        .tests
+        .iter()
+        .find(|t| t.name == "traces::fails")
+        .unwrap();
     let message = message.message.as_deref().unwrap();
     assert!(
         message.starts_with("assertion `left == right` failed: the cache is cold"),
@@ -211,7 +221,10 @@ fn a_run_is_one_trace_with_a_span_per_test_its_outcome_and_errors_as_otel_sees_t
     let events: Vec<_> = failed.events.iter().collect();
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].name, "exception");
-    assert_eq!(attribute_of(&events[0].attributes, "exception.message"), message);
+    assert_eq!(
+        attribute_of(&events[0].attributes, "exception.message"),
+        message
+    );
     let warned: Vec<_> = tests["traces::warns"].events.iter().collect();
     assert_eq!(warned.len(), 1, "{warned:#?}");
     assert_eq!(

@@ -60,7 +60,6 @@ fn is_run_id(id: &str) -> bool {
         })
 }
 
-
 /// The line of `src/smoke.rs` that holds `text`, as the report's `(at …)` names it.
 fn line_in_smoke_rs(text: &str) -> usize {
     let source = include_str!("../src/smoke.rs");

@@ -189,7 +189,6 @@ fn is_run_id(id: &str) -> bool {
         })
 }
 
-
 #[test]
 fn the_readme_shows_what_check_prints() {
     let readme = readme();

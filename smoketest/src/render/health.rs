@@ -94,7 +94,10 @@ fn render(report: &Report, options: &Options) -> String {
 /// whatever shows the report.
 fn notes(report: &Report) -> Vec<String> {
     let run_id = (!report.run_id.is_empty()).then(|| format!("run id: {}", report.run_id));
-    run_id.into_iter().chain(report.warnings.iter().cloned()).collect()
+    run_id
+        .into_iter()
+        .chain(report.warnings.iter().cloned())
+        .collect()
 }
 
 /// `fail` for a `FAIL` report, `warn` for a `PASS` one with warned tests, else `pass`.
@@ -300,8 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn a_summary_has_the_status_the_service_the_counts_and_the_run_id_but_no_checks_or_warnings()
-    {
+    fn a_summary_has_the_status_the_service_the_counts_and_the_run_id_but_no_checks_or_warnings() {
         let mut report = at_a_fixed_time(sample());
         report.warnings = vec![r#"excluded name "app::smoke::gone" matches no test"#.into()];
         let options = Options::new()

@@ -40,6 +40,15 @@ pub(crate) enum Job {
     TearDownSuite(&'static str),
 }
 
+/// A new span for `job`, a child of its run's.
+pub(crate) fn span(run: &Run, job: Job) -> tracing::Span {
+    let plan = &run.plan;
+    match job {
+        Job::Test(index) => crate::trace::test(&plan.span, plan.tests[index].name, plan.tier),
+        Job::TearDownSuite(suite) => crate::trace::tear_down_suite(&plan.span, suite),
+    }
+}
+
 /// `timed out after 2s`, with the duration as written in `timeout = "2s"`.
 pub(crate) fn timed_out_message(limit: Duration) -> String {
     format!("timed out after {}", humantime::format_duration(limit))

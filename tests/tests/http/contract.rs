@@ -250,7 +250,9 @@ fn mask_nagios_time(body: &str) -> String {
     let Some(at) = body.find(" time=") else {
         return body.to_owned();
     };
-    let end = body[at..].find("ms;").map_or(body.len(), |end| at + end + "ms".len());
+    let end = body[at..]
+        .find("ms;")
+        .map_or(body.len(), |end| at + end + "ms".len());
     format!("{} time=<ms>{}", &body[..at], &body[end..])
 }
 
@@ -531,7 +533,9 @@ pub async fn check_contract(origin: &str) {
         let shown = match format {
             "text" => format!("\ntime: <ms>\nrun id: {id}\n\n"),
             // The status line, then long text.
-            "nagios" => format!(" | tests=2;;;0 passed=1;;;0 failed=1;;;0 errored=0;;;0 warned=0;;;0 time=<ms>;;;0\nrun id: {id}"),
+            "nagios" => format!(
+                " | tests=2;;;0 passed=1;;;0 failed=1;;;0 errored=0;;;0 warned=0;;;0 time=<ms>;;;0\nrun id: {id}"
+            ),
             "json" => format!(r#""run_id":"{id}""#),
             "html" => format!("<footer>run id <code>{id}</code></footer>"),
             "junit" => format!(r#"<property name="run_id" value="{id}"/>"#),

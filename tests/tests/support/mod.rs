@@ -48,7 +48,11 @@ pub fn masked_run_id(line: &str) -> &'static str {
 pub fn assert_run_id(id: &str) {
     let uuid = uuid::Uuid::parse_str(id).unwrap_or_else(|error| panic!("{id:?}: {error}"));
     assert_eq!(uuid.get_version_num(), 7, "not a UUID v7: {id}");
-    assert_eq!(uuid.hyphenated().to_string(), id, "not lower-case hyphenated");
+    assert_eq!(
+        uuid.hyphenated().to_string(),
+        id,
+        "not lower-case hyphenated"
+    );
 }
 
 /// `file:line` of a fixture source file, as the report writes it.
