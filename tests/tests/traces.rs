@@ -2,6 +2,10 @@
 //! `tracing-opentelemetry` sees them: a real runner over tests that pass, fail, error, time out
 //! (cancelled, and stuck on their thread), retry and warn, with the OpenTelemetry SDK's
 //! in-memory exporter behind a `tracing-opentelemetry` layer, and the exported spans read back.
+//! With `Runner::isolate`, the child process is this test binary itself, started with the
+//! arguments that run only [`isolated_child`].
+
+use fixture_crash as _;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -275,6 +279,50 @@ fn each_run_is_a_trace_of_its_own_with_its_report_s_run_id() {
         let spans = spans_of(run.span_context.trace_id(), |spans| spans.len() == 2);
         let names: Vec<&str> = spans.iter().map(|span| &*span.name).collect();
         assert_eq!(names, ["smoketest.test", "smoketest.run"], "{report:?}");
+    }
+}
+
+/// The isolated runner: the crash fixture's fast tier, one test at a time.
+fn crash_runner() -> Runner {
+    Runner::new().apps(["fixture_crash"]).concurrency(1)
+}
+
+/// In the child (`SMOKETEST_ISOLATED` set): runs the requested tests and exits. Elsewhere, nothing.
+#[test]
+fn isolated_child() {
+    if std::env::var_os("SMOKETEST_ISOLATED").is_none() {
+        return;
+    }
+    let _ = crash_runner().run_cli_from(Vec::<String>::new());
+    std::process::exit(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_isolated_run_is_one_trace_in_the_parent_with_a_span_per_test_even_one_that_ends_its_process()
+{
+    exporter();
+    let report = crash_runner()
+        .isolate(["isolated_child", "--exact", "--test-threads=1"])
+        .run(Tier::Fast);
+    assert!(report.tests_errored >= 2, "{}", report.to_text());
+    let run = run_span(&report.run_id);
+    assert_eq!(run.parent_span_id, SpanId::INVALID);
+    let trace = run.span_context.trace_id();
+    let spans = spans_of(trace, |spans| spans.len() > report.tests.len());
+    assert_eq!(spans.len(), 1 + report.tests.len(), "{spans:#?}");
+    for test in &report.tests {
+        let span = spans
+            .iter()
+            .find(|span| span.name == "smoketest.test" && attribute(span, "name") == *test.name)
+            .unwrap_or_else(|| panic!("no span of {}", test.name));
+        assert_eq!(span.parent_span_id, run.span_context.span_id());
+        assert_eq!(attribute(span, "outcome"), test.outcome.as_str());
+        if test.outcome == Outcome::Errored {
+            let message = test.message.as_deref().unwrap();
+            assert!(message.contains("the test process"), "{message}");
+            assert_eq!(span.status, Status::error(message.to_owned()));
+        }
     }
 }
 

@@ -292,7 +292,8 @@ mod tests {
         assert_eq!(
             summary(&sample()),
             "{\"status\":\"FAIL\",\"test_classes\":2,\"tests_run\":4,\"tests_passed\":1,\
-             \"tests_failed\":2,\"tests_errored\":1,\"time\":1200.307,\"tier\":\"fast\",\
+             \"tests_failed\":2,\"tests_errored\":1,\"time\":1200.307,\
+             \"run_id\":\"0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b\",\"tier\":\"fast\",\
              \"detail\":\"summary\"}"
         );
     }
