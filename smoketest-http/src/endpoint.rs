@@ -560,10 +560,11 @@ impl SmokeEndpoint {
     /// let response = futures_executor::block_on(endpoint.handle(&request));
     /// assert_eq!(response.status(), 200);
     /// assert_eq!(response.headers()["content-type"], "application/health+json");
+    /// let run_id = response.headers()[smoketest_http::RUN_ID_HEADER].to_str().unwrap();
     /// assert_eq!(
     ///     response.body(),
     ///     &format!(
-    ///         r#"{{"status":"pass","releaseId":"{}","serviceId":"bookshop","checks":{{}}}}"#,
+    ///         r#"{{"status":"pass","releaseId":"{}","notes":["run id: {run_id}"],"serviceId":"bookshop","checks":{{}}}}"#,
     ///         env!("CARGO_PKG_VERSION")
     ///     )
     /// );

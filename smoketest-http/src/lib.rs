@@ -48,6 +48,7 @@ pub use crate::detail::Detail;
 pub use crate::endpoint::SmokeEndpoint;
 pub use crate::group::Group;
 pub use crate::negotiate::negotiate;
+pub use crate::respond::RUN_ID as RUN_ID_HEADER;
 
 #[cfg(feature = "actix-web-4")]
 pub mod actix_web;

@@ -9,7 +9,7 @@ use http::header::{
     AGE, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
     X_CONTENT_TYPE_OPTIONS,
 };
-use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use smoketest::Tier;
 use smoketest::render::{self, Format};
 
@@ -21,6 +21,14 @@ use crate::query::{self, Query};
 use crate::rate_limit::RetryAfter;
 use crate::route::{self, BadPath, Route};
 use crate::selection::{Key, Target, no_such_test, prepare};
+
+/// `X-Smoketest-Run-Id`: the header every report response carries, the
+/// [run id](smoketest::Report::run_id) of the report's run.
+///
+/// ```
+/// assert_eq!(smoketest_http::RUN_ID_HEADER.as_str(), "x-smoketest-run-id");
+/// ```
+pub const RUN_ID: HeaderName = HeaderName::from_static("x-smoketest-run-id");
 
 fn plain(status: StatusCode, message: String) -> Response<String> {
     let mut response = Response::new(format!("{message}\n"));
@@ -294,7 +302,8 @@ impl SmokeEndpoint {
         }
     }
 
-    /// The response carrying a report, in as much detail as `grant` allows.
+    /// The response carrying a report, in as much detail as `grant` allows, with its run's id in
+    /// [`RUN_ID`].
     fn report_response(
         &self,
         method: &Method,
@@ -341,6 +350,13 @@ impl SmokeEndpoint {
             "accept"
         };
         headers.insert(VARY, HeaderValue::from_static(vary));
+        // The id of the run the report comes from (a cached one's is that run's), in every
+        // format, for every caller: it is random, and what an operator quotes to find the run
+        // in logs and traces.
+        let run_id = &served.finished.report().run_id;
+        if let (false, Ok(value)) = (run_id.is_empty(), HeaderValue::from_str(run_id)) {
+            headers.insert(RUN_ID, value);
+        }
         if let Some(age) = age {
             headers.insert(AGE, HeaderValue::from(age));
         }

@@ -184,8 +184,11 @@ async fn a_runner_with_fewer_tests_than_its_minimum_answers_the_fail_status_with
         "{body}"
     );
     assert!(
-        body.ends_with(
-            "ms\n\nnote: 1 test selected, fewer than the 5 required \
+        body.contains(&format!(
+            "ms\nrun id: {}\n",
+            text.headers()["x-smoketest-run-id"].to_str().unwrap()
+        )) && body.ends_with(
+            "\n\nnote: 1 test selected, fewer than the 5 required \
              (--min-tests / Runner::min_tests)\n"
         ),
         "{body}"

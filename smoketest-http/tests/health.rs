@@ -154,10 +154,23 @@ async fn health(url: &str, headers: &[(&str, &str)]) -> Reply {
     reply
 }
 
-/// `body` with each check's `observedValue` written `<ms>` and its `time` `<started>`, the only
-/// parts that change from run to run, after checking them: a time in milliseconds, under 10 s,
-/// and the same start for every check, which the schema checked is an RFC 3339 date-time.
+/// `body` with its run id (in the first note: `run id: <a UUID v7>`) written `<uuid>`.
+fn without_run_id(body: &str) -> String {
+    let document: Value = serde_json::from_str(body).unwrap();
+    let note = document["notes"][0].as_str().expect("a first note");
+    let id = note.strip_prefix("run id: ").expect("the run id note");
+    let uuid = uuid::Uuid::parse_str(id).expect("a UUID");
+    assert_eq!(uuid.get_version_num(), 7, "{id}");
+    body.replace(id, "<uuid>")
+}
+
+/// `body` with each check's `observedValue` written `<ms>`, its `time` `<started>` and the run
+/// id `<uuid>`, the only parts that change from run to run, after checking them: a time in
+/// milliseconds, under 10 s, and the same start for every check, which the schema checked is
+/// an RFC 3339 date-time.
 fn steady(body: &str) -> String {
+    let body = without_run_id(body);
+    let body = body.as_str();
     let document: Value = serde_json::from_str(body).unwrap();
     let mut started = None;
     for check in document["checks"]
@@ -215,7 +228,7 @@ async fn a_passing_run_is_pass_with_200_the_service_and_a_check_per_test() {
     assert_eq!(
         steady(&reply.body),
         format!(
-            r#"{{"status":"pass","version":"2","releaseId":"2.4.1+3f9c2e1","serviceId":"bookshop","description":"the bookshop's catalogue and orders","checks":{{{runbook},{}}}}}"#,
+            r#"{{"status":"pass","version":"2","releaseId":"2.4.1+3f9c2e1","notes":["run id: <uuid>"],"serviceId":"bookshop","description":"the bookshop's catalogue and orders","checks":{{{runbook},{}}}}}"#,
             passed("health_passes")
         )
     );
@@ -245,7 +258,7 @@ async fn a_failing_run_is_fail_with_the_failure_status_and_why_each_test_broke()
     assert_eq!(
         steady(&reply.body),
         format!(
-            r#"{{"status":"fail","output":"3 tests run: 1 failed, 1 errored","checks":{{{errors},{fails},{}}}}}"#,
+            r#"{{"status":"fail","notes":["run id: <uuid>"],"output":"3 tests run: 1 failed, 1 errored","checks":{{{errors},{fails},{}}}}}"#,
             passed("health_passes")
         )
     );
@@ -301,8 +314,8 @@ async fn a_summary_caller_sees_the_status_the_service_and_the_counts_but_no_chec
     let anonymous = health(&url, &[]).await;
     assert_eq!(anonymous.status, 500);
     assert_eq!(
-        anonymous.body,
-        r#"{"status":"fail","output":"3 tests run: 1 failed, 1 errored","serviceId":"bookshop"}"#
+        without_run_id(&anonymous.body),
+        r#"{"status":"fail","notes":["run id: <uuid>"],"output":"3 tests run: 1 failed, 1 errored","serviceId":"bookshop"}"#
     );
     let bearer = format!("Bearer {TOKEN}");
     let authorized = health(&url, &[("authorization", &bearer)]).await;
@@ -354,7 +367,7 @@ async fn a_warn_only_failure_is_warn_with_200() {
     assert_eq!(
         steady(&reply.body),
         format!(
-            r#"{{"status":"warn","output":"2 tests run: 1 warned","checks":{{{},{warned}}}}}"#,
+            r#"{{"status":"warn","notes":["run id: <uuid>"],"output":"2 tests run: 1 warned","checks":{{{},{warned}}}}}"#,
             passed("health_passes")
         )
     );

@@ -1,60 +1,45 @@
 //! Per-test output capture: the `tracing` events (and `log` records) a test emits, kept with its
 //! result.
 //!
-//! The runner wraps each test — set-up, body and tear-down — in a `smoke_test` span (target
-//! `smoketest`, level INFO, field `name`). The app's [`CaptureLayer`] gives each such span a bounded
-//! buffer and appends every event to the buffer of the innermost test span it happened in, so
-//! concurrent tests never mix their output, and the app's other layers still see every event.
-//! Without the `tracing` feature, or without a `CaptureLayer` in the app's subscriber, nothing is
-//! captured and the runner pays one relaxed atomic load per test.
-
-// Integration — the runner's side, a handful of lines:
-//
-// ```ignore
-// use crate::capture::{self, TestCapture};
-//
-// // execute.rs, run_job: one span per test around its set-up, body and tear-down, on its worker…
-// let capture = TestCapture::new(case.name);
-// let result = capture.in_scope(|| test(worker, index, started));
-// report.output = capture.take();
-//
-// // …and scheduler.rs / runner.rs, so that a subscriber set with `with_default` (not globally)
-// // reaches the threads a run starts:
-// thread::Builder::new().spawn(capture::propagate(move || run.work(&batch, &slot)))
-// ```
-//
-// plus `output: Vec::new()` wherever a `TestReport` is built by hand (`test_report`,
-// `tear_down_suite_report`: suite-wide hooks are not captured).
+//! Each test runs inside its `smoketest.test` span (target `smoketest`, level INFO; see
+//! [`trace`](crate::trace)). The app's [`CaptureLayer`] gives each such span a bounded buffer and
+//! appends every event to the buffer of the innermost test span it happened in, so concurrent
+//! tests never mix their output, and the app's other layers still see every event. Events inside
+//! a `smoketest.set_up_suite` span are the suite's, not the test's that happens to set it up:
+//! they are not captured. Without the `tracing` feature, or without a `CaptureLayer` in the app's
+//! subscriber, nothing is captured and the runner pays one relaxed atomic load per test.
 
 #[cfg(not(feature = "tracing"))]
-pub(crate) use self::disabled::{TestCapture, propagate};
+pub(crate) use self::disabled::TestCapture;
 #[cfg(feature = "tracing")]
 pub use self::enabled::CaptureLayer;
 #[cfg(feature = "tracing")]
-pub(crate) use self::enabled::{TestCapture, propagate};
+pub(crate) use self::enabled::TestCapture;
 
 #[cfg(not(feature = "tracing"))]
 mod disabled {
-    /// Without the `tracing` feature: nothing to capture, nothing to pay.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub(crate) struct TestCapture;
+    use tracing::Span;
+
+    /// Without the `tracing` feature: the job's span, nothing to capture, nothing to pay.
+    #[derive(Clone, Debug)]
+    pub(crate) struct TestCapture {
+        span: Span,
+    }
 
     impl TestCapture {
-        pub(crate) fn new(_name: &str) -> Self {
-            TestCapture
+        /// The job's span, made by `span`.
+        pub(crate) fn new(span: impl FnOnce() -> Span) -> Self {
+            TestCapture { span: span() }
         }
 
-        pub(crate) fn in_scope<R>(&self, f: impl FnOnce() -> R) -> R {
-            f()
+        /// The job's span.
+        pub(crate) fn span(&self) -> &Span {
+            &self.span
         }
 
         pub(crate) fn take(&self) -> Vec<String> {
             Vec::new()
         }
-    }
-
-    pub(crate) fn propagate<R, F: FnOnce() -> R>(job: F) -> F {
-        job
     }
 }
 
@@ -66,7 +51,7 @@ mod enabled {
     use std::sync::{Arc, Mutex};
 
     use tracing::field::{Field, Visit};
-    use tracing::{Dispatch, Event, Metadata, Span, Subscriber, span};
+    use tracing::{Event, Metadata, Span, Subscriber, span};
     use tracing_subscriber::layer::{Context, Layer};
     use tracing_subscriber::registry::LookupSpan;
 
@@ -83,10 +68,12 @@ mod enabled {
     }
 
     /// The span's name and target: what makes a span a smoke test's.
-    const SPAN_NAME: &str = "smoke_test";
+    const SPAN_NAME: &str = "smoketest.test";
     const SPAN_TARGET: &str = "smoketest";
+    /// A suite's set-up inside a test's span: its events are not the test's.
+    const SUITE_SPAN_NAME: &str = "smoketest.set_up_suite";
 
-    /// Set once any `CaptureLayer` exists: until then the runner creates no spans at all.
+    /// Set once any `CaptureLayer` exists: until then the runner makes no buffers.
     static LAYER_EXISTS: AtomicBool = AtomicBool::new(false);
 
     thread_local! {
@@ -161,6 +148,10 @@ mod enabled {
         metadata.name() == SPAN_NAME && metadata.target() == SPAN_TARGET
     }
 
+    fn is_suite_span(metadata: &Metadata<'_>) -> bool {
+        metadata.name() == SUITE_SPAN_NAME && metadata.target() == SPAN_TARGET
+    }
+
     impl<S> Layer<S> for CaptureLayer
     where
         S: Subscriber + for<'a> LookupSpan<'a>,
@@ -185,6 +176,9 @@ mod enabled {
                 return;
             };
             for span in scope {
+                if is_suite_span(span.metadata()) {
+                    return;
+                }
                 let extensions = span.extensions();
                 if let Some(buffer) = extensions.get::<Arc<Buffer>>() {
                     buffer.push(event);
@@ -308,7 +302,7 @@ mod enabled {
         }
     }
 
-    /// The span and buffer of one running test.
+    /// The span and buffer of one running job.
     #[derive(Clone, Debug)]
     pub(crate) struct TestCapture {
         span: Span,
@@ -316,21 +310,28 @@ mod enabled {
     }
 
     impl TestCapture {
-        /// Opens the test's span; a no-op when no [`CaptureLayer`] was ever made.
-        pub(crate) fn new(name: &str) -> Self {
+        /// The job's span, made by `span`, with the buffer a [`CaptureLayer`] gave it, if any
+        /// (only a test's span gets one).
+        pub(crate) fn new(span: impl FnOnce() -> Span) -> Self {
             if !LAYER_EXISTS.load(Ordering::Relaxed) {
                 return TestCapture {
-                    span: Span::none(),
+                    span: span(),
                     buffer: None,
                 };
             }
             JUST_CREATED.with(|slot| slot.borrow_mut().take());
-            let span = tracing::info_span!(target: SPAN_TARGET, SPAN_NAME, name);
+            let span = span();
             let buffer = JUST_CREATED.with(|slot| slot.borrow_mut().take());
             TestCapture { span, buffer }
         }
 
+        /// The job's span.
+        pub(crate) fn span(&self) -> &Span {
+            &self.span
+        }
+
         /// Runs synchronous work of the test inside its span.
+        #[cfg(test)]
         pub(crate) fn in_scope<R>(&self, f: impl FnOnce() -> R) -> R {
             self.span.in_scope(f)
         }
@@ -344,32 +345,18 @@ mod enabled {
                 .unwrap_or_default()
         }
     }
-
-    /// Makes `job`, which will run on another thread, run inside the span current here: the
-    /// running test's span, when called from its (instrumented) future.
-    ///
-    /// The caller's subscriber goes along too, so that an app that set its subscriber with
-    /// `tracing::subscriber::with_default` (not globally) still sees the job's events.
-    pub(crate) fn propagate<R>(job: impl FnOnce() -> R) -> impl FnOnce() -> R {
-        let context = LAYER_EXISTS.load(Ordering::Relaxed).then(|| {
-            (
-                tracing::dispatcher::get_default(Dispatch::clone),
-                Span::current(),
-            )
-        });
-        move || match context {
-            Some((dispatch, span)) => {
-                tracing::dispatcher::with_default(&dispatch, || span.in_scope(job))
-            }
-            None => job(),
-        }
-    }
 }
 
 #[cfg(all(test, feature = "tracing"))]
 mod tests {
     use super::enabled::{MAX_BYTES, MAX_LINES};
     use super::*;
+    use crate::trace::propagate;
+
+    /// A test's span, as the scheduler makes it.
+    fn test_span(name: &str) -> tracing::Span {
+        crate::trace::test(&tracing::Span::none(), name, crate::Tier::Fast)
+    }
 
     use tracing_subscriber::layer::SubscriberExt as _;
 
@@ -382,7 +369,7 @@ mod tests {
     #[test]
     fn an_event_is_one_line_with_level_target_message_and_fields() {
         let output = with_layer(|| {
-            let capture = TestCapture::new("app::smoke::t");
+            let capture = TestCapture::new(|| test_span("app::smoke::t"));
             capture.in_scope(|| {
                 tracing::info!(host = "db-1", port = 5432, "connected to {}", "db");
                 tracing::warn!(target: "app::db", retries = 2, ok = false, "slow");
@@ -405,7 +392,7 @@ mod tests {
     #[test]
     fn events_in_the_apps_own_spans_inside_a_test_belong_to_the_test() {
         let output = with_layer(|| {
-            let capture = TestCapture::new("t");
+            let capture = TestCapture::new(|| test_span("t"));
             capture.in_scope(|| {
                 let _query = tracing::info_span!("query", table = "users").entered();
                 tracing::info!("inside");
@@ -416,9 +403,22 @@ mod tests {
     }
 
     #[test]
+    fn events_of_a_suite_s_set_up_inside_a_test_are_not_the_test_s() {
+        let output = with_layer(|| {
+            let capture = TestCapture::new(|| test_span("t"));
+            capture.in_scope(|| {
+                crate::trace::set_up_suite("s").in_scope(|| tracing::info!("the suite's"));
+                tracing::info!("the test's");
+            });
+            capture.take()
+        });
+        assert_eq!(output, ["INFO smoketest::capture::tests: the test's"]);
+    }
+
+    #[test]
     fn events_outside_any_test_are_not_captured() {
         let output = with_layer(|| {
-            let capture = TestCapture::new("t");
+            let capture = TestCapture::new(|| test_span("t"));
             tracing::info!("outside");
             capture.take()
         });
@@ -428,7 +428,7 @@ mod tests {
     #[test]
     fn work_propagated_to_another_thread_stays_in_the_test() {
         let output = with_layer(|| {
-            let capture = TestCapture::new("t");
+            let capture = TestCapture::new(|| test_span("t"));
             let job = capture.in_scope(|| propagate(|| tracing::info!("on a worker")));
             std::thread::spawn(job).join().unwrap();
             capture.take()
@@ -439,7 +439,7 @@ mod tests {
     #[test]
     fn output_is_cut_at_the_line_limit_with_a_marker() {
         let output = with_layer(|| {
-            let capture = TestCapture::new("t");
+            let capture = TestCapture::new(|| test_span("t"));
             capture.in_scope(|| {
                 for line in 0..MAX_LINES + 250 {
                     tracing::info!(line);
@@ -458,7 +458,7 @@ mod tests {
     #[test]
     fn output_is_cut_at_the_byte_limit_and_stays_a_prefix() {
         let output = with_layer(|| {
-            let capture = TestCapture::new("t");
+            let capture = TestCapture::new(|| test_span("t"));
             capture.in_scope(|| {
                 let big = "x".repeat(MAX_BYTES / 3);
                 for _ in 0..4 {
@@ -475,7 +475,7 @@ mod tests {
     #[test]
     fn events_after_the_output_was_taken_are_not_kept() {
         let output = with_layer(|| {
-            let capture = TestCapture::new("t");
+            let capture = TestCapture::new(|| test_span("t"));
             capture.in_scope(|| tracing::info!("during"));
             let during = capture.take();
             capture.in_scope(|| tracing::info!("after"));
@@ -489,7 +489,7 @@ mod tests {
     fn without_a_capture_layer_nothing_is_captured() {
         let subscriber = tracing_subscriber::registry();
         let output = tracing::subscriber::with_default(subscriber, || {
-            let capture = TestCapture::new("t");
+            let capture = TestCapture::new(|| test_span("t"));
             capture.in_scope(|| tracing::info!("nobody keeps this"));
             capture.take()
         });

@@ -10,6 +10,8 @@
 //! - the environment variable `SMOKETEST_ISOLATED=<nonce>`: a random token that marks the process
 //!   as a child and prefixes every line it writes for the parent, so that what tests print can't
 //!   be taken for one;
+//! - the environment variable `SMOKETEST_RUN_ID`: the run's id, which the child's run takes as
+//!   its own, so that the child's logs and spans (if its `main` installs a subscriber) carry it;
 //! - on stdin, the request: the tier (`fast` or `slow`) on the first line, then the names of the
 //!   tests to run, one per line. The names are the parent's selection, so that what the parent's
 //!   runner selects in code (filters, exclusions) holds in the child too; stdin rather than the
@@ -32,6 +34,13 @@
 //! next one would do the same. A test that ends the process is not retried, whatever its
 //! `retries`: the next attempt would most likely end the next child too (its message says which
 //! attempt it was).
+//!
+//! # Spans
+//!
+//! The parent's spans are the run's trace, whatever the children do: the run's span, and one
+//! span per job, begun at its `started` and ended at its report (or `ended`), so that a test
+//! that ends its process still has its span, errored. Attempts have no spans of their own here
+//! (the test's `attempts` says how many were made).
 
 use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
@@ -41,18 +50,32 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Instant, SystemTime};
 
+use tracing::Span;
+
 use crate::outcome::Outcome;
 use crate::registry::TestCase;
 use crate::report::{Report, TestReport};
 use crate::tier::Tier;
+use crate::trace;
 
 /// The environment variable that makes the program an isolated child; its value is the nonce.
 pub(crate) const NONCE_VAR: &str = "SMOKETEST_ISOLATED";
+
+/// The environment variable that gives an isolated child its parent's run id.
+const RUN_ID_VAR: &str = "SMOKETEST_RUN_ID";
 
 /// Whether this process is an isolated child. A child never isolates again: its runs happen
 /// in-process whatever its runner says, so a misconfigured program can't start children forever.
 pub(crate) fn is_child() -> bool {
     child_nonce().is_some()
+}
+
+/// In an isolated child, the id of its parent's run, which its own run takes.
+pub(crate) fn parent_run_id() -> Option<String> {
+    if !is_child() {
+        return None;
+    }
+    std::env::var(RUN_ID_VAR).ok().filter(|id| !id.is_empty())
 }
 
 pub(crate) fn child_nonce() -> Option<String> {
@@ -76,22 +99,39 @@ pub(crate) fn cli_child_args() -> Vec<OsString> {
 // ---------------------------------------------------------------------------------------------
 
 /// Runs `tier` of the `selected` tests in children started with `args`, as many as it takes;
-/// with `failfast`, stops at the first child that reports a failure.
+/// with `failfast`, stops at the first child that reports a failure. `span` is the run's, whose
+/// id is `run_id`.
 pub(crate) fn run(
     selected: Vec<&TestCase>,
     failfast: bool,
     args: &[OsString],
     tier: Tier,
+    span: &Span,
+    run_id: &str,
 ) -> Report {
     let started = Instant::now();
     let mut left = selected;
     let mut reports = Vec::with_capacity(left.len());
+    // Tests reported without having started in a child: their spans begin and end at once.
+    let not_started = |reports: &mut Vec<TestReport>, message: &str, left: &[&TestCase]| {
+        for case in left {
+            let report = errored(case, message, started);
+            trace::reported(span, tier, &report);
+            reports.push(report);
+        }
+    };
+    let run = Run {
+        args,
+        tier,
+        span,
+        run_id,
+    };
     while !left.is_empty() {
-        let child = match Child::run(args, tier, &left) {
+        let child = match Child::run(&run, &left) {
             Ok(child) => child,
             Err(error) => {
                 let message = format!("could not start the test process: {error}");
-                reports.extend(left.iter().map(|case| errored(case, &message, started)));
+                not_started(&mut reports, &message, &left);
                 break;
             }
         };
@@ -110,7 +150,7 @@ pub(crate) fn run(
             if !(failfast && failed) {
                 let message = "not run by the test process: its own selection (its arguments, \
                                its `main`) leaves this test out";
-                reports.extend(left.iter().map(|case| errored(case, message, started)));
+                not_started(&mut reports, message, &left);
             }
             break;
         };
@@ -121,11 +161,20 @@ pub(crate) fn run(
         if left.len() == before {
             // Not one test reported: the next child would do the same.
             let message = format!("the test process {how} before running this test");
-            reports.extend(left.iter().map(|case| errored(case, &message, started)));
+            not_started(&mut reports, &message, &left);
             break;
         }
     }
     Report::new(tier, reports, started.elapsed())
+}
+
+/// What every child of a run is started with.
+struct Run<'a> {
+    args: &'a [OsString],
+    tier: Tier,
+    /// The run's span, which the jobs' are children of.
+    span: &'a Span,
+    run_id: &'a str,
 }
 
 /// What one child process did.
@@ -137,12 +186,14 @@ struct Child {
 }
 
 impl Child {
-    /// Runs the tests `tests` of `tier` in a child started with `args`, to its end.
-    fn run(args: &[OsString], tier: Tier, tests: &[&TestCase]) -> io::Result<Child> {
+    /// Runs the tests `tests` of `run` in a child, to its end.
+    fn run(run: &Run<'_>, tests: &[&TestCase]) -> io::Result<Child> {
+        let (args, tier) = (run.args, run.tier);
         let nonce = nonce();
         let mut process = Command::new(std::env::current_exe()?)
             .args(args)
             .env(NONCE_VAR, &nonce)
+            .env(RUN_ID_VAR, run.run_id)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -154,7 +205,7 @@ impl Child {
         }
         let stdin = process.stdin.take();
         let stdout = process.stdout.take();
-        let mut stream = Stream::default();
+        let mut stream = Stream::new(run.span.clone(), tier);
         let read = std::thread::scope(|scope| {
             // The request is written while the events are read, so that neither process can wait
             // on the other with a full pipe. Closing stdin ends the request.
@@ -208,12 +259,14 @@ fn wait_or_kill(
 }
 
 /// What the parent has read of a child's events.
-#[derive(Default)]
 struct Stream {
     reports: Vec<TestReport>,
-    /// Jobs started and not ended, with when they started and their current attempt.
-    running: Vec<(String, Instant, u32)>,
+    /// Jobs started and not ended, with when they started, their current attempt and their span.
+    running: Vec<(String, Instant, u32, Span)>,
     done: bool,
+    /// The run's span and tier, for the jobs' spans.
+    span: Span,
+    tier: Tier,
 }
 
 /// One line of a child's event stream, after the nonce.
@@ -257,6 +310,16 @@ fn split_line<'a>(line: &'a [u8], nonce: &str) -> (&'a [u8], Option<&'a [u8]>) {
 }
 
 impl Stream {
+    fn new(span: Span, tier: Tier) -> Self {
+        Stream {
+            reports: Vec::new(),
+            running: Vec::new(),
+            done: false,
+            span,
+            tier,
+        }
+    }
+
     /// Reads events until `done` or the end of the stream; the tests' output goes to stderr.
     fn read(&mut self, mut stdout: impl BufRead, nonce: &str) {
         let mut line = Vec::new();
@@ -285,21 +348,36 @@ impl Stream {
 
     /// Takes in one event; `true` at the end of the run.
     fn take(&mut self, message: Message) -> bool {
-        let mut end = |name: &str| self.running.retain(|(running, ..)| running != name);
+        let mut end = |name: &str, report: Option<&TestReport>| {
+            if let Some(at) = self
+                .running
+                .iter()
+                .position(|(running, ..)| running == name)
+            {
+                let (.., span) = self.running.swap_remove(at);
+                trace::end_job(&span, report);
+            }
+        };
         match message {
-            Message::Started(name) => self.running.push((name, Instant::now(), 1)),
+            Message::Started(name) => {
+                let span = match name.strip_suffix("::tear_down_suite") {
+                    Some(suite) => trace::tear_down_suite(&self.span, suite),
+                    None => trace::test(&self.span, &name, self.tier),
+                };
+                self.running.push((name, Instant::now(), 1, span));
+            }
             Message::Attempt(attempt, name) => {
                 let running = self
                     .running
                     .iter_mut()
                     .find(|(running, ..)| *running == name);
-                if let Some((_, _, current)) = running {
+                if let Some((_, _, current, _)) = running {
                     *current = attempt;
                 }
             }
-            Message::Ended(name) => end(&name),
+            Message::Ended(name) => end(&name, None),
             Message::Report(report) => {
-                end(&report.name);
+                end(&report.name, Some(&report));
                 self.reports.push(*report);
             }
             Message::Done => self.done = true,
@@ -315,7 +393,7 @@ impl Stream {
             // Only a garbled event line can lose a report.
             None => format!("the test process ended the run without reporting {what}"),
         };
-        for (name, since, attempt) in self.running {
+        for (name, since, attempt, span) in self.running {
             let report = match tests.iter().find(|case| case.name == name) {
                 Some(case) => crate::scheduler::ended_process(
                     case,
@@ -325,6 +403,7 @@ impl Stream {
                 ),
                 None => errored_job(name, &why("it"), since),
             };
+            trace::end_job(&span, Some(&report));
             self.reports.push(report);
         }
         Child {

@@ -90,6 +90,7 @@ mod stuck;
 mod suite;
 mod sync;
 mod tier;
+mod trace;
 
 #[doc(hidden)]
 #[path = "private.rs"]

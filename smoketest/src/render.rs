@@ -40,7 +40,8 @@ pub use crate::history::{History, PastRun};
 #[non_exhaustive]
 pub enum Format {
     /// django-smoketest's text report ([`Report::to_text`]): seven summary lines (and `tests
-    /// warned: N` when a `warn_only` test warned), then one line per failed, errored and warned
+    /// warned: N` when a `warn_only` test warned), `run id: <uuid>` (the [run
+    /// id](Report::run_id)), then one line per failed, errored and warned
     /// test, each message on one line with every control character and Unicode line break
     /// escaped (`\n`, `\u{1b}`), then a `warning: …` line per [warning](Report::warnings) of the
     /// run. With [`Options::verbose`], a line per test follows with its attempts when it ran
@@ -48,11 +49,12 @@ pub enum Format {
     /// logged.
     Text,
     /// The report as JSON ([`Report::to_json`]): the contract's keys (with `tests_warned` and
-    /// `warned_tests`), every test's details (`attempts`, `tags`, `owner`, `runbook`) and the
-    /// run's `warnings`; it reads back into a [`Report`].
+    /// `warned_tests`), the `run_id`, every test's details (`attempts`, `tags`, `owner`,
+    /// `runbook`) and the run's `warnings`; it reads back into a [`Report`].
     Json,
-    /// Prometheus' text exposition format (version 0.0.4), for scrapers: gauges labelled with
-    /// the tier (`smoketest_run_passed`, `smoketest_tests{outcome}`, run duration, abandoned
+    /// Prometheus' text exposition format (version 0.0.4), for scrapers: a comment with the
+    /// run id (`# smoketest run id <uuid>`: a label would be a new series every run), gauges
+    /// labelled with the tier (`smoketest_run_passed`, `smoketest_tests{outcome}`, run duration, abandoned
     /// threads), then per test `smoketest_test_passed`, `smoketest_test_outcome{outcome}` (1 for
     /// the outcome it had, 0 for the others; outcomes `passed`, `failed`, `errored`, `warned`),
     /// `smoketest_test_duration_seconds` and `smoketest_test_attempts`.
@@ -60,18 +62,20 @@ pub enum Format {
     /// A self-contained HTML page for browsers (inline CSS, no script, a Content-Security-Policy
     /// forbidding anything else): a PASS/FAIL banner (amber for a PASS with warned tests), the
     /// counts, the run's warnings, one row per test, failed, errored and warned first, with its
-    /// attempts, owner, runbook (a link) and tags. Every string from the report is escaped.
+    /// attempts, owner, runbook (a link) and tags; the run id in the footer. Every string from
+    /// the report is escaped.
     Html,
     /// JUnit XML, the Ant / Jenkins / Surefire format CI systems read: one `<testsuite>` per
     /// suite, one `<testcase>` per test (`classname` the suite, `name` the function), a
     /// `<failure>` or `<error>` with the message, location and backtrace, a warned test
     /// `<skipped message="warned: …">`; per test `<properties>` `owner`, `runbook`, `attempts`,
-    /// `tags`; times in seconds. Characters XML 1.0 cannot hold are written as Rust escapes
+    /// `tags`; each `<testsuite>` has the property `run_id`; times in seconds. Characters XML 1.0 cannot hold are written as Rust escapes
     /// (`\u{1b}`).
     JUnit,
     /// One Nagios plugin status line with performance data (`SMOKETEST OK - 8 tests passed in
     /// 12.3ms | tests=8;;;0 …`), naming at most three broken (or, on `WARNING`, warned) tests,
-    /// and the run's warnings as long text; see [`NagiosState`] for the exit code.
+    /// and as long text `run id: <uuid>` and the run's warnings; see [`NagiosState`] for the
+    /// exit code.
     Nagios,
     /// `application/health+json`, the IETF draft "Health Check Response Format for HTTP APIs"
     /// (draft-inadarei-api-health-check-06), for health-check dashboards and load balancers
@@ -83,7 +87,8 @@ pub enum Format {
     ///   when set ([`Options::service`]);
     /// - `output`, when not `pass`: the counts that made it so (`3 tests run: 1 failed, 1
     ///   warned`), or why too few tests ran;
-    /// - `notes`: the report's [warnings](Report::warnings), when it has some;
+    /// - `notes`: `run id: <uuid>` (the draft's root object has no key for an id, and takes no
+    ///   other), then the report's [warnings](Report::warnings);
     /// - `checks`: one per test, keyed `"{componentName}:responseTime"`. The draft reserves the
     ///   colon for that separator, so the component name is the test's full name with every
     ///   `::` (and any other `:`) written `.`: `app::smoke::Db::counts` is
@@ -96,8 +101,8 @@ pub enum Format {
     ///   registered link relation for it). Two names that map to the same key share its
     ///   array, told apart by `componentId`.
     ///
-    /// In [summary](Detail::Summary), `checks` and `notes` are left out: the status, the
-    /// service and the `output` name no test.
+    /// In [summary](Detail::Summary), `checks` and the warnings among the `notes` are left
+    /// out: the status, the service, the run id and the `output` name no test.
     ///
     /// ```
     /// use smoketest::render::{self, Format, Options, Service};
@@ -108,7 +113,10 @@ pub enum Format {
     /// assert_eq!(rendered.content_type, "application/health+json");
     /// assert_eq!(
     ///     rendered.body,
-    ///     r#"{"status":"pass","version":"2","serviceId":"bookshop","checks":{}}"#
+    ///     format!(
+    ///         r#"{{"status":"pass","version":"2","notes":["run id: {}"],"serviceId":"bookshop","checks":{{}}}}"#,
+    ///         report.run_id,
+    ///     )
     /// );
     /// ```
     Health,
@@ -116,7 +124,9 @@ pub enum Format {
     /// people reading them: a line per test, `[+]{name} ok` or `[-]{name} failed: {reason}`,
     /// then `{name} check passed` or `{name} check failed`, the name being the [`Probe`]'s
     /// (else the tier's). Reasons are shown in full detail only: a summary shows the names
-    /// with `reason withheld`, as kube-apiserver always does.
+    /// with `reason withheld`, as kube-apiserver always does. The only format without the run
+    /// id: its lines are kube-apiserver's, which has none (over HTTP, the response's
+    /// `X-Smoketest-Run-Id` header has it).
     Kubernetes,
 }
 

@@ -82,9 +82,20 @@ pub struct Report {
     /// the clock reads a time RFC 3339 cannot hold (before 1970 or after 9999).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<String>,
-    /// This run's id: a UUID (version 7, so ids sort by the time of their run) that every
-    /// format shows and the run's `tracing` span carries, to find one run in logs, traces and
-    /// history. Empty in a report written before the key existed.
+    /// This run's id: a UUID (version 7, so ids sort by the time of their run), made when the
+    /// run starts, that every format shows and the run's `tracing` span (`smoketest.run`)
+    /// carries, to find one run in logs, traces and history: `run id: <uuid>` in the text,
+    /// `run_id` in the JSON, the page's footer in HTML, a `run_id` property of each JUnit
+    /// test suite, a `run id:` line of Nagios' long text, a `# smoketest run id` comment in
+    /// Prometheus' exposition, a note in health+json, and over HTTP the `X-Smoketest-Run-Id`
+    /// header. The isolated children of a run take its id. Empty in a report written before the
+    /// key existed, and then shown nowhere.
+    ///
+    /// ```
+    /// let report = smoketest::Runner::new().filter("no test has this name").run(smoketest::Tier::Fast);
+    /// assert_eq!(report.run_id.len(), 36);
+    /// assert!(report.to_text().contains(&format!("\ntime: {:.6}ms\nrun id: {}\n", report.time, report.run_id)));
+    /// ```
     #[serde(default)]
     pub run_id: String,
     /// Which tier ran: `fast` (tests not marked `slow`) or `slow` (all tests).
@@ -212,7 +223,8 @@ impl Report {
             time: elapsed.as_secs_f64() * 1000.0,
             // The report is made when the run ends: it started `elapsed` ago.
             started: SystemTime::now().checked_sub(elapsed).and_then(rfc3339),
-            run_id: new_run_id(),
+            // The runner's, made when the run started, is set when the report is finished.
+            run_id: String::new(),
             tier,
             panics_caught: crate::panic::PANICS_ARE_CAUGHT,
             abandoned_threads: crate::stuck::count(),
@@ -346,10 +358,13 @@ pub(crate) mod tests {
         }
     }
 
+    /// The run id of [`sample`].
+    pub(crate) const RUN_ID: &str = "0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b";
+
     /// Four tests in two suites: one passed, two failed, one errored (with a newline in its
-    /// message).
+    /// message); its run id is [`RUN_ID`].
     pub(crate) fn sample() -> Report {
-        Report::new(
+        let mut report = Report::new(
             Tier::Fast,
             vec![
                 test(
@@ -373,7 +388,9 @@ pub(crate) mod tests {
                 ),
             ],
             Duration::from_micros(1_200_307),
-        )
+        );
+        report.run_id = RUN_ID.to_owned();
+        report
     }
 
     #[test]

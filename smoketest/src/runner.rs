@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::State;
-use crate::capture;
 use crate::check::IntoCheck;
 use crate::driver::Driver;
 use crate::limits::{
@@ -16,10 +15,11 @@ use crate::limits::{
     DEFAULT_TIMEOUT,
 };
 use crate::registry::{self, TestCase};
-use crate::report::Report;
+use crate::report::{Report, new_run_id};
 use crate::rollback::{AsyncRollbackProvider, Provider, RollbackProvider, Rollbacks};
 use crate::scheduler::{self, Observer, Plan};
 use crate::tier::Tier;
+use crate::trace;
 
 /// Runs smoke tests: which ones (tier, apps, filters), with what state, under which limits.
 ///
@@ -542,7 +542,7 @@ impl Runner {
         let on_thread = then.clone();
         let spawned = std::thread::Builder::new()
             .name("smoketest-run".into())
-            .spawn(capture::propagate(move || {
+            .spawn(trace::propagate(move || {
                 if let Some(then) = crate::sync::lock(&on_thread).take() {
                     then(runner.run_with(tier, driver));
                 }
@@ -561,29 +561,51 @@ impl Runner {
             .map(|case| crate::scheduler::errored(case, why, Duration::ZERO))
             .collect::<Vec<_>>();
         let selected = tests.len();
-        self.finish(Report::new(tier, tests, Duration::ZERO), selected)
+        self.finish(
+            Report::new(tier, tests, Duration::ZERO),
+            selected,
+            new_run_id(),
+        )
     }
 
-    /// A run's report, with what the runner knows of the run: its minimum of tests (`selected`
-    /// were), and the warnings about its selection.
-    fn finish(&self, mut report: Report, selected: usize) -> Report {
+    /// A run's report, with what the runner knows of the run: its id, its minimum of tests
+    /// (`selected` were), and the warnings about its selection.
+    fn finish(&self, mut report: Report, selected: usize, run_id: String) -> Report {
+        report.run_id = run_id;
         report.warnings.extend(self.selection_warnings());
         report.require(self.min_tests, selected)
     }
 
+    /// A run, in its span: the run id is made as it starts, for the span, and carried into the
+    /// report (an isolated child takes its parent's).
     fn run_with(&self, tier: Tier, driver: Driver) -> Report {
-        if let Some(args) = &self.isolate {
-            if !crate::isolate::is_child() {
-                let selected: Vec<&TestCase> = self.selected(tier).collect();
-                let count = selected.len();
-                let report = crate::isolate::run(selected, self.failfast, args, tier);
-                return self.finish(report, count);
-            }
-        }
-        crate::panic::install_hook();
+        let run_id = crate::isolate::parent_run_id().unwrap_or_else(new_run_id);
         let started = Instant::now();
         let selected: Vec<usize> = self.selected_indices(tier).collect();
         let count = selected.len();
+        let span = trace::run(&run_id, tier, count);
+        let report = match &self.isolate {
+            Some(args) if !crate::isolate::is_child() => {
+                let cases: Vec<&TestCase> = selected.iter().map(|&i| &self.tests[i]).collect();
+                crate::isolate::run(cases, self.failfast, args, tier, &span, &run_id)
+            }
+            _ => self.run_here(tier, driver, selected, started, &span),
+        };
+        let report = self.finish(report, count, run_id);
+        trace::end_run(&span, &report);
+        report
+    }
+
+    /// A run of the `selected` tests in this process, started at `started`.
+    fn run_here(
+        &self,
+        tier: Tier,
+        driver: Driver,
+        selected: Vec<usize>,
+        started: Instant,
+        span: &tracing::Span,
+    ) -> Report {
+        crate::panic::install_hook();
         let plan = Plan {
             tests: self.tests.clone(),
             state: self.state.clone(),
@@ -596,9 +618,11 @@ impl Runner {
             max_message_bytes: self.max_message_bytes,
             driver,
             observer: self.observer.clone(),
+            span: span.clone(),
+            tier,
         };
         let tests = scheduler::run(plan, selected);
-        self.finish(Report::new(tier, tests, started.elapsed()), count)
+        Report::new(tier, tests, started.elapsed())
     }
 }
 

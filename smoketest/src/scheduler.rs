@@ -26,6 +26,9 @@
 //! A plan may carry an [`Observer`], told when each job starts and ends: it is how an isolated
 //! child process streams its progress to its parent (see [`isolate`](crate::isolate)).
 //!
+//! Each job runs inside its span, a child of the run's (see [`trace`](crate::trace)); a job the
+//! coordinator reports has its span ended by the coordinator, with that report.
+//!
 //! [`driver`]: crate::driver
 
 use std::borrow::Cow;
@@ -35,8 +38,10 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use tracing::Span;
+
 use crate::State;
-use crate::capture;
+use crate::capture::TestCapture;
 use crate::driver::{Cancel, Driver};
 use crate::outcome::Failure;
 use crate::registry::TestCase;
@@ -44,6 +49,8 @@ use crate::report::TestReport;
 use crate::rollback::Rollbacks;
 use crate::stuck;
 use crate::sync::{self, lock};
+use crate::tier::Tier;
+use crate::trace;
 
 use self::execute::Job;
 use self::suites::SuiteSlots;
@@ -78,6 +85,10 @@ pub(crate) struct Plan {
     pub(crate) max_message_bytes: usize,
     pub(crate) driver: Driver,
     pub(crate) observer: Option<Observer>,
+    /// The run's span, which every job's is a child of.
+    pub(crate) span: Span,
+    /// The tier the run runs, for the jobs' spans.
+    pub(crate) tier: Tier,
 }
 
 /// Told, on the thread where it happens, when a job starts and when it ends.
@@ -276,6 +287,9 @@ pub(crate) struct Slot {
     /// While abandoned: the stuck work, released when the worker finishes it.
     held: Mutex<Option<stuck::Held>>,
     cancel: Cancel,
+    /// The span of the worker's job while a subscriber records it, for the coordinator to end
+    /// should it report the job.
+    span: Mutex<Option<Span>>,
 }
 
 /// What the coordinator found a worker doing.
@@ -487,15 +501,19 @@ impl Run {
         drop(current);
         let report = execute::timed_out(self, &step, now);
         let fails_run = fails_the_run(&report);
-        self.end(step.job, Some(report));
+        // The worker is still inside the span, which stays open until it returns: its outcome
+        // is recorded now.
+        let span = lock(&slot.span).take().unwrap_or_else(Span::none);
+        self.end(step.job, Some(report), &span);
         Check::Abandoned { fails_run }
     }
 
-    /// Tells the observer, if any, that `job` starts.
-    fn start(&self, job: Job) {
+    /// Tells the observer, if any, that `job` starts; its span, and its capture of events.
+    fn start(&self, job: Job) -> TestCapture {
         if let Some(observer) = &self.plan.observer {
             observer(Event::Started(&self.job_name(job)));
         }
+        TestCapture::new(|| execute::span(self, job))
     }
 
     /// Tells the observer, if any, that test `job` starts its attempt number `attempt`.
@@ -505,12 +523,14 @@ impl Run {
         }
     }
 
-    /// Ends `job`: tells the observer, if any, and keeps its report.
-    fn end(&self, job: Job, report: Option<TestReport>) {
+    /// Ends `job`, whose span is `span`: records its report there, tells the observer, if any,
+    /// and keeps the report.
+    fn end(&self, job: Job, report: Option<TestReport>, span: &Span) {
         let report = report.map(|mut report| {
             report.cap(self.plan.max_message_bytes);
             report
         });
+        trace::end_job(span, report.as_ref());
         if let Some(observer) = &self.plan.observer {
             observer(Event::Ended(&self.job_name(job), report.as_ref()));
         }
@@ -536,7 +556,7 @@ impl Run {
         thread::Builder::new()
             .name("smoketest-worker".into())
             .stack_size(self.plan.stack_size)
-            .spawn(capture::propagate(move || {
+            .spawn(trace::propagate(move || {
                 // Counted until the thread ends, abandoned or not.
                 let _thread = thread;
                 run.work(&batch, &slot);
@@ -554,13 +574,21 @@ impl Run {
         // A job starts when the previous one ended: one clock read per job.
         let mut started = Instant::now();
         while let Some(job) = batch.take() {
-            self.start(job);
-            let (report, ended) = execute::run_job(&worker, job, started);
+            let capture = self.start(job);
+            let span = capture.span();
+            if !span.is_disabled() {
+                *lock(&slot.span) = Some(span.clone());
+            }
+            let (report, ended) =
+                span.in_scope(|| execute::run_job(&worker, job, &capture, started));
             started = ended;
             if !worker.end_step() {
                 // Reported by the coordinator, which has started a replacement; leaving releases
                 // the work, which is done now.
                 return;
+            }
+            if !span.is_disabled() {
+                lock(&slot.span).take();
             }
             let report = match worker.overran.take() {
                 Some(step) => Some(execute::timed_out(self, &step, ended)),
@@ -569,7 +597,7 @@ impl Run {
             if let Some(report) = &report {
                 batch.after(report);
             }
-            self.end(job, report);
+            self.end(job, report, span);
         }
     }
 
@@ -578,7 +606,8 @@ impl Run {
         let now = Instant::now();
         while let Some(job) = batch.take() {
             let failure = Failure::errored(why.clone());
-            self.end(job, Some(execute::not_run(self, job, failure, now)));
+            let span = execute::span(self, job);
+            self.end(job, Some(execute::not_run(self, job, failure, now)), &span);
         }
     }
 }

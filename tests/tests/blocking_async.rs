@@ -98,7 +98,7 @@ mod http {
 fn both_timed_out(module: &str, blocks_line: u32, sleeps_line: u32) -> String {
     format!(
         "FAIL\ntest classes: 1\ntests run: 2\ntests passed: 0\ntests failed: 0\n\
-         tests errored: 2\ntime: <ms>\n\n\
+         tests errored: 2\ntime: <ms>\nrun id: <uuid>\n\n\
          blocking_async::{module}::blocks_until_released errored: timed out after 300ms {}\n\
          blocking_async::{module}::sleeps_two_seconds errored: timed out after 300ms {}\n",
         at(FILE, blocks_line),
@@ -248,7 +248,7 @@ async fn a_current_thread_app_answers_while_an_async_test_blocks_a_thread() {
         with_time_masked(&text),
         format!(
             "FAIL\ntest classes: 1\ntests run: 2\ntests passed: 1\ntests failed: 0\n\
-             tests errored: 1\ntime: <ms>\n\n\
+             tests errored: 1\ntime: <ms>\nrun id: <uuid>\n\n\
              blocking_async::http::blocks_its_thread errored: timed out after 300ms {}\n",
             at(FILE, http::BLOCKS_LINE)
         )

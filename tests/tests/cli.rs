@@ -1,5 +1,7 @@
 //! `run_cli` from real binaries: output, exit codes, flags and environment.
 
+mod support;
+
 use std::process::{Command, Output};
 
 fn run(binary: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -169,11 +171,15 @@ fn verbose_adds_a_line_per_test() {
     assert!(last.ends_with("ms)"), "{text}");
 }
 
-/// The report's lines but `time`'s, which changes from run to run.
+/// The report's lines but `time`'s and the run id's (a UUID v7), which change from run to run.
 fn without_time(text: &str) -> String {
     text.lines()
         .map(|line| match line.strip_prefix("time: ") {
             Some(_) => "time: …",
+            None if line.starts_with("run id: ") => {
+                support::masked_run_id(line);
+                "run id: <uuid>"
+            }
             None => line,
         })
         .collect::<Vec<_>>()
@@ -181,7 +187,7 @@ fn without_time(text: &str) -> String {
 }
 
 const ZEROS: &str = "test classes: 0\ntests run: 0\ntests passed: 0\ntests failed: 0\n\
-                     tests errored: 0\ntime: …";
+                     tests errored: 0\ntime: …\nrun id: <uuid>";
 
 const NO_MATCH: &str = "warning: no test matches --apps nope; 6 tests are linked, in \
                         fixture_linked, fixture_pass: `--list --slow` without the selection \

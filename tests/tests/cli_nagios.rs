@@ -1,6 +1,8 @@
 //! `--nagios` from real binaries: one status line with performance data, and the exit codes of the
 //! Monitoring Plugins Development Guidelines (0 OK, 2 CRITICAL, 3 UNKNOWN).
 
+mod support;
+
 use std::process::{Command, Output};
 
 const PASS: &str = env!("CARGO_BIN_EXE_pass-cli");
@@ -92,10 +94,23 @@ fn parse_perfdata(text: &str) -> Vec<Perf> {
     items
 }
 
-/// Splits the one line of output into its status text and parsed performance data.
+/// The output with its run id (the long text's one line, a UUID v7) written `<uuid>`.
+fn with_run_id_masked(text: &str) -> String {
+    let (line, long_text) = text.split_once('\n').expect("a status line");
+    let run_id = long_text
+        .strip_suffix('\n')
+        .expect("long text ending in a newline");
+    support::masked_run_id(run_id);
+    format!("{line}\nrun id: <uuid>\n")
+}
+
+/// Splits the status line of the output into its status text and parsed performance data,
+/// after checking that the long text is the run id alone.
 fn status_line(output: &Output) -> (String, Vec<Perf>) {
-    let text = stdout(output);
-    let line = text.strip_suffix('\n').expect("a line ending in a newline");
+    let text = with_run_id_masked(&stdout(output));
+    let line = text
+        .strip_suffix("\nrun id: <uuid>\n")
+        .expect("a status line, then the run id");
     assert!(!line.contains('\n'), "more than one line: {text:?}");
     let (status, perfdata) = line.split_once(" | ").expect("`text | perfdata`");
     assert!(!perfdata.contains('|'), "{line}");
@@ -174,9 +189,9 @@ fn a_passing_run_prints_exactly_this_line_but_for_the_time() {
     let (line, _) = mask_number(&stdout(&output), " passed in ", 1);
     let (line, _) = mask_number(&line, " time=", 3);
     assert_eq!(
-        line,
+        with_run_id_masked(&line),
         "SMOKETEST OK - 6 tests passed in <ms>ms | tests=6;;;0 passed=6;;;0 failed=0;;;0 \
-         errored=0;;;0 warned=0;;;0 time=<ms>ms;;;0\n"
+         errored=0;;;0 warned=0;;;0 time=<ms>ms;;;0\nrun id: <uuid>\n"
     );
 }
 
@@ -359,8 +374,9 @@ fn a_junit_write_that_fails_after_the_run_is_unknown_instead_of_the_status() {
 fn too_few_tests_is_unknown_with_exit_3() {
     let output = run(PASS, &["--nagios", "--apps", "nope", "--min-tests", "1"]);
     assert_eq!(output.status.code(), Some(3));
-    let line = stdout(&output);
-    let (status, perfdata) = line.trim_end().split_once(" | ").unwrap();
+    let line = with_run_id_masked(&stdout(&output));
+    let line = line.strip_suffix("\nrun id: <uuid>\n").unwrap();
+    let (status, perfdata) = line.split_once(" | ").unwrap();
     assert_eq!(
         status,
         "SMOKETEST UNKNOWN - 0 tests selected, fewer than the 1 required"

@@ -48,6 +48,14 @@ fn printed() -> String {
     )
 }
 
+/// Replaces the run id of Nagios' long text with `<uuid>`, after checking it is one.
+fn contract_run_id(text: &str) -> String {
+    let (line, long_text) = text.split_once("\nrun id: ").expect("a run id line");
+    let id = long_text.strip_suffix('\n').expect("a last newline");
+    support::assert_run_id(id);
+    format!("{line}\nrun id: <uuid>\n")
+}
+
 /// Replaces the number after `time=` with `<ms>`.
 fn mask_perfdata_time(line: &str) -> String {
     let (before, after) = line.split_once(" time=").expect("a time= label");
@@ -63,10 +71,11 @@ fn with_nagios_stdout_is_the_critical_status_line_alone() {
     for output in both_ways(&["--nagios"]) {
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
         assert_eq!(
-            mask_perfdata_time(&stdout(&output)),
+            contract_run_id(&mask_perfdata_time(&stdout(&output))),
             format!(
                 "SMOKETEST CRITICAL - 1 of 2 tests failed or errored: {FAILING} | tests=2;;;0 \
-                 passed=1;;;0 failed=1;;;0 errored=0;;;0 warned=0;;;0 time=<ms>ms;;;0\n"
+                 passed=1;;;0 failed=1;;;0 errored=0;;;0 warned=0;;;0 time=<ms>ms;;;0\n\
+                 run id: <uuid>\n"
             )
         );
         assert_eq!(stderr(&output), printed());
@@ -106,6 +115,7 @@ fn the_text_report_starts_with_fail() {
             "tests failed: 1".into(),
             "tests errored: 0".into(),
             "time: <ms>".into(),
+            "run id: <uuid>".into(),
             String::new(),
             format!(
                 "{FAILING} failed: 2 != 3 {}",

@@ -15,7 +15,7 @@ fn an_edition_2021_crate_runs_sync_async_state_and_result_tests() {
         with_time_masked(&report.to_text()),
         format!(
             "FAIL\ntest classes: 1\ntests run: 5\ntests passed: 4\ntests failed: 1\n\
-             tests errored: 0\ntime: <ms>\n\n\
+             tests errored: 0\ntime: <ms>\nrun id: <uuid>\n\n\
              fixture_edition2021::smoke::page_fits_the_screen failed: a page holds at most 50 \
              items: 100 not less than or equal to 50 {}\n",
             at(

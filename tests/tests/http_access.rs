@@ -262,9 +262,14 @@ async fn anonymous_callers_get_the_seven_line_summary_and_its_json() {
             "tests errored: 1",
         ]
     );
-    assert_eq!(lines.len(), 7, "{}", text.body);
+    assert_eq!(lines.len(), 8, "{}", text.body);
     assert!(lines[6].starts_with("time: ") && lines[6].ends_with("ms"));
-    assert!(text.body.ends_with("ms\n"));
+    // The run id is no secret: random, and what an operator quotes to find the run.
+    assert_eq!(
+        lines[7],
+        format!("run id: {}", text.header("x-smoketest-run-id"))
+    );
+    assert_eq!(contract::without_run_ids(lines[7]), "run id: <uuid>");
     assert_names_nothing(&text.body);
 
     let json = get(
@@ -290,6 +295,7 @@ async fn anonymous_callers_get_the_seven_line_summary_and_its_json() {
         "tests_failed",
         "tests_errored",
         "time",
+        "run_id",
         "tier",
         "detail",
     ]

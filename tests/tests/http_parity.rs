@@ -13,19 +13,20 @@ mod warp_server;
 
 use contract::{
     Reply, failing_runner, history_contract, hostile_requests, passing_runner, probes, raw,
-    request, without_times,
+    request, without_run_ids, without_times,
 };
 use reqwest::Method;
 use smoketest_http::SmokeEndpoint;
 
 /// The headers the endpoint sets; frameworks may add others (`date`), which are not compared.
-const COMPARED_HEADERS: [&str; 6] = [
+const COMPARED_HEADERS: [&str; 7] = [
     "content-type",
     "content-length",
     "cache-control",
     "allow",
     "vary",
     "x-content-type-options",
+    "x-smoketest-run-id",
 ];
 
 fn comparable(reply: &Reply, method: &Method) -> (u16, Vec<(String, Option<String>)>, String) {
@@ -45,6 +46,9 @@ fn comparable(reply: &Reply, method: &Method) -> (u16, Vec<(String, Option<Strin
             };
             let value = if *name == "content-length" && timed {
                 None
+            } else if *name == "x-smoketest-run-id" {
+                // Each run's own: present, a UUID v7, is what must be the same.
+                value.map(|id| without_run_ids(&id))
             } else {
                 value
             };

@@ -55,14 +55,14 @@ const WORKER: &str = "smoketest-worke";
 const RUN_THREAD: &str = "smoketest-run";
 
 const PASSING_REPORT: &str = "PASS\ntest classes: 1\ntests run: 2\ntests passed: 2\n\
-                              tests failed: 0\ntests errored: 0\ntime: <ms>\n";
+                              tests failed: 0\ntests errored: 0\ntime: <ms>\nrun id: <uuid>\n";
 
 /// The text report of a run where `name` (its function at `line`) errored with `message` and
 /// the other test passed.
 fn failing_report(name: &str, message: &str, line: u32) -> String {
     format!(
         "FAIL\ntest classes: 1\ntests run: 2\ntests passed: 1\ntests failed: 0\n\
-         tests errored: 1\ntime: <ms>\n\n{name} errored: {message} {}\n",
+         tests errored: 1\ntime: <ms>\nrun id: <uuid>\n\n{name} errored: {message} {}\n",
         at(FILE, line)
     )
 }

@@ -154,6 +154,7 @@ fn with_isolate_the_text_report_has_one_line_per_culprit() {
         "tests failed: 1".into(),
         "tests errored: 4".into(),
         "time: <ms>".into(),
+        "run id: <uuid>".into(),
         String::new(),
         format!(
             "{} failed: 2 != 3 {}",

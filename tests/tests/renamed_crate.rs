@@ -41,6 +41,7 @@ fn the_report_is_exact() {
         "tests failed: 1".into(),
         "tests errored: 1".into(),
         "time: <ms>".into(),
+        "run id: <uuid>".into(),
         String::new(),
         format!(
             "fixture_renamed::smoke::Warehouse::miscounts_shelves failed: 3 != 4 {}",

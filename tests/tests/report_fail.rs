@@ -27,6 +27,7 @@ fn the_text_report_lists_failures_then_errors_each_sorted_by_name() {
         "tests failed: 5".into(),
         "tests errored: 11".into(),
         "time: <ms>".into(),
+        "run id: <uuid>".into(),
         String::new(),
         format!(
             "fixture_fail::smoke::BrokenTearDown::fails_before_broken_tear_down failed: probe file has \

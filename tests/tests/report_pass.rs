@@ -35,7 +35,7 @@ fn the_fast_tier_leaves_out_slow_tests_and_reports_pass() {
     assert_eq!(
         with_time_masked(&report.to_text()),
         "PASS\ntest classes: 4\ntests run: 5\ntests passed: 5\ntests failed: 0\ntests errored: 0\n\
-         time: <ms>\n"
+         time: <ms>\nrun id: <uuid>\n"
     );
 }
 
@@ -45,7 +45,7 @@ fn the_slow_tier_runs_every_test() {
     assert_eq!(
         with_time_masked(&report.to_text()),
         "PASS\ntest classes: 4\ntests run: 6\ntests passed: 6\ntests failed: 0\ntests errored: 0\n\
-         time: <ms>\n"
+         time: <ms>\nrun id: <uuid>\n"
     );
     let slow: Vec<&str> = report
         .tests
@@ -96,7 +96,7 @@ fn zero_selected_tests_is_a_pass_with_all_counts_zero() {
     assert_eq!(
         with_time_masked(&report.to_text()),
         "PASS\ntest classes: 0\ntests run: 0\ntests passed: 0\ntests failed: 0\ntests errored: 0\n\
-         time: <ms>\n"
+         time: <ms>\nrun id: <uuid>\n"
     );
 }
 

@@ -56,7 +56,7 @@ fn twelve_mib_deep() {
 }
 
 const PASSED_ONE: &str = "PASS\ntest classes: 1\ntests run: 1\ntests passed: 1\ntests failed: 0\n\
-                          tests errored: 0\ntime: <ms>\n";
+                          tests errored: 0\ntime: <ms>\nrun id: <uuid>\n";
 
 #[test]
 fn a_test_using_4_mib_of_stack_passes_with_the_default_stack_size() {

@@ -29,7 +29,7 @@ fn a_missing_state_in_set_up_suite_is_located_at_the_require_call() {
     let text = with_time_masked(&report.to_text());
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
-        lines[8..],
+        lines[9..],
         [format!(
             "suite_require::Orders::lists_orders errored: set_up_suite failed: no state of type \
              `suite_require::Pool` is registered; register it with `Runner::with_state(value)` {}",

@@ -597,7 +597,7 @@ pub fn check_kubernetes_probes(binary: &str, readme: &str) {
     assert_eq!(status, 200, "{body}");
     let described = format!(
         concat!(
-            r#"{{"status":"pass","version":"{}","serviceId":"bookshop","#,
+            r#"{{"status":"pass","version":"{}","notes":["run id: <uuid>"],"serviceId":"bookshop","#,
             r#""description":"the demo bookshop","checks":{{"#,
             r#""smoketest_demo.smoke.currency_is_configured:responseTime":[{{"#,
             r#""componentId":"smoketest_demo::smoke::currency_is_configured","#,
@@ -605,7 +605,16 @@ pub fn check_kubernetes_probes(binary: &str, readme: &str) {
         ),
         env!("CARGO_PKG_VERSION")
     );
-    assert!(body.starts_with(&described), "{body}");
+    let run_id = body
+        .split_once(r#""notes":["run id: "#)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(id, _)| id.to_owned())
+        .unwrap_or_else(|| panic!("no run id note in {body}"));
+    assert_eq!(run_id.len(), 36, "{run_id}");
+    assert!(
+        body.replace(&run_id, "<uuid>").starts_with(&described),
+        "{body}"
+    );
 
     let probes = readme_probes(readme);
     let kinds: Vec<&str> = probes.iter().map(|(kind, _)| kind.as_str()).collect();

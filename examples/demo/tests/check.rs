@@ -75,7 +75,8 @@ fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
-/// Checks the report's first seven lines: status, counts, and a `time: <ms>ms` line.
+/// Checks the report's first eight lines: status, counts, a `time: <ms>ms` line and the run id
+/// (a UUID v7).
 fn assert_report(
     output: &Output,
     status: &str,
@@ -88,7 +89,7 @@ fn assert_report(
     let stdout = stdout(output);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(
-        lines.len() >= 7,
+        lines.len() >= 8,
         "short report:\n{stdout}\nstderr:\n{}",
         stderr(output)
     );
@@ -113,6 +114,16 @@ fn assert_report(
     let (_, decimals) = time.split_once('.').expect("time has decimals");
     assert_eq!(decimals.len(), 6, "time {time:?}");
     time.parse::<f64>().expect("time is a number");
+    let id = lines[7]
+        .strip_prefix("run id: ")
+        .unwrap_or_else(|| panic!("not a run id line: {:?}", lines[7]));
+    let version_7 = id.len() == 36
+        && id.bytes().enumerate().all(|(at, byte)| match at {
+            8 | 13 | 18 | 23 => byte == b'-',
+            14 => byte == b'7',
+            _ => byte.is_ascii_hexdigit() && !byte.is_ascii_uppercase(),
+        });
+    assert!(version_7, "not a UUID v7: {id}");
 }
 
 #[test]
@@ -186,7 +197,7 @@ fn a_misconfigured_currency_fails_its_smoke_test() {
     assert_report(&output, "FAIL", 3, 8, 7, 1, 0);
     assert_eq!(output.status.code(), Some(1));
     let stdout = stdout(&output);
-    let failure = stdout.lines().nth(8).unwrap_or_default();
+    let failure = stdout.lines().nth(9).unwrap_or_default();
     assert!(
         failure.starts_with(
             "smoketest_demo::smoke::currency_is_configured failed: \

@@ -26,7 +26,8 @@ fn run(public_url: Option<&str>, args: &[&str]) -> Output {
         .unwrap_or_else(|error| panic!("cannot run {BINARY}: {error}"))
 }
 
-/// The report with its `time:` line, which changes every run, replaced by `time: <ms>`.
+/// The report with its `time:` and `run id:` lines, which change every run, replaced by
+/// `time: <ms>` and `run id: <uuid>`.
 fn with_time_masked(report: &str) -> String {
     report
         .lines()
@@ -36,10 +37,27 @@ fn with_time_masked(report: &str) -> String {
                 assert!(ms.parse::<f64>().is_ok(), "bad time line {line:?}");
                 "time: <ms>"
             }
-            None => line,
+            None => match line.strip_prefix("run id: ") {
+                Some(id) => {
+                    assert!(is_run_id(id), "bad run id line {line:?}");
+                    "run id: <uuid>"
+                }
+                None => line,
+            },
         })
         .map(|line| format!("{line}\n"))
         .collect()
+}
+
+/// Whether `id` is a run id: a UUID of version 7, hyphenated, in lower case.
+fn is_run_id(id: &str) -> bool {
+    id.len() == 36
+        && id.bytes().enumerate().all(|(at, byte)| match at {
+            8 | 13 | 18 | 23 => byte == b'-',
+            14 => byte == b'7',
+            19 => matches!(byte, b'8' | b'9' | b'a' | b'b'),
+            _ => byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte),
+        })
 }
 
 /// The line of `src/smoke.rs` that holds `text`, as the report's `(at …)` names it.
@@ -59,6 +77,7 @@ tests passed: 3
 tests failed: 0
 tests errored: 0
 time: <ms>
+run id: <uuid>
 ";
 
 #[test]
@@ -83,7 +102,7 @@ fn check_fails_and_exits_1_naming_the_missing_variable() {
         with_time_masked(&stdout),
         format!(
             "FAIL\ntest classes: 1\ntests run: 3\ntests passed: 2\ntests failed: 1\ntests errored: 0\n\
-             time: <ms>\n\n\
+             time: <ms>\nrun id: <uuid>\n\n\
              example_quickstart::smoke::public_url_is_https failed: PUBLIC_URL must be an https \
              URL, is \"\": `config.public_url.starts_with(\"https://\")` is not true \
              (at examples/quickstart/src/smoke.rs:{line})\n"

@@ -14,11 +14,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The quotes the README must have: a removed marker fails as loudly as a stale block.
-const QUOTES: [&str; 5] = [
+const QUOTES: [&str; 6] = [
     "examples/quickstart/Cargo.toml (dependencies)",
     "examples/quickstart/src/smoke.rs",
     "examples/quickstart/src/main.rs",
     "tests/tests/checks/readme.rs (checks)",
+    "tests/tests/traces.rs (subscriber)",
     "smoketest-http/examples/history.rs",
 ];
 
@@ -95,21 +96,22 @@ fn quoted_text(quote: &str) -> String {
     let text = match region {
         None => file,
         Some(region) => {
-            let begin = format!("# readme: begin {region}");
-            let end = format!("# readme: end {region}");
+            // `#` in a manifest, `//` in Rust, where the region is indented as its code is.
+            let comment = if path.ends_with(".rs") { "//" } else { "#" };
+            let begin = format!("{comment} readme: begin {region}");
+            let end = format!("{comment} readme: end {region}");
             let lines: Vec<&str> = file.lines().collect();
-            // `# readme: …` in TOML, `// readme: …` in Rust.
             let find = |marker: &str| {
-                let in_rust = format!("/{marker}").replacen('#', "/", 1);
                 lines
                     .iter()
-                    .position(|line| line.trim() == marker || line.trim() == in_rust)
+                    .position(|line| line.trim() == marker)
                     .unwrap_or_else(|| panic!("{path} has no line `{marker}`"))
             };
             let (first, last) = (find(&begin) + 1, find(&end));
+            let indent = lines[first].len() - lines[first].trim_start().len();
             lines[first..last]
                 .iter()
-                .map(|line| format!("{line}\n"))
+                .map(|line| format!("{}\n", line.get(indent..).unwrap_or(line.trim_start())))
                 .collect()
         }
     };
@@ -162,18 +164,32 @@ fn every_quoted_block_is_the_text_of_its_file() {
     );
 }
 
-/// The report with its `time:` line, which changes every run, replaced by `time: <ms>`.
+/// The report with its `time:` and `run id:` lines, which change every run, replaced by
+/// `time: <ms>` and `run id: <uuid>`.
 fn with_time_masked(report: &str) -> String {
     report
         .lines()
         .map(|line| {
             if line.starts_with("time: ") && line.ends_with("ms") {
                 "time: <ms>\n".to_owned()
+            } else if line.strip_prefix("run id: ").is_some_and(is_run_id) {
+                "run id: <uuid>\n".to_owned()
             } else {
                 format!("{line}\n")
             }
         })
         .collect()
+}
+
+/// Whether `id` is a run id: a UUID of version 7, hyphenated, in lower case.
+fn is_run_id(id: &str) -> bool {
+    id.len() == 36
+        && id.bytes().enumerate().all(|(at, byte)| match at {
+            8 | 13 | 18 | 23 => byte == b'-',
+            14 => byte == b'7',
+            19 => matches!(byte, b'8' | b'9' | b'a' | b'b'),
+            _ => byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte),
+        })
 }
 
 #[test]

@@ -29,8 +29,8 @@ struct Health<'a> {
     version: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     release_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    notes: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,7 +79,7 @@ fn render(report: &Report, options: &Options) -> String {
         status: run_status(report),
         version: described(|service| &service.version),
         release_id: described(|service| &service.release_id),
-        notes: &report.warnings,
+        notes: notes(report),
         output: run_output(report),
         service_id: described(|service| &service.service_id),
         description: described(|service| &service.description),
@@ -87,6 +87,17 @@ fn render(report: &Report, options: &Options) -> String {
     };
     // Strings, numbers and maps with string keys only: serialisation cannot fail.
     serde_json::to_string(&health).expect("a health report always serialises")
+}
+
+/// The draft's notes: `run id: <uuid>`, then the run's warnings. The draft's root object has
+/// no key for an id of its own (only component details take extra keys), and a note is shown by
+/// whatever shows the report.
+fn notes(report: &Report) -> Vec<String> {
+    let run_id = (!report.run_id.is_empty()).then(|| format!("run id: {}", report.run_id));
+    run_id
+        .into_iter()
+        .chain(report.warnings.iter().cloned())
+        .collect()
 }
 
 /// `fail` for a `FAIL` report, `warn` for a `PASS` one with warned tests, else `pass`.
@@ -188,7 +199,7 @@ mod tests {
 
     use super::*;
     use crate::render::{self, Format, Service};
-    use crate::report::tests::{sample, test};
+    use crate::report::tests::{RUN_ID, sample, test};
     use crate::tier::Tier;
 
     const STARTED: &str = "2018-01-17T03:36:48.007Z";
@@ -215,7 +226,7 @@ mod tests {
             )
         };
         let expected = format!(
-            r#"{{"status":"fail","output":"4 tests run: 2 failed, 1 errored","checks":{{{},{},{},{}}}}}"#,
+            r#"{{"status":"fail","notes":["run id: {RUN_ID}"],"output":"4 tests run: 2 failed, 1 errored","checks":{{{},{},{},{}}}}}"#,
             check("app::smoke::A::a", "pass", None),
             check(
                 "app::smoke::A::b",
@@ -292,7 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn a_summary_has_the_status_the_service_and_the_counts_but_no_checks_or_notes() {
+    fn a_summary_has_the_status_the_service_the_counts_and_the_run_id_but_no_checks_or_warnings() {
         let mut report = at_a_fixed_time(sample());
         report.warnings = vec![r#"excluded name "app::smoke::gone" matches no test"#.into()];
         let options = Options::new()
@@ -300,7 +311,9 @@ mod tests {
             .service(Service::new().service_id("bookshop"));
         assert_eq!(
             health(&report, &options),
-            r#"{"status":"fail","output":"4 tests run: 2 failed, 1 errored","serviceId":"bookshop"}"#
+            format!(
+                r#"{{"status":"fail","notes":["run id: {RUN_ID}"],"output":"4 tests run: 2 failed, 1 errored","serviceId":"bookshop"}}"#
+            )
         );
     }
 

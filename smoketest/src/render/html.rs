@@ -52,10 +52,12 @@ tr.warned{background:#fff8c5}
 .failed .badge{background:#cf222e}
 .errored .badge{background:#bc4c00}
 .warned .badge{background:#9a6700}
+footer{padding:0 24px 24px;font-size:13px;color:#59636e}
 ";
 
 /// The page: `<title>` and banner say PASS or FAIL, and how old a stored report is; the run's
-/// warnings as notes; one `<tr>` per test, with its recent outcomes when there is a history.
+/// warnings as notes; one `<tr>` per test, with its recent outcomes when there is a history; the
+/// run id in the footer.
 fn render(report: &Report, options: &Options) -> String {
     let status = report.status.as_str();
     let tier = report.tier.as_str();
@@ -143,7 +145,16 @@ fn render(report: &Report, options: &Options) -> String {
         }
         page.push_str("</tbody>\n</table>\n");
     }
-    page.push_str("</main>\n</body>\n</html>\n");
+    page.push_str("</main>\n");
+    if !report.run_id.is_empty() {
+        // The id to quote when looking for this run in logs, traces and history.
+        let _ = writeln!(
+            page,
+            "<footer>run id <code>{}</code></footer>",
+            escape(&report.run_id)
+        );
+    }
+    page.push_str("</body>\n</html>\n");
     page
 }
 
@@ -351,6 +362,20 @@ pub(super) mod tests {
              &quot;more&quot;</td>"
         ));
         assert!(page.contains("<code>app::<wbr>smoke::<wbr>&lt;b&gt;</code>"));
+    }
+
+    #[test]
+    fn the_run_id_is_in_the_footer() {
+        let mut report = report_with(vec![]);
+        report.run_id = "0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b".into();
+        assert!(render_full(&report).ends_with(
+            "</main>\n<footer>run id <code>0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b</code></footer>\n\
+             </body>\n</html>\n"
+        ));
+        report.run_id = "<b>".into();
+        assert!(render_full(&report).contains("<code>&lt;b&gt;</code>"));
+        report.run_id = String::new();
+        assert!(render_full(&report).ends_with("</main>\n</body>\n</html>\n"));
     }
 
     #[test]

@@ -26,6 +26,9 @@ struct Summary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     tests_warned: Option<usize>,
     time: f64,
+    /// As in the full report: an id names no test. Absent for a report without one.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    run_id: &'a str,
     tier: Tier,
     /// The minimum of tests and how many were selected, when a minimum is set: they can make a
     /// run without failures `FAIL`.
@@ -61,6 +64,7 @@ fn render(report: &Report, options: &Options) -> String {
                 tests_errored: report.tests_errored,
                 tests_warned: (report.tests_warned > 0).then_some(report.tests_warned),
                 time: report.time,
+                run_id: &report.run_id,
                 tier: report.tier,
                 min_tests: (report.min_tests > 0).then_some(report.min_tests),
                 tests_selected: (report.min_tests > 0).then_some(report.tests_selected),
@@ -288,7 +292,8 @@ mod tests {
         assert_eq!(
             summary(&sample()),
             "{\"status\":\"FAIL\",\"test_classes\":2,\"tests_run\":4,\"tests_passed\":1,\
-             \"tests_failed\":2,\"tests_errored\":1,\"time\":1200.307,\"tier\":\"fast\",\
+             \"tests_failed\":2,\"tests_errored\":1,\"time\":1200.307,\
+             \"run_id\":\"0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b\",\"tier\":\"fast\",\
              \"detail\":\"summary\"}"
         );
     }

@@ -29,6 +29,7 @@ pub(super) const SPEC: Spec = Spec {
 ///   and the backtrace, when known.
 /// - A warned test (a `warn_only` test that failed or errored) is `<skipped message="warned:
 ///   <message>">` with the same text, and the property `outcome` = `warned`.
+/// - Each `<testsuite>` has the property `run_id`, the run's [id](Report::run_id).
 /// - A test's `<properties>`, when it has any: `outcome` (warned tests), `owner`, `runbook`,
 ///   `attempts` (when it ran more than once) and `tags` (comma-separated).
 /// - Characters XML cannot hold (control characters other than tab, newline and carriage
@@ -76,6 +77,7 @@ fn render(report: &Report, _: &Options) -> String {
             xml,
             "  <testsuite name=\"smoketest\" {own} time=\"0.000000\">"
         );
+        suite_properties(&mut xml, &report.run_id);
         if let Some(reason) = too_few {
             // Plain ASCII from numbers: nothing to escape.
             let _ = writeln!(
@@ -103,7 +105,7 @@ fn render(report: &Report, _: &Options) -> String {
     // Stable: tests keep their name order within a suite.
     tests.sort_by(|a, b| a.suite.cmp(&b.suite));
     for suite in tests.chunk_by(|a, b| a.suite == b.suite) {
-        write_suite(&mut xml, suite);
+        write_suite(&mut xml, suite, &report.run_id);
     }
     xml.push_str("</testsuites>\n");
     xml
@@ -131,7 +133,20 @@ impl std::fmt::Display for Counts {
     }
 }
 
-fn write_suite(xml: &mut String, tests: &[&TestReport]) {
+/// The suite's `<properties>`: the run's id, so that a CI system's file leads to the run's logs
+/// and traces. Nothing for a report read back from before run ids.
+fn suite_properties(xml: &mut String, run_id: &str) {
+    if run_id.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        xml,
+        "    <properties>\n      <property name=\"run_id\" value=\"{}\"/>\n    </properties>",
+        escape(run_id, Context::Attribute)
+    );
+}
+
+fn write_suite(xml: &mut String, tests: &[&TestReport], run_id: &str) {
     let count = |outcome: Outcome| tests.iter().filter(|t| t.outcome == outcome).count();
     let counts = Counts {
         tests: tests.len(),
@@ -145,6 +160,7 @@ fn write_suite(xml: &mut String, tests: &[&TestReport]) {
         escape(&tests[0].suite, Context::Attribute),
         seconds(tests.iter().map(|t| t.time).sum())
     );
+    suite_properties(xml, run_id);
     for test in tests {
         write_case(xml, test);
     }
@@ -321,6 +337,33 @@ mod tests {
             escape("\u{1b}[31mred\u{0}\u{7f}\u{fffe}é", Context::Text),
             "\\u{1b}[31mred\\u{0}\u{7f}\\u{fffe}é"
         );
+    }
+
+    #[test]
+    fn every_suite_has_the_run_id_as_a_property_and_a_report_without_one_has_none() {
+        let mut report = crate::report::tests::sample();
+        let xml = render(&report, &Options::new());
+        let property = "    <properties>\n      <property name=\"run_id\" \
+                        value=\"0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b\"/>\n    </properties>\n";
+        assert!(
+            xml.contains(&format!(
+                "  <testsuite name=\"app::smoke::A\" tests=\"2\" failures=\"1\" errors=\"0\" \
+                 time=\"0.003000\">\n{property}    <testcase name=\"a\""
+            )),
+            "{xml}"
+        );
+        assert_eq!(xml.matches(property).count(), 2, "{xml}");
+        report.warnings = vec!["w".into()];
+        let xml = render(&report, &Options::new());
+        assert!(
+            xml.contains(&format!(
+                "<testsuite name=\"smoketest\" tests=\"1\" failures=\"0\" errors=\"0\" \
+                 skipped=\"1\" time=\"0.000000\">\n{property}"
+            )),
+            "{xml}"
+        );
+        report.run_id = String::new();
+        assert!(!render(&report, &Options::new()).contains("run_id"));
     }
 
     #[test]

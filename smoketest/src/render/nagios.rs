@@ -94,12 +94,14 @@ impl NagiosState {
 }
 
 /// The report as one Nagios plugin status line (without a trailing newline):
-/// `SERVICE STATE - text | perfdata`, then the run's warnings as long text, a line each.
+/// `SERVICE STATE - text | perfdata`, then as long text the run's id (`run id: <uuid>`) and its
+/// warnings, a line each.
 ///
 /// ```text
 /// SMOKETEST OK - 8 tests passed in 12.3ms | tests=8;;;0 passed=8;;;0 failed=0;;;0 errored=0;;;0 warned=0;;;0 time=12.345ms;;;0
 /// SMOKETEST CRITICAL - 2 of 8 tests failed or errored: app::smoke::x, app::smoke::y | tests=8;;;0 passed=6;;;0 failed=1;;;0 errored=1;;;0 warned=0;;;0 time=12.345ms;;;0
 /// SMOKETEST WARNING - 1 of 8 tests warned: app::smoke::z | tests=8;;;0 passed=7;;;0 failed=0;;;0 errored=0;;;0 warned=1;;;0 time=12.345ms;;;0
+/// run id: 0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b
 /// warning: excluded name "app::smoke::old" matches no test
 /// ```
 ///
@@ -173,6 +175,11 @@ fn render(report: &Report, _: &Options) -> String {
         let _ = write!(line, " {}={value};;;0", perfdata_label(label));
     }
     let _ = write!(line, " {}={:.3}ms;;;0", perfdata_label("time"), report.time);
+    // Long text, not the status line: alerting rules match that line, and an id that changes
+    // every run would make each alert look new.
+    if !report.run_id.is_empty() {
+        let _ = write!(line, "\nrun id: {}", status_text(&report.run_id));
+    }
     for warning in &report.warnings {
         let _ = write!(line, "\nwarning: {}", status_text(warning));
     }
@@ -284,6 +291,20 @@ mod tests {
                 .collect(),
             Duration::from_nanos(12_345_678),
         )
+    }
+
+    #[test]
+    fn the_run_id_is_the_first_line_of_the_long_text() {
+        let mut report = report(&[("app::smoke::a", Outcome::Passed)]);
+        report.run_id = crate::report::tests::RUN_ID.into();
+        report.warnings = vec!["w".into()];
+        let out = render(&report, &Options::new());
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[1..],
+            ["run id: 0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b", "warning: w"]
+        );
+        assert!(!lines[0].contains("run id"), "{out}");
     }
 
     #[test]

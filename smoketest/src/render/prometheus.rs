@@ -28,12 +28,22 @@ const OUTCOMES: [Outcome; 4] = [
     Outcome::Warned,
 ];
 
-/// The report in Prometheus' text format: families in a fixed order, tests sorted by name; the
-/// age of a stored report (from a cache or a schedule) last, so that a schedule that stopped
-/// running shows as a growing age rather than as a healthy report.
+/// The report in Prometheus' text format: the run's id in a comment (`# smoketest run id
+/// <uuid>`), then families in a fixed order, tests sorted by name; the age of a stored report
+/// (from a cache or a schedule) last, so that a schedule that stopped running shows as a growing
+/// age rather than as a healthy report.
 fn render(report: &Report, options: &Options) -> String {
     let tier = report.tier.as_str();
     let mut out = String::with_capacity(1024 + 400 * report.tests.len());
+    // A comment, which scrapers skip, rather than a label: a label with a new value every run
+    // would be a new series every scrape. It is there for whoever reads the page.
+    if !report.run_id.is_empty() {
+        let _ = writeln!(
+            out,
+            "# smoketest run id {}",
+            report.run_id.replace(['\n', '\r'], " ")
+        );
+    }
 
     family(
         &mut out,
@@ -310,6 +320,20 @@ mod tests {
             "{with}"
         );
     }
+    #[test]
+    fn the_run_id_is_a_comment_before_the_families_never_a_label() {
+        let report = crate::report::tests::sample();
+        let out = render(&report, &Options::new());
+        assert!(
+            out.starts_with(
+                "# smoketest run id 0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b\n\
+                 # HELP smoketest_run_passed "
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("0192f3b4").count(), 1, "{out}");
+    }
+
     #[test]
     fn warned_tests_have_their_outcome_and_every_test_its_attempts() {
         use crate::report::tests::test;

@@ -13,8 +13,8 @@ pub(super) const SPEC: Spec = Spec {
     render,
 };
 
-/// Seven summary lines (an eighth, `tests warned: N`, when a `warn_only` test warned); in full
-/// detail, then (if anything failed, errored or warned) a blank line and one line per failed
+/// Seven summary lines (an eighth, `tests warned: N`, when a `warn_only` test warned), then
+/// `run id: <uuid>`; in full detail, then (if anything failed, errored or warned) a blank line and one line per failed
 /// test, then per errored test, then per warned test; the run's warnings; verbose, then a line
 /// per test.
 fn render(report: &Report, options: &Options) -> String {
@@ -37,6 +37,12 @@ fn render(report: &Report, options: &Options) -> String {
     // and a run without warn-only tests reads exactly as before.
     if report.tests_warned > 0 {
         let _ = writeln!(text, "tests warned: {}", report.tests_warned);
+    }
+    // After the counts, for the same reason; in summaries too: an id says nothing about the
+    // service, and it is what an operator quotes to find the run in logs and traces. A report
+    // read back from before run ids has none.
+    if !report.run_id.is_empty() {
+        let _ = writeln!(text, "run id: {}", escape_controls(&report.run_id));
     }
     if options.detail == Detail::Summary {
         min_tests_note(&mut text, report);
@@ -188,11 +194,31 @@ mod tests {
         assert_eq!(
             sample().to_text(),
             "FAIL\ntest classes: 2\ntests run: 4\ntests passed: 1\ntests failed: 2\n\
-             tests errored: 1\ntime: 1200.307000ms\n\n\
+             tests errored: 1\ntime: 1200.307000ms\n\
+             run id: 0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b\n\n\
              app::smoke::A::b failed: 1 != 2 (at src/smoke.rs:7)\n\
              app::smoke::B::c failed: no (at src/smoke.rs:7)\n\
              app::smoke::B::z errored: panicked: x\\ny (at src/smoke.rs:7)\n"
         );
+    }
+
+    #[test]
+    fn the_run_id_follows_the_counts_in_summaries_too_and_a_report_without_one_has_no_line() {
+        let mut report = sample();
+        report.tests_warned = 1;
+        let summary = super::super::render(
+            &report,
+            crate::render::Format::Text,
+            &Options::new().detail(Detail::Summary),
+        );
+        assert_eq!(
+            summary.body,
+            "FAIL\ntest classes: 2\ntests run: 4\ntests passed: 1\ntests failed: 2\n\
+             tests errored: 1\ntime: 1200.307000ms\ntests warned: 1\n\
+             run id: 0192f3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b\n"
+        );
+        report.run_id = String::new();
+        assert!(!report.to_text().contains("run id"));
     }
 
     /// Every character Python's `str.splitlines()` ends a line at.

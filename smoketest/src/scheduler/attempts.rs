@@ -19,12 +19,15 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use tracing::Span;
+
 use super::execute::{self, Job};
 use super::{Run, Worker};
-use crate::outcome::Failure;
+use crate::outcome::{Failure, Outcome};
 use crate::registry::TestCase;
 use crate::rollback::Provider;
 use crate::suite::{SuiteInstance, SuiteVTable};
+use crate::trace;
 
 /// What a test's attempts came to.
 pub(crate) struct Tried {
@@ -112,7 +115,13 @@ pub(super) fn run(
         } else {
             Instant::now()
         };
-        let result = execute::steps(worker, index, suite, provider, started, since, attempt);
+        // Each attempt of a test that may make several is a span of its own, in the test's.
+        let span = match allowed {
+            1 => Span::none(),
+            _ => trace::attempt(attempt),
+        };
+        let result = span
+            .in_scope(|| execute::steps(worker, index, suite, provider, started, since, attempt));
         if !worker.end_step() {
             return None;
         }
@@ -122,6 +131,16 @@ pub(super) fn run(
             Some(step) => execute::timed_out_result(run, &step),
             None => result,
         };
+        trace::end_attempt(
+            &span,
+            result.as_ref().map(|_| ()).map_err(|failure| {
+                let outcome = match case.test.warn_only {
+                    true => Outcome::Warned,
+                    false => failure.outcome,
+                };
+                (outcome, failure.message.as_str())
+            }),
+        );
         if result.is_ok() || attempt >= allowed {
             return Some(Tried {
                 result: note_attempts(result, attempt, allowed, Ending::Returned),

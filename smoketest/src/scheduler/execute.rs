@@ -40,6 +40,15 @@ pub(crate) enum Job {
     TearDownSuite(&'static str),
 }
 
+/// A new span for `job`, a child of its run's.
+pub(crate) fn span(run: &Run, job: Job) -> tracing::Span {
+    let plan = &run.plan;
+    match job {
+        Job::Test(index) => crate::trace::test(&plan.span, plan.tests[index].name, plan.tier),
+        Job::TearDownSuite(suite) => crate::trace::tear_down_suite(&plan.span, suite),
+    }
+}
+
 /// `timed out after 2s`, with the duration as written in `timeout = "2s"`.
 pub(crate) fn timed_out_message(limit: Duration) -> String {
     format!("timed out after {}", humantime::format_duration(limit))
@@ -50,13 +59,13 @@ pub(crate) fn timed_out_message(limit: Duration) -> String {
 pub(crate) fn run_job(
     worker: &Worker<'_>,
     job: Job,
+    capture: &TestCapture,
     started: Instant,
 ) -> (Option<TestReport>, Instant) {
     match job {
         Job::Test(index) => {
             let case = &worker.run.plan.tests[index];
-            let capture = TestCapture::new(case.name);
-            let tried = test(worker, index, &capture, started);
+            let tried = test(worker, index, started);
             let ended = Instant::now();
             let report = tried.map(|tried| {
                 let mut report = test_report(case, tried.result, ended.duration_since(started));
@@ -264,12 +273,7 @@ fn and_then(
 /// A test: what it needs from the run, then its attempts. `None` when the scheduler abandoned
 /// this worker (and reported the test). What comes before the attempts is not retried: the same
 /// declaration, stuck copy, suite set-up (once per run) or missing provider would fail again.
-fn test(
-    worker: &Worker<'_>,
-    index: usize,
-    capture: &TestCapture,
-    started: Instant,
-) -> Option<Tried> {
+fn test(worker: &Worker<'_>, index: usize, started: Instant) -> Option<Tried> {
     let plan = &worker.run.plan;
     let case = &plan.tests[index];
     if let Some(error) = &case.collection_error {
@@ -293,8 +297,7 @@ fn test(
         Ok(provider) => provider,
         Err(failure) => return Some(Tried::once(Err(failure))),
     };
-    // The suite's set-up is the suite's, not this test's: only the test's own steps are captured.
-    capture.in_scope(|| attempts::run(worker, index, suite.as_ref(), provider.as_ref(), started))
+    attempts::run(worker, index, suite.as_ref(), provider.as_ref(), started)
 }
 
 /// One attempt of test `index`, whose job started at `started`: `set_up`, the transaction's
@@ -560,7 +563,9 @@ fn suite(
                 vtable.is_async(),
             );
             worker.step(step);
-            set_up_suite(worker, vtable, limit)
+            // In a span of its own: the suite's set-up is the suite's, not this test's, and is
+            // not captured as the test's output.
+            crate::trace::set_up_suite(name).in_scope(|| set_up_suite(worker, vtable, limit))
         }
     };
     if !worker.end_step() {

@@ -102,6 +102,8 @@ fn plan(tests: &[&'static SmokeTest]) -> (Plan, Vec<usize>) {
         max_message_bytes: crate::DEFAULT_MAX_MESSAGE_BYTES,
         driver: Driver::Plain,
         observer: None,
+        span: tracing::Span::none(),
+        tier: crate::Tier::Fast,
     };
     (plan, selected)
 }

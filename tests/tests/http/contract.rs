@@ -187,10 +187,11 @@ pub fn hostile_requests() -> Vec<(String, RawReply)> {
     cases
 }
 
-/// Replaces the text report's `time:` line, the JSON `time` and `started` values and
-/// health+json's `observedValue` and `time` values, the only parts that differ between two runs
-/// of the same tests.
+/// Replaces the text report's `time:` line, the JSON `time` and `started` values,
+/// health+json's `observedValue` and `time` values and every run id (see [`without_run_ids`]),
+/// the only parts that differ between two runs of the same tests.
 pub fn without_times(body: &str) -> String {
+    let body = &without_run_ids(body);
     if body.starts_with("{\"limit\":") {
         history_contract::without_entry_times(body)
     } else if body.starts_with('{') && !body.contains("\"tests_run\":") {
@@ -200,9 +201,6 @@ pub fn without_times(body: &str) -> String {
         json["time"] = 0.into();
         if json.get("started").is_some() {
             json["started"] = "<started>".into();
-        }
-        if json.get("run_id").is_some() {
-            json["run_id"] = "<run_id>".into();
         }
         for test in json["tests"].as_array_mut().into_iter().flatten() {
             test["time"] = 0.into();
@@ -220,6 +218,58 @@ pub fn without_times(body: &str) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// `body` with every UUID of version 7 in it (a run id, wherever a format puts it) written
+/// `<uuid>`.
+pub fn without_run_ids(body: &str) -> String {
+    let is_run_id = |candidate: &[u8]| {
+        candidate.iter().enumerate().all(|(at, &byte)| match at {
+            8 | 13 | 18 | 23 => byte == b'-',
+            14 => byte == b'7',
+            19 => matches!(byte, b'8' | b'9' | b'a' | b'b'),
+            _ => byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte),
+        })
+    };
+    let bytes = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    let mut copied = 0;
+    while at + 36 <= bytes.len() {
+        if is_run_id(&bytes[at..at + 36]) {
+            out.push_str(&body[copied..at]);
+            out.push_str("<uuid>");
+            at += 36;
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(&body[copied..]);
+    out
+}
+
+/// A Nagios line with its `time=…ms` perfdata written `time=<ms>`.
+fn mask_nagios_time(body: &str) -> String {
+    let Some(at) = body.find(" time=") else {
+        return body.to_owned();
+    };
+    let end = body[at..]
+        .find("ms;")
+        .map_or(body.len(), |end| at + end + "ms".len());
+    format!("{} time=<ms>{}", &body[..at], &body[end..])
+}
+
+/// The `X-Smoketest-Run-Id` of a report's reply: a UUID v7, which the body shows (the
+/// Kubernetes text aside, which has no place for it).
+pub fn assert_run_id_header(reply: &Reply) -> String {
+    let id = reply.header("x-smoketest-run-id").to_owned();
+    assert_eq!(without_run_ids(&id), "<uuid>", "not a UUID v7: {id}");
+    let kubernetes = reply.body.starts_with("[+]") || reply.body.starts_with("[-]");
+    if !reply.body.is_empty() && !kubernetes {
+        assert!(reply.body.contains(&id), "{id} not in {reply:?}");
+    }
+    id
 }
 
 /// A health+json body with every `"observedValue":<number>` and `"time":"<date-time>"` blanked,
@@ -249,8 +299,8 @@ fn without_health_times(body: &str) -> String {
     }
 }
 
-const FAST_PASS: &str = "PASS\ntest classes: 3\ntests run: 4\ntests passed: 4\ntests failed: 0\ntests errored: 0\ntime: <ms>";
-const SLOW_PASS: &str = "PASS\ntest classes: 3\ntests run: 5\ntests passed: 5\ntests failed: 0\ntests errored: 0\ntime: <ms>";
+const FAST_PASS: &str = "PASS\ntest classes: 3\ntests run: 4\ntests passed: 4\ntests failed: 0\ntests errored: 0\ntime: <ms>\nrun id: <uuid>";
+const SLOW_PASS: &str = "PASS\ntest classes: 3\ntests run: 5\ntests passed: 5\ntests failed: 0\ntests errored: 0\ntime: <ms>\nrun id: <uuid>";
 
 fn assert_text_report(reply: &Reply, status: u16, expected: &str) {
     assert_eq!(reply.status, status, "{reply:?}");
@@ -258,6 +308,7 @@ fn assert_text_report(reply: &Reply, status: u16, expected: &str) {
     assert_eq!(reply.header("cache-control"), "no-store");
     assert_eq!(without_times(&reply.body), expected);
     assert!(reply.body.ends_with('\n'));
+    assert_run_id_header(reply);
 }
 
 fn assert_json_report(reply: &Reply, tests_run: u64) {
@@ -267,6 +318,7 @@ fn assert_json_report(reply: &Reply, tests_run: u64) {
     let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(json["status"], "PASS");
     assert_eq!(json["tests_run"], tests_run);
+    assert_eq!(json["run_id"], assert_run_id_header(reply));
 }
 
 /// A one-line plain-text answer. Those quoting the request (400, 404, 405) tell browsers not to
@@ -384,10 +436,12 @@ pub async fn check_contract(origin: &str) {
         assert_eq!(health.header("content-type"), "application/health+json");
         assert_eq!(health.header("cache-control"), "no-store");
         assert!(
-            health.body.starts_with(r#"{"status":"pass","checks":{""#),
+            without_run_ids(&health.body)
+                .starts_with(r#"{"status":"pass","notes":["run id: <uuid>"],"checks":{""#),
             "{}",
             health.body
         );
+        assert_run_id_header(&health);
         assert_eq!(health.body.matches(":responseTime\":[{").count(), 4);
     }
 
@@ -465,7 +519,44 @@ pub async fn check_contract(origin: &str) {
     let failing = get(&client, &format!("{origin}/failing/")).await;
     assert_eq!(failing.status, 500);
     assert_eq!(failing.header("content-type"), "text/plain; charset=utf-8");
-    let expected_fail = "FAIL\ntest classes: 1\ntests run: 2\ntests passed: 1\ntests failed: 1\ntests errored: 0\ntime: <ms>\n\n\
+    // Every format names its run: the id of the `X-Smoketest-Run-Id` header, in the body
+    // (but the Kubernetes text, whose lines are kube-apiserver's); each run its own.
+    let mut ids = std::collections::HashSet::new();
+    for format in [
+        "text",
+        "json",
+        "html",
+        "junit",
+        "nagios",
+        "prometheus",
+        "health",
+        "kubernetes",
+    ] {
+        let reply = get(&client, &format!("{origin}/failing/?format={format}")).await;
+        let id = assert_run_id_header(&reply);
+        let shown = match format {
+            "text" => format!("\ntime: <ms>\nrun id: {id}\n\n"),
+            // The status line, then long text.
+            "nagios" => format!(
+                " | tests=2;;;0 passed=1;;;0 failed=1;;;0 errored=0;;;0 warned=0;;;0 time=<ms>;;;0\nrun id: {id}"
+            ),
+            "json" => format!(r#""run_id":"{id}""#),
+            "html" => format!("<footer>run id <code>{id}</code></footer>"),
+            "junit" => format!(r#"<property name="run_id" value="{id}"/>"#),
+            "prometheus" => format!("# smoketest run id {id}\n"),
+            "health" => format!(r#""notes":["run id: {id}"]"#),
+            _ => String::new(),
+        };
+        let body = without_times(&reply.body).replace("<uuid>", &id);
+        let body = match format {
+            "nagios" => mask_nagios_time(&body),
+            _ => body,
+        };
+        assert!(body.contains(&shown), "{format}: {shown} not in {reply:?}");
+        assert!(ids.insert(id), "{format}: a run id seen before");
+    }
+
+    let expected_fail = "FAIL\ntest classes: 1\ntests run: 2\ntests passed: 1\ntests failed: 1\ntests errored: 0\ntime: <ms>\nrun id: <uuid>\n\n\
         fixture_fail::smoke::assert_default_message failed: 2 != 3 (at tests/fixtures/fail/src/smoke.rs:";
     assert!(
         without_times(&failing.body).starts_with(expected_fail),
@@ -483,8 +574,8 @@ pub async fn check_contract(origin: &str) {
     let failing_health = get(&client, &format!("{origin}/failing/?format=health")).await;
     assert_eq!(failing_health.status, 500);
     assert!(
-        failing_health.body.starts_with(
-            r#"{"status":"fail","output":"2 tests run: 1 failed","checks":{"fixture_fail.smoke.assert_default_message:responseTime":[{"componentId":"fixture_fail::smoke::assert_default_message","componentType":"component","observedValue":"#
+        without_run_ids(&failing_health.body).starts_with(
+            r#"{"status":"fail","notes":["run id: <uuid>"],"output":"2 tests run: 1 failed","checks":{"fixture_fail.smoke.assert_default_message:responseTime":[{"componentId":"fixture_fail::smoke::assert_default_message","componentType":"component","observedValue":"#
         ),
         "{}",
         failing_health.body

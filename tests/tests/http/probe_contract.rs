@@ -13,7 +13,7 @@ fn summary(run: usize, errored: usize) -> String {
     let status = if errored == 0 { "PASS" } else { "FAIL" };
     format!(
         "{status}\ntest classes: 1\ntests run: {run}\ntests passed: {}\ntests failed: 0\n\
-         tests errored: {errored}\ntime: <ms>",
+         tests errored: {errored}\ntime: <ms>\nrun id: <uuid>",
         run - errored
     )
 }
