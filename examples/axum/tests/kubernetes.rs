@@ -229,7 +229,8 @@ fn the_probes_and_scrapes_of_the_manifests_are_served_with_a_token() {
         let (status, anonymous) = server.get(&scrape);
         assert_eq!(status, 200, "{scrape}: {anonymous}");
         assert!(
-            anonymous.starts_with("# HELP smoketest_run_passed ")
+            anonymous.starts_with("# smoketest run id ")
+                && anonymous.contains("\n# HELP smoketest_run_passed ")
                 && !anonymous.contains("smoketest_test_passed"),
             "{scrape}: run totals only without the token: {anonymous}"
         );

@@ -76,6 +76,14 @@ pub(crate) fn parse(body: &str) -> BTreeMap<String, Family> {
     let mut label_names: Option<Vec<String>> = None;
     let mut lines = body.lines();
     while let Some(line) = lines.next() {
+        // The run id is a comment of its own, the first line: no family, no sample.
+        if let Some(id) = line.strip_prefix("# smoketest run id ") {
+            assert!(
+                families.is_empty() && id.len() == 36,
+                "the run id comment comes first and holds a UUID: {line:?}"
+            );
+            continue;
+        }
         if let Some(rest) = line.strip_prefix("# HELP ") {
             let (name, help) = rest
                 .split_once(' ')
