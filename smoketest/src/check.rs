@@ -151,18 +151,25 @@ impl Check {
 
     /// The test this check is, named `name` and registered at `at`. What is wrong with its
     /// name or options does not stop the program: the test is reported errored, saying what.
+    ///
+    /// Names and metadata are interned (kept for the life of the process, one copy per distinct
+    /// value), those of a refused check aside: only its name, cut to the longest a name may be.
     pub(crate) fn into_case(self, name: &str, at: &'static Location<'static>) -> TestCase {
+        let name = cut(name);
         let problem = self.problem(name);
+        let refused = problem.is_some();
         // A check's suite is the path its name is under, as a test function's is its module.
         let (suite, function) = match name.rsplit_once("::") {
             Some((suite, function)) if !suite.is_empty() => (suite, function),
             _ => (name, name),
         };
-        let tags = if problem.is_some() {
+        let tags = if refused {
             &[]
         } else {
             intern::list(&self.tags)
         };
+        let metadata =
+            |value: Option<String>| value.filter(|_| !refused).map(|v| intern::string(&v));
         let suite_name = intern::string(suite);
         let test = SmokeTest {
             module_path: suite_name,
@@ -175,8 +182,8 @@ impl Check {
             tags,
             warn_only: self.warn_only,
             retries: self.retries.min(MAX_RETRIES),
-            owner: self.owner.as_deref().map(intern::string),
-            runbook: self.runbook.as_deref().map(intern::string),
+            owner: metadata(self.owner),
+            runbook: metadata(self.runbook),
             params: no_params,
             body: self.body,
         };
@@ -198,8 +205,7 @@ impl Check {
         }
         if name.len() > MAX_NAME_BYTES {
             return prefix(format!(
-                "its name is {} bytes long; keep it to {MAX_NAME_BYTES}",
-                name.len()
+                "its name is longer than {MAX_NAME_BYTES} bytes; keep it to that"
             ));
         }
         if name.chars().any(char::is_control) {
@@ -234,6 +240,19 @@ impl Check {
         }
         None
     }
+}
+
+/// `name`, or, when it is longer than [`MAX_NAME_BYTES`], its first characters up to one past
+/// that: still too long, so refused, and the report shows its start rather than all of it.
+fn cut(name: &str) -> &str {
+    if name.len() <= MAX_NAME_BYTES {
+        return name;
+    }
+    let mut end = MAX_NAME_BYTES + 1;
+    while !name.is_char_boundary(end) {
+        end += 1;
+    }
+    &name[..end]
 }
 
 fn no_params() -> Vec<Param> {
@@ -391,7 +410,7 @@ mod tests {
         assert!(
             problem(ok(), &"x".repeat(513))
                 .unwrap()
-                .ends_with("its name is 513 bytes long; keep it to 512")
+                .ends_with("its name is longer than 512 bytes; keep it to that")
         );
         assert_eq!(
             problem(ok().tags(["ready", "-x"]), "c"),
@@ -429,6 +448,22 @@ mod tests {
             problem(ok().runbook("http://wiki.local:8080/x?y#z"), "c"),
             None
         );
+    }
+
+    #[test]
+    fn a_huge_name_is_cut_and_refused_and_a_refused_check_keeps_no_metadata() {
+        let at = Location::caller();
+        let huge = "é".repeat(5_000_000);
+        let case = Check::new(|| ())
+            .owner("team")
+            .tags(["ready"])
+            .into_case(&huge, at);
+        assert_eq!(case.name.len(), 514);
+        assert!(huge.starts_with(case.name));
+        let error = case.collection_error.unwrap();
+        assert!(error.len() < 700, "{}", error.len());
+        assert!(error.ends_with("its name is longer than 512 bytes; keep it to that"));
+        assert_eq!((case.test.owner, case.test.tags), (None, &[][..]));
     }
 
     #[test]

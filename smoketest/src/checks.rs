@@ -94,6 +94,10 @@ pub use tls::{TlsCertificate, tls_certificate};
 /// default timeout, so the check's own message is the one reported.
 pub const DEFAULT_GIVE_UP_AFTER: Duration = Duration::from_secs(5);
 
+/// How long after its own limit a check that resolves a host name is cut by the runner: name
+/// resolution (`getaddrinfo`) takes no deadline, so a hung resolver ends with the test's timeout.
+const RESOLVER_SLACK: Duration = Duration::from_secs(1);
+
 /// The options of [`Check`] on a ready-made check's builder: each turns the builder into its
 /// `Check` and sets the option there, so the check's own options come first.
 macro_rules! check_options {

@@ -3,7 +3,6 @@
 //! committing handle (a pool, a connection) directly instead of its rolled-back transaction.
 
 use std::any::{Any, TypeId, type_name};
-use std::sync::Arc;
 
 use crate::registry::TestCase;
 
@@ -20,7 +19,7 @@ pub(crate) fn forbidden_message<T: Any, H: Any>() -> String {
 
 /// `tests`, with those that take `&T` marked errored (a problem found at collection, so they
 /// are reported without being run; an earlier problem of the same test is kept).
-pub(crate) fn forbid<T: Any, H: Any>(tests: &[TestCase]) -> Arc<[TestCase]> {
+pub(crate) fn forbid<T: Any, H: Any>(tests: &[TestCase]) -> Vec<TestCase> {
     let forbidden = TypeId::of::<T>();
     tests
         .iter()

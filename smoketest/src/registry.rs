@@ -2,7 +2,6 @@
 
 use std::any::{Any, TypeId, type_name};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -267,20 +266,20 @@ pub(crate) fn collect(tests: impl IntoIterator<Item = &'static SmokeTest>) -> Ve
     sorted(cases)
 }
 
-/// `tests` with `case` added, sorted, and duplicate names marked again.
-pub(crate) fn add(tests: &[TestCase], case: TestCase) -> Vec<TestCase> {
-    let mut cases = tests.to_vec();
-    for case in &mut cases {
-        if case
-            .collection_error
-            .as_deref()
-            .is_some_and(|error| error.starts_with(DUPLICATE))
-        {
-            case.collection_error = None;
-        }
+/// The tests of a runner and of a run: sorted by name, shared until a runner adds to them.
+pub(crate) type Tests = Arc<Vec<TestCase>>;
+
+/// Adds `case` in its place by name, and marks the copies of its name if it is taken: one
+/// insertion, so adding checks one by one from a long list stays linear in the copying.
+pub(crate) fn add(tests: &mut Tests, case: TestCase) {
+    let tests = Arc::make_mut(tests);
+    let name = case.name;
+    let first = tests.partition_point(|other| other.name < name);
+    let same = tests[first..].partition_point(|other| other.name == name);
+    tests.insert(first + same, case);
+    if same > 0 {
+        mark_duplicates(&mut tests[first..=first + same]);
     }
-    cases.push(case);
-    sorted(cases)
 }
 
 const DUPLICATE: &str = "duplicate smoke test name: also defined at ";
@@ -292,30 +291,36 @@ fn sorted(mut cases: Vec<TestCase>) -> Vec<TestCase> {
             .cmp(b.name)
             .then_with(|| a.location().cmp(&b.location()))
     });
-    let mut by_name: HashMap<&str, Vec<String>> = HashMap::new();
-    for case in &cases {
-        by_name.entry(case.name).or_default().push(case.location());
-    }
-    for case in &mut cases {
-        let locations = &by_name[case.name];
-        if locations.len() > 1 {
-            let own = case.location();
-            // One entry is this copy; the others may share its line (a check added in a loop).
-            let mut others: Vec<&str> = locations.iter().map(String::as_str).collect();
-            if let Some(at) = others.iter().position(|location| *location == own) {
-                others.remove(at);
-            }
-            case.collection_error = Some(format!("{DUPLICATE}{}", others.join(", ")));
+    let mut start = 0;
+    while start < cases.len() {
+        let name = cases[start].name;
+        let same = cases[start..].partition_point(|case| case.name == name);
+        if same > 1 {
+            mark_duplicates(&mut cases[start..start + same]);
         }
+        start += same;
     }
     cases
 }
 
+/// Marks each of `copies`, tests of one name, with where the others are defined.
+fn mark_duplicates(copies: &mut [TestCase]) {
+    let locations: Vec<String> = copies.iter().map(TestCase::location).collect();
+    for (at, case) in copies.iter_mut().enumerate() {
+        // The others may share this copy's line (a check added in a loop).
+        let others: Vec<&str> = (locations.iter().enumerate())
+            .filter(|(other, _)| *other != at)
+            .map(|(_, location)| location.as_str())
+            .collect();
+        case.collection_error = Some(format!("{DUPLICATE}{}", others.join(", ")));
+    }
+}
+
 /// The linked tests, resolved once per process.
-pub(crate) fn linked() -> Arc<[TestCase]> {
-    static LINKED: OnceLock<Arc<[TestCase]>> = OnceLock::new();
+pub(crate) fn linked() -> Tests {
+    static LINKED: OnceLock<Tests> = OnceLock::new();
     LINKED
-        .get_or_init(|| collect(SMOKE_TESTS_V0.iter()).into())
+        .get_or_init(|| Arc::new(collect(SMOKE_TESTS_V0.iter())))
         .clone()
 }
 
@@ -420,6 +425,40 @@ mod tests {
                 Some("duplicate smoke test name: also defined at src/smoke.rs:10"),
             ]
         );
+    }
+
+    #[test]
+    fn an_added_test_takes_its_place_by_name_and_a_taken_name_marks_every_copy() {
+        let mut tests: Tests = Arc::new(collect([&FREE, &DUPLICATE_A]));
+        let shared = tests.clone();
+        add(&mut tests, resolve(Cow::Borrowed(&IN_SUITE)));
+        add(&mut tests, resolve(Cow::Borrowed(&DUPLICATE_B)));
+        let names: Vec<&str> = tests.iter().map(|case| case.name).collect();
+        let suite = std::any::type_name::<Db>();
+        assert_eq!(
+            names,
+            [
+                "app::smoke::free".to_owned(),
+                "app::smoke::twice".to_owned(),
+                "app::smoke::twice".to_owned(),
+                format!("{suite}::in_suite"),
+            ]
+        );
+        let errors: Vec<Option<&str>> = (tests.iter())
+            .map(|case| case.collection_error.as_deref())
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                None,
+                Some("duplicate smoke test name: also defined at src/smoke.rs:20"),
+                Some("duplicate smoke test name: also defined at src/smoke.rs:10"),
+                None,
+            ]
+        );
+        // Another runner's tests are left as they were.
+        assert_eq!(shared.len(), 2);
+        assert!(shared.iter().all(|case| case.collection_error.is_none()));
     }
 
     #[test]

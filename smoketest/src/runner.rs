@@ -14,7 +14,7 @@ use crate::limits::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE,
     DEFAULT_TIMEOUT,
 };
-use crate::registry::{self, TestCase};
+use crate::registry::{self, TestCase, Tests};
 use crate::report::{Report, new_run_id};
 use crate::rollback::{AsyncRollbackProvider, Provider, RollbackProvider, Rollbacks};
 use crate::scheduler::{self, Observer, Plan};
@@ -40,7 +40,7 @@ use crate::trace;
 /// From `main`, [`run_cli`](Runner::run_cli) does the same with flags read from the command line.
 #[derive(Clone)]
 pub struct Runner {
-    tests: Arc<[TestCase]>,
+    tests: Tests,
     state: Arc<State>,
     rollbacks: Arc<Rollbacks>,
     apps: Vec<String>,
@@ -193,7 +193,7 @@ impl Runner {
     /// ```
     // Runner change for the rollback providers: the whole logic is in `forbid.rs`.
     pub fn forbid_state<T: Any, H: Any>(mut self) -> Self {
-        self.tests = crate::forbid::forbid::<T, H>(&self.tests);
+        self.tests = Arc::new(crate::forbid::forbid::<T, H>(&self.tests));
         self
     }
 
@@ -412,6 +412,10 @@ impl Runner {
     /// `#[smoke_test]`), an empty name, a bad tag or runbook make the test *errored*, saying
     /// what to write instead, and its location is this call's.
     ///
+    /// Names, tags, owners and runbooks are kept for the life of the process, one copy per
+    /// distinct value, as linked tests' are: a runner built again with the same checks costs no
+    /// more memory, but names made anew on every build (a timestamp in them) would add up.
+    ///
     /// ```
     /// use smoketest::{Runner, Tier};
     ///
@@ -430,7 +434,7 @@ impl Runner {
         let case = check
             .into_check()
             .into_case(&name.into(), Location::caller());
-        self.tests = registry::add(&self.tests, case).into();
+        registry::add(&mut self.tests, case);
         self
     }
 

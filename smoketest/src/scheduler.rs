@@ -44,7 +44,7 @@ use crate::State;
 use crate::capture::TestCapture;
 use crate::driver::{Cancel, Driver};
 use crate::outcome::Failure;
-use crate::registry::TestCase;
+use crate::registry::Tests;
 use crate::report::TestReport;
 use crate::rollback::Rollbacks;
 use crate::stuck;
@@ -74,7 +74,7 @@ pub(crate) const CANCEL_GRACE: Duration = Duration::from_millis(250);
 
 /// What a run is made of: the tests, what they borrow, and its limits.
 pub(crate) struct Plan {
-    pub(crate) tests: Arc<[TestCase]>,
+    pub(crate) tests: Tests,
     pub(crate) state: Arc<State>,
     pub(crate) rollbacks: Arc<Rollbacks>,
     pub(crate) default_timeout: Duration,

@@ -189,11 +189,11 @@ fn a_name_given_twice_or_a_bad_option_errors_the_check_and_says_what_to_write() 
 #[test]
 fn checks_added_in_a_loop_from_configuration_run_once_each() {
     let mut runner = runner();
-    for port in 0..200 {
-        runner = runner.check(format!("upstream::port_{port:03}"), || ());
+    for port in 0..4000 {
+        runner = runner.check(format!("upstream::port_{port:04}"), || ());
     }
     let report = runner.run(Tier::Fast);
-    assert_eq!((report.tests_run, report.tests_passed), (200, 200));
-    assert_eq!(report.tests[0].name, "upstream::port_000");
-    assert_eq!(report.tests[199].name, "upstream::port_199");
+    assert_eq!((report.tests_run, report.tests_passed), (4000, 4000));
+    assert_eq!(report.tests[0].name, "upstream::port_0000");
+    assert_eq!(report.tests[3999].name, "upstream::port_3999");
 }

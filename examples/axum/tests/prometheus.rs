@@ -3,7 +3,7 @@
 //! smoke tests, with the token and without.
 
 use std::fmt::Write as _;
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -55,7 +55,8 @@ impl Prometheus {
     /// `GET path` of Prometheus' HTTP API, its `data` once it answered 200 with
     /// `"status": "success"`, else `None` (not up yet).
     fn api(&self, path: &str) -> Option<Value> {
-        if TcpListener::bind(&self.addr).is_ok() {
+        // Connecting, not binding: a probe holding the port could make Prometheus fail to bind.
+        if TcpStream::connect(&self.addr).is_err() {
             return None; // Nothing listens yet.
         }
         let (status, body) = request(&self.addr, "GET", path, &[]);

@@ -4,7 +4,7 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{DEFAULT_GIVE_UP_AFTER, cannot_run, check_options, millis};
+use super::{DEFAULT_GIVE_UP_AFTER, RESOLVER_SLACK, cannot_run, check_options, millis};
 use crate::check::Check;
 use crate::outcome::Failure;
 use crate::registry::Body;
@@ -49,9 +49,13 @@ impl TcpConnect {
     }
 
     fn into_check_now(self) -> Check {
+        let within = self.within;
         Check::from_body(Body::CheckSync(Arc::new(move || {
             connect(&self.address, self.within)
         })))
+        // Resolving the host cannot be given a deadline; a resolver that hangs is cut by the
+        // test's own limit, a little after the connection's.
+        .timeout(within + RESOLVER_SLACK)
     }
 }
 

@@ -14,7 +14,7 @@ use rustls::{
     ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 
-use super::{DEFAULT_GIVE_UP_AFTER, cannot_run, check_options, erroring, millis};
+use super::{DEFAULT_GIVE_UP_AFTER, RESOLVER_SLACK, cannot_run, check_options, erroring, millis};
 use crate::check::Check;
 use crate::outcome::Failure;
 use crate::registry::Body;
@@ -95,7 +95,10 @@ impl TlsCertificate {
             Ok(target) => Arc::new(target),
             Err(message) => return erroring(cannot_run(message)),
         };
-        Check::from_body(Body::CheckSync(Arc::new(move || target.check())))
+        let limit = target.give_up_after + RESOLVER_SLACK;
+        // Resolving the host cannot be given a deadline; a resolver that hangs is cut by the
+        // test's own limit, a little after the check's.
+        Check::from_body(Body::CheckSync(Arc::new(move || target.check()))).timeout(limit)
     }
 
     fn target(&self) -> Result<Target, String> {

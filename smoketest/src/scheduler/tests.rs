@@ -88,7 +88,7 @@ fn no_params() -> Vec<Param> {
 }
 
 fn plan(tests: &[&'static SmokeTest]) -> (Plan, Vec<usize>) {
-    let tests: Arc<[_]> = registry::collect(tests.iter().copied()).into();
+    let tests = Arc::new(registry::collect(tests.iter().copied()));
     let selected = (0..tests.len()).collect();
     let plan = Plan {
         tests,
