@@ -12,8 +12,8 @@ mod server;
 use fixture_crash as _;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Barrier, OnceLock};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{SpanId, Status, TraceId, TracerProvider as _};
@@ -246,7 +246,11 @@ fn a_run_is_one_trace_with_a_span_per_test_its_outcome_and_errors_as_otel_sees_t
     let body_trace = flaky_body.span_context.trace_id();
     let flaky = flaky_body.span_context.span_id();
     let body_spans = spans_of(body_trace, |spans| spans.len() == 4);
-    assert_eq!(body_spans.len(), 4, "the body and its 3 attempts: {body_spans:#?}");
+    assert_eq!(
+        body_spans.len(),
+        4,
+        "the body and its 3 attempts: {body_spans:#?}"
+    );
     let mut attempts: Vec<(String, String, Status)> = body_spans
         .iter()
         .filter(|span| span.name != "smoketest.test.body")
@@ -302,8 +306,7 @@ fn body_of(test: &SpanData) -> SpanData {
 }
 
 #[test]
-fn a_run_with_a_test_hung_in_a_blocking_call_is_exported_when_it_returns_with_the_test_timed_out()
-{
+fn a_run_with_a_test_hung_in_a_blocking_call_is_exported_when_it_returns_with_the_test_timed_out() {
     exporter();
     let release = Arc::new(Barrier::new(2));
     let hung = release.clone();
@@ -321,7 +324,10 @@ fn a_run_with_a_test_hung_in_a_blocking_call_is_exported_when_it_returns_with_th
         .check("traces::hung::passes", || {})
         .run(Tier::Fast);
     assert_eq!(report.errored_tests, ["traces::hung::blocks"]);
-    let hung_report = report.tests.iter().find(|t| t.name == "traces::hung::blocks");
+    let hung_report = report
+        .tests
+        .iter()
+        .find(|t| t.name == "traces::hung::blocks");
     let message = hung_report.and_then(|test| test.message.as_deref());
     assert_eq!(message, Some("timed out after 100ms"));
 
@@ -431,9 +437,15 @@ fn the_runner_s_redactor_hides_the_app_s_secrets_in_every_span_and_event() {
         .run(Tier::Fast);
     assert_eq!(report.tests_run, 3, "{}", report.to_text());
     // The report is the app's, in the process: as the checks said it.
-    let errored = report.tests.iter().find(|t| t.name == "traces::secret::errors");
+    let errored = report
+        .tests
+        .iter()
+        .find(|t| t.name == "traces::secret::errors");
     let message = errored.and_then(|test| test.message.as_deref());
-    assert_eq!(message, Some("upstream answered 401 to key sk_live_Z3kq9TRACE"));
+    assert_eq!(
+        message,
+        Some("upstream answered 401 to key sk_live_Z3kq9TRACE")
+    );
 
     let tests = test_spans(&report.run_id);
     assert_eq!(
@@ -460,11 +472,9 @@ fn the_runner_s_redactor_hides_the_app_s_secrets_in_every_span_and_event() {
 async fn the_endpoint_s_redaction_hides_the_app_s_secrets_in_its_runs_spans() {
     const ENDPOINT_SECRET: &str = "sk_live_Q8wENDPOINT";
     exporter();
-    let endpoint = smoketest_http::SmokeEndpoint::new(runner_quoting(
-        ENDPOINT_SECRET,
-        "traces::endpoint::",
-    ))
-    .redact([ENDPOINT_SECRET]);
+    let endpoint =
+        smoketest_http::SmokeEndpoint::new(runner_quoting(ENDPOINT_SECRET, "traces::endpoint::"))
+            .redact([ENDPOINT_SECRET]);
     let origin = server::serve(server::app_with([("/smoketest", endpoint)])).await;
     let reply = reqwest::get(format!("{origin}/smoketest/?format=json"))
         .await
