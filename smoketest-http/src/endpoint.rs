@@ -180,13 +180,16 @@ impl From<Runner> for SmokeEndpoint {
 }
 
 impl SmokeEndpoint {
-    /// An endpoint running `runner`'s tests, answering 500 on FAIL, with `Cache-Control: no-store`.
+    /// An endpoint running `runner`'s tests, answering 500 on FAIL, with `Cache-Control: no-store`;
+    /// its reports are redacted with the runner's [`Runner::redactor`].
     pub fn new(runner: Runner) -> Self {
+        let mut runs = Runs::default();
+        *runs.redactor_mut() = runner.redacts_with().clone();
         SmokeEndpoint {
             runner,
             fail_status: StatusCode::INTERNAL_SERVER_ERROR,
             cache_control: Some(HeaderValue::from_static("no-store")),
-            runs: Runs::default(),
+            runs,
             access: Access::default(),
             slow_limit: SlowTierLimit::default(),
             service: None,
@@ -481,7 +484,8 @@ impl SmokeEndpoint {
     /// messages, locations, backtraces and captured output always lose passwords in URLs,
     /// `password=`/`token=`/`secret=`/`api_key=`-style values and `Authorization` credentials
     /// ([`smoketest::redact_credentials`]); this adds the app's own secrets. For keys and
-    /// regular expressions, see [`redactor`](Self::redactor).
+    /// regular expressions, see [`redactor`](Self::redactor). The runner gets them too, for the
+    /// messages it puts into `tracing` spans ([`Runner::redactor`]).
     ///
     /// ```
     /// let api_key = "my-api-key-value"; // e.g. from the app's configuration
@@ -493,11 +497,13 @@ impl SmokeEndpoint {
         for secret in secrets {
             *redactor = std::mem::take(redactor).secret(secret);
         }
-        self
+        let redactor = redactor.clone();
+        self.redactor(redactor)
     }
 
     /// Redacts reports with `redactor`, in place of the default one (which hides credentials
-    /// only; see [`redact`](Self::redact)). The built-in credential rules always apply.
+    /// only; see [`redact`](Self::redact)). The built-in credential rules always apply. The
+    /// runner gets it too, for the messages it puts into `tracing` spans ([`Runner::redactor`]).
     ///
     /// ```
     /// use smoketest::Redactor;
@@ -508,7 +514,8 @@ impl SmokeEndpoint {
     /// # Ok::<(), smoketest::Error>(())
     /// ```
     pub fn redactor(mut self, redactor: Redactor) -> Self {
-        *self.runs.redactor_mut() = redactor;
+        *self.runs.redactor_mut() = redactor.clone();
+        self.runner = self.runner.redactor(redactor);
         self
     }
 

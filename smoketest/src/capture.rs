@@ -1,9 +1,9 @@
 //! Per-test output capture: the `tracing` events (and `log` records) a test emits, kept with its
 //! result.
 //!
-//! Each test runs inside its `smoketest.test` span (target `smoketest`, level INFO; see
-//! [`trace`](crate::trace)). The app's [`CaptureLayer`] gives each such span a bounded buffer and
-//! appends every event to the buffer of the innermost test span it happened in, so concurrent
+//! Each test runs inside its body's span, `smoketest.test.body` (target `smoketest`, level INFO;
+//! see [`trace`](crate::trace)). The app's [`CaptureLayer`] gives each such span a bounded buffer
+//! and appends every event to the buffer of the innermost test body span it happened in, so concurrent
 //! tests never mix their output, and the app's other layers still see every event. Events inside
 //! a `smoketest.set_up_suite` span are the suite's, not the test's that happens to set it up:
 //! they are not captured. Without the `tracing` feature, or without a `CaptureLayer` in the app's
@@ -67,10 +67,10 @@ mod enabled {
         format!("… output truncated ({dropped} more lines)")
     }
 
-    /// The span's name and target: what makes a span a smoke test's.
-    const SPAN_NAME: &str = "smoketest.test";
+    /// The span's name and target: what makes a span a smoke test's body, where its code runs.
+    const SPAN_NAME: &str = "smoketest.test.body";
     const SPAN_TARGET: &str = "smoketest";
-    /// A suite's set-up inside a test's span: its events are not the test's.
+    /// A suite's set-up inside a test's body: its events are not the test's.
     const SUITE_SPAN_NAME: &str = "smoketest.set_up_suite";
 
     /// Set once any `CaptureLayer` exists: until then the runner makes no buffers.
@@ -115,7 +115,7 @@ mod enabled {
     /// - events emitted while a test runs — in its body, `set_up` and `tear_down`, sync or async,
     ///   across `.await`s and on whichever thread polls it — one line each:
     ///   `LEVEL target: message field=value …`;
-    /// - events of tasks and threads the test starts, *when they carry the test's span*:
+    /// - events of tasks and threads the test starts, *when they carry its span*:
     ///   `tokio::spawn(work.in_current_span())` (with `tracing::Instrument`), or
     ///   `let span = tracing::Span::current();` then `span.in_scope(…)` on the other thread.
     ///   A task spawned bare has no span and its events are not attributed to the test (the app's
@@ -125,7 +125,7 @@ mod enabled {
     ///
     /// Not captured: `println!`/`eprintln!` (there is no per-test stdout in a server), suite-wide
     /// hooks (`set_up_suite`, `tear_down_suite`), and events that a filter in front of this layer
-    /// discarded. The runner's span is at level INFO with target `smoketest`: a global filter that
+    /// discarded. The runner's spans are at level INFO with target `smoketest`: a global filter that
     /// drops it (say `RUST_LOG=warn`) turns capture off, so let it through — `warn,smoketest=info` —
     /// or filter the app's own layers with `Layer::with_filter` instead.
     ///
@@ -311,7 +311,7 @@ mod enabled {
 
     impl TestCapture {
         /// The job's span, made by `span`, with the buffer a [`CaptureLayer`] gave it, if any
-        /// (only a test's span gets one).
+        /// (only a test's body span gets one).
         pub(crate) fn new(span: impl FnOnce() -> Span) -> Self {
             if !LAYER_EXISTS.load(Ordering::Relaxed) {
                 return TestCapture {
@@ -353,9 +353,9 @@ mod tests {
     use super::*;
     use crate::trace::propagate;
 
-    /// A test's span, as the scheduler makes it.
+    /// A test's body span, as the scheduler makes it.
     fn test_span(name: &str) -> tracing::Span {
-        crate::trace::test(&tracing::Span::none(), name, crate::Tier::Fast)
+        crate::trace::test_body(&tracing::Span::none(), name)
     }
 
     use tracing_subscriber::layer::SubscriberExt as _;

@@ -12,7 +12,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::redact::Redactor;
 use crate::render::{self, Format, NagiosState, unknown_line};
 use crate::report::Report;
 use crate::runner::Runner;
@@ -193,9 +192,11 @@ pub(crate) async fn run_args(runner: Runner, args: Args) -> ExitCode {
         None => None,
     };
     let redirect = Redirect::stdout_to_stderr();
-    // Reports leave the process here (stdout, the JUnit file): credentials in messages, locations,
-    // backtraces and captured output are redacted first, as over HTTP.
-    let report = runner.run_async(args.tier).await.redacted(&Redactor::new());
+    // Reports leave the process here (stdout, the JUnit file): credentials and the runner's
+    // secrets in messages, locations, backtraces and captured output are redacted first, as over
+    // HTTP.
+    let report = runner.run_async(args.tier).await;
+    let report = report.redacted(runner.redacts_with());
     let rendered = render(&args, &report);
     let mut stdout = redirect.original();
     if let (Some((path, mut file)), Some(xml)) = (junit, &rendered.junit) {

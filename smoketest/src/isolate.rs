@@ -50,9 +50,12 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Instant, SystemTime};
 
+use std::sync::Arc;
+
 use tracing::Span;
 
 use crate::outcome::Outcome;
+use crate::redact::Redactor;
 use crate::registry::TestCase;
 use crate::report::{Report, TestReport};
 use crate::tier::Tier;
@@ -100,13 +103,14 @@ pub(crate) fn cli_child_args() -> Vec<OsString> {
 
 /// Runs `tier` of the `selected` tests in children started with `args`, as many as it takes;
 /// with `failfast`, stops at the first child that reports a failure. `span` is the run's, whose
-/// id is `run_id`.
+/// id is `run_id`; messages go into spans redacted with `redactor`.
 pub(crate) fn run(
     selected: Vec<&TestCase>,
     failfast: bool,
     args: &[OsString],
     tier: Tier,
     span: &Span,
+    redactor: &Arc<Redactor>,
     run_id: &str,
 ) -> Report {
     let started = Instant::now();
@@ -116,7 +120,7 @@ pub(crate) fn run(
     let not_started = |reports: &mut Vec<TestReport>, message: &str, left: &[&TestCase]| {
         for case in left {
             let report = errored(case, message, started);
-            trace::reported(span, tier, &report);
+            trace::reported(span, tier, &report, redactor);
             reports.push(report);
         }
     };
@@ -124,6 +128,7 @@ pub(crate) fn run(
         args,
         tier,
         span,
+        redactor,
         run_id,
     };
     while !left.is_empty() {
@@ -174,6 +179,7 @@ struct Run<'a> {
     tier: Tier,
     /// The run's span, which the jobs' are children of.
     span: &'a Span,
+    redactor: &'a Arc<Redactor>,
     run_id: &'a str,
 }
 
@@ -205,7 +211,7 @@ impl Child {
         }
         let stdin = process.stdin.take();
         let stdout = process.stdout.take();
-        let mut stream = Stream::new(run.span.clone(), tier);
+        let mut stream = Stream::new(run.span.clone(), tier, run.redactor.clone());
         let read = std::thread::scope(|scope| {
             // The request is written while the events are read, so that neither process can wait
             // on the other with a full pipe. Closing stdin ends the request.
@@ -264,9 +270,10 @@ struct Stream {
     /// Jobs started and not ended, with when they started, their current attempt and their span.
     running: Vec<(String, Instant, u32, Span)>,
     done: bool,
-    /// The run's span and tier, for the jobs' spans.
+    /// The run's span and tier, for the jobs' spans, and what their messages are redacted with.
     span: Span,
     tier: Tier,
+    redactor: Arc<Redactor>,
 }
 
 /// One line of a child's event stream, after the nonce.
@@ -310,13 +317,14 @@ fn split_line<'a>(line: &'a [u8], nonce: &str) -> (&'a [u8], Option<&'a [u8]>) {
 }
 
 impl Stream {
-    fn new(span: Span, tier: Tier) -> Self {
+    fn new(span: Span, tier: Tier, redactor: Arc<Redactor>) -> Self {
         Stream {
             reports: Vec::new(),
             running: Vec::new(),
             done: false,
             span,
             tier,
+            redactor,
         }
     }
 
@@ -355,14 +363,14 @@ impl Stream {
                 .position(|(running, ..)| running == name)
             {
                 let (.., span) = self.running.swap_remove(at);
-                trace::end_job(&span, report);
+                trace::end_job(&span, report, &self.redactor);
             }
         };
         match message {
             Message::Started(name) => {
                 let span = match name.strip_suffix("::tear_down_suite") {
-                    Some(suite) => trace::tear_down_suite(&self.span, suite),
-                    None => trace::test(&self.span, &name, self.tier),
+                    Some(suite) => trace::tear_down_suite(self.span.id(), suite),
+                    None => trace::test(self.span.id(), &name, self.tier),
                 };
                 self.running.push((name, Instant::now(), 1, span));
             }
@@ -403,7 +411,7 @@ impl Stream {
                 ),
                 None => errored_job(name, &why("it"), since),
             };
-            trace::end_job(&span, Some(&report));
+            trace::end_job(&span, Some(&report), &self.redactor);
             self.reports.push(report);
         }
         Child {

@@ -61,6 +61,7 @@
 #[allow(unused_extern_crates)]
 extern crate self as smoketest;
 
+mod apps;
 pub mod assertions;
 mod capture;
 mod check;

@@ -8,12 +8,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::State;
+use crate::apps::{app_path, split_list, under_path};
 use crate::check::IntoCheck;
 use crate::driver::Driver;
 use crate::limits::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE,
     DEFAULT_TIMEOUT,
 };
+use crate::redact::Redactor;
 use crate::registry::{self, TestCase, Tests};
 use crate::report::{Report, new_run_id};
 use crate::rollback::{AsyncRollbackProvider, Provider, RollbackProvider, Rollbacks};
@@ -59,6 +61,7 @@ pub struct Runner {
     isolate: Option<Arc<[OsString]>>,
     /// Told of every job of a run; set in an isolated child (see [`crate::isolate`]).
     observer: Option<Observer>,
+    redactor: Arc<Redactor>,
 }
 
 impl Default for Runner {
@@ -87,33 +90,9 @@ impl fmt::Debug for Runner {
             .field("max_message_bytes", &self.max_message_bytes)
             .field("isolate", &self.isolate)
             .field("observed", &self.observer.is_some())
+            .field("redactor", &self.redactor)
             .finish()
     }
-}
-
-/// Splits a comma-separated list, as `--apps`, `SMOKETEST_APPS` and `SMOKETEST_TAGS` take.
-pub(crate) fn split_list(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|app| !app.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Whether `name` lies under the crate or module path `prefix`, segment-wise: `app` selects
-/// `app::smoke::x` but not `application::x`. Cargo package names work too: `my-app` is `my_app`.
-fn under_path(name: &str, prefix: &str) -> bool {
-    name == prefix
-        || name
-            .strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with("::"))
-}
-
-/// An app prefix as [`under_path`] compares it, normalised once when it is set rather than for
-/// every test of every run: no trailing `::`, and a Cargo package name's `-` as the crate's `_`.
-fn app_path(prefix: impl Into<String>) -> String {
-    let prefix: String = prefix.into();
-    prefix.trim_end_matches("::").replace('-', "_")
 }
 
 impl Runner {
@@ -147,6 +126,7 @@ impl Runner {
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             isolate: None,
             observer: None,
+            redactor: Arc::default(),
         }
     }
 
@@ -403,6 +383,36 @@ impl Runner {
         self
     }
 
+    /// Hides the app's own secrets (and, always, what [`redact_credentials`] hides) in the
+    /// messages the runner puts into its `tracing` spans and events, which an exporter sends out
+    /// of the process. [`run_cli`](Self::run_cli) redacts its output with it too, and
+    /// `smoketest-http`'s endpoint its reports. The report [`run`](Self::run) returns is not
+    /// redacted: redact it with [`redacts_with`](Self::redacts_with) before it leaves the process.
+    ///
+    /// ```
+    /// use smoketest::{Redactor, Runner, Tier};
+    ///
+    /// let api_key = "sk_live_0123456789"; // from the app's configuration
+    /// let runner = Runner::new()
+    ///     .filter("upstream::")
+    ///     .check("upstream::api", move || Err::<(), _>(format!("401 with key {api_key}")))
+    ///     .redactor(Redactor::new().secret(api_key));
+    /// let report = runner.run(Tier::Fast).redacted(runner.redacts_with());
+    /// assert_eq!(report.tests[0].message.as_deref(), Some("401 with key ***"));
+    /// ```
+    ///
+    /// [`redact_credentials`]: crate::redact_credentials
+    pub fn redactor(mut self, redactor: Redactor) -> Self {
+        self.redactor = Arc::new(redactor);
+        self
+    }
+
+    /// The redactor set with [`redactor`](Self::redactor): by default, one that hides what
+    /// [`redact_credentials`](crate::redact_credentials) hides.
+    pub fn redacts_with(&self) -> &Redactor {
+        &self.redactor
+    }
+
     /// Adds a test made at run time: `check`, a [`Check`](crate::Check) or a closure (`|| ...`,
     /// `|| async { ... }`) returning `()` or `Result<(), E: Display>`, reported under `name`
     /// exactly as a `#[smoke_test]` function is. Its suite is the path `name` is under
@@ -591,7 +601,8 @@ impl Runner {
         let report = match &self.isolate {
             Some(args) if !crate::isolate::is_child() => {
                 let cases: Vec<&TestCase> = selected.iter().map(|&i| &self.tests[i]).collect();
-                crate::isolate::run(cases, self.failfast, args, tier, &span, &run_id)
+                let (failfast, redactor) = (self.failfast, &self.redactor);
+                crate::isolate::run(cases, failfast, args, tier, &span, redactor, &run_id)
             }
             _ => self.run_here(tier, driver, selected, started, &span),
         };
@@ -622,8 +633,9 @@ impl Runner {
             max_message_bytes: self.max_message_bytes,
             driver,
             observer: self.observer.clone(),
-            span: span.clone(),
+            span: span.id(),
             tier,
+            redactor: self.redactor.clone(),
         };
         let tests = scheduler::run(plan, selected);
         Report::new(tier, tests, started.elapsed())

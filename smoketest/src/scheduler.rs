@@ -26,8 +26,9 @@
 //! A plan may carry an [`Observer`], told when each job starts and ends: it is how an isolated
 //! child process streams its progress to its parent (see [`isolate`](crate::isolate)).
 //!
-//! Each job runs inside its span, a child of the run's (see [`trace`](crate::trace)); a job the
-//! coordinator reports has its span ended by the coordinator, with that report.
+//! Each job's span, a child of the run's, is held by its worker's slot, not its thread, which runs
+//! the job in a body span (see [`trace`](crate::trace)): a job the coordinator reports has its
+//! span ended, and closed, by the coordinator, even while the thread hangs in the body.
 //!
 //! [`driver`]: crate::driver
 
@@ -38,12 +39,13 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use tracing::Span;
+use tracing::{Id, Span};
 
 use crate::State;
 use crate::capture::TestCapture;
 use crate::driver::{Cancel, Driver};
 use crate::outcome::Failure;
+use crate::redact::Redactor;
 use crate::registry::Tests;
 use crate::report::TestReport;
 use crate::rollback::Rollbacks;
@@ -52,7 +54,7 @@ use crate::sync::{self, lock};
 use crate::tier::Tier;
 use crate::trace;
 
-use self::execute::Job;
+use self::execute::{Job, fails_the_run};
 use self::suites::SuiteSlots;
 
 mod attempts;
@@ -85,10 +87,12 @@ pub(crate) struct Plan {
     pub(crate) max_message_bytes: usize,
     pub(crate) driver: Driver,
     pub(crate) observer: Option<Observer>,
-    /// The run's span, which every job's is a child of.
-    pub(crate) span: Span,
+    /// The run's span, parent of every job's: an id, which an abandoned worker can't hold open.
+    pub(crate) span: Option<Id>,
     /// The tier the run runs, for the jobs' spans.
     pub(crate) tier: Tier,
+    /// Applied to messages before they go into spans.
+    pub(crate) redactor: Arc<Redactor>,
 }
 
 /// Told, on the thread where it happens, when a job starts and when it ends.
@@ -287,8 +291,8 @@ pub(crate) struct Slot {
     /// While abandoned: the stuck work, released when the worker finishes it.
     held: Mutex<Option<stuck::Held>>,
     cancel: Cancel,
-    /// The span of the worker's job while a subscriber records it, for the coordinator to end
-    /// should it report the job.
+    /// The span of the worker's job while a subscriber records it, held here and not on the
+    /// worker's thread, for the coordinator to end (and close) should it report the job.
     span: Mutex<Option<Span>>,
 }
 
@@ -501,19 +505,18 @@ impl Run {
         drop(current);
         let report = execute::timed_out(self, &step, now);
         let fails_run = fails_the_run(&report);
-        // The worker is still inside the span, which stays open until it returns: its outcome
-        // is recorded now.
+        // The worker is still in the job's body span; the job's, ended and dropped here, closes.
         let span = lock(&slot.span).take().unwrap_or_else(Span::none);
         self.end(step.job, Some(report), &span);
         Check::Abandoned { fails_run }
     }
 
-    /// Tells the observer, if any, that `job` starts; its span, and its capture of events.
-    fn start(&self, job: Job) -> TestCapture {
+    /// Tells the observer, if any, that `job` starts; its span.
+    fn start(&self, job: Job) -> Span {
         if let Some(observer) = &self.plan.observer {
             observer(Event::Started(&self.job_name(job)));
         }
-        TestCapture::new(|| execute::span(self, job))
+        execute::span(self, job)
     }
 
     /// Tells the observer, if any, that test `job` starts its attempt number `attempt`.
@@ -530,7 +533,7 @@ impl Run {
             report.cap(self.plan.max_message_bytes);
             report
         });
-        trace::end_job(span, report.as_ref());
+        trace::end_job(span, report.as_ref(), &self.plan.redactor);
         if let Some(observer) = &self.plan.observer {
             observer(Event::Ended(&self.job_name(job), report.as_ref()));
         }
@@ -556,7 +559,7 @@ impl Run {
         thread::Builder::new()
             .name("smoketest-worker".into())
             .stack_size(self.plan.stack_size)
-            .spawn(trace::propagate(move || {
+            .spawn(trace::propagate_subscriber(move || {
                 // Counted until the thread ends, abandoned or not.
                 let _thread = thread;
                 run.work(&batch, &slot);
@@ -574,22 +577,23 @@ impl Run {
         // A job starts when the previous one ended: one clock read per job.
         let mut started = Instant::now();
         while let Some(job) = batch.take() {
-            let capture = self.start(job);
-            let span = capture.span();
-            if !span.is_disabled() {
-                *lock(&slot.span) = Some(span.clone());
+            let span = self.start(job);
+            let capture = TestCapture::new(|| execute::body_span(self, job, &span));
+            let traced = !span.is_disabled();
+            if traced {
+                *lock(&slot.span) = Some(span);
             }
+            let body = capture.span();
             let (report, ended) =
-                span.in_scope(|| execute::run_job(&worker, job, &capture, started));
+                body.in_scope(|| execute::run_job(&worker, job, &capture, started));
             started = ended;
             if !worker.end_step() {
                 // Reported by the coordinator, which has started a replacement; leaving releases
                 // the work, which is done now.
                 return;
             }
-            if !span.is_disabled() {
-                lock(&slot.span).take();
-            }
+            let span =
+                (traced.then(|| lock(&slot.span).take()).flatten()).unwrap_or_else(Span::none);
             let report = match worker.overran.take() {
                 Some(step) => Some(execute::timed_out(self, &step, ended)),
                 None => report,
@@ -597,7 +601,7 @@ impl Run {
             if let Some(report) = &report {
                 batch.after(report);
             }
-            self.end(job, report, span);
+            self.end(job, report, &span);
         }
     }
 
@@ -628,14 +632,6 @@ impl Drop for Leave<'_> {
         drop(workers);
         self.run.wake.notify_one();
     }
-}
-
-/// Whether a job's report makes the run fail: failed or errored, not warned.
-fn fails_the_run(report: &TestReport) -> bool {
-    matches!(
-        report.outcome,
-        crate::Outcome::Failed | crate::Outcome::Errored
-    )
 }
 
 fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {

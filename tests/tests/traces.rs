@@ -3,19 +3,23 @@
 //! (cancelled, and stuck on their thread), retry and warn, with the OpenTelemetry SDK's
 //! in-memory exporter behind a `tracing-opentelemetry` layer, and the exported spans read back.
 //! With `Runner::isolate`, the child process is this test binary itself, started with the
-//! arguments that run only [`isolated_child`].
+//! arguments that run only [`isolated_child`]. The endpoint's runs are served by a real axum
+//! server on 127.0.0.1 and asked for with a real client.
+
+#[path = "http/axum.rs"]
+mod server;
 
 use fixture_crash as _;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{SpanId, Status, TraceId, TracerProvider as _};
 use opentelemetry::{KeyValue, Value};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
-use smoketest::{Check, Outcome, Report, Runner, Tier};
+use smoketest::{Check, Outcome, Redactor, Report, Runner, Tier};
 use tracing_subscriber::layer::SubscriberExt as _;
 
 /// The exporter behind this binary's global subscriber, installed once.
@@ -194,8 +198,8 @@ fn a_run_is_one_trace_with_a_span_per_test_its_outcome_and_errors_as_otel_sees_t
         outcome("traces::times_out"),
         ("errored".into(), Status::error("timed out after 100ms"))
     );
-    // Reported by the runner at its limit while its thread slept on: the span ends when the
-    // thread returns, with the outcome the report gave.
+    // Reported by the runner at its limit while its thread slept on: the span ends with the
+    // outcome the report gave.
     assert_eq!(
         outcome("traces::stuck"),
         ("errored".into(), Status::error("timed out after 50ms"))
@@ -236,10 +240,20 @@ fn a_run_is_one_trace_with_a_span_per_test_its_outcome_and_errors_as_otel_sees_t
         "disk 91% full"
     );
 
-    // Each attempt of a retried test is a child of the test's span.
-    let flaky = tests["traces::flaky"].span_context.span_id();
-    let mut attempts: Vec<(String, String, Status)> = spans
+    // Each attempt of a retried test is a child of the test's body span, which follows from the
+    // test's span: a trace of its own, linked to the test's.
+    let flaky_body = body_of(tests["traces::flaky"]);
+    let body_trace = flaky_body.span_context.trace_id();
+    let flaky = flaky_body.span_context.span_id();
+    let body_spans = spans_of(body_trace, |spans| spans.len() == 4);
+    assert_eq!(
+        body_spans.len(),
+        4,
+        "the body and its 3 attempts: {body_spans:#?}"
+    );
+    let mut attempts: Vec<(String, String, Status)> = body_spans
         .iter()
+        .filter(|span| span.name != "smoketest.test.body")
         .filter(|span| span.name == "smoketest.attempt")
         .map(|span| {
             assert_eq!(span.parent_span_id, flaky, "an attempt of another test");
@@ -259,8 +273,227 @@ fn a_run_is_one_trace_with_a_span_per_test_its_outcome_and_errors_as_otel_sees_t
             ("3".into(), "passed".into(), Status::Ok),
         ]
     );
-    // Nothing else in the trace: no span of other runs, none of the capture layer.
-    assert_eq!(spans.len(), 1 + 7 + 3, "{spans:#?}");
+    // Nothing else in the trace: no span of other runs, no test's body.
+    assert_eq!(spans.len(), 1 + 7, "{spans:#?}");
+}
+
+/// The exported body span of the test whose span is `test`: a root that follows from it (a link
+/// to it), waiting up to 5 s for it to be exported.
+fn body_of(test: &SpanData) -> SpanData {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let found = exporter()
+            .get_finished_spans()
+            .expect("the exporter is up")
+            .into_iter()
+            .find(|span| {
+                span.name == "smoketest.test.body"
+                    && span
+                        .links
+                        .iter()
+                        .any(|link| link.span_context == test.span_context)
+            });
+        match found {
+            Some(span) => {
+                assert_eq!(span.parent_span_id, SpanId::INVALID, "{span:#?}");
+                assert_eq!(attribute(&span, "name"), attribute(test, "name"));
+                return span;
+            }
+            None if Instant::now() > deadline => panic!("no body span of {test:#?} exported"),
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+#[test]
+fn a_run_with_a_test_hung_in_a_blocking_call_is_exported_when_it_returns_with_the_test_timed_out() {
+    exporter();
+    let release = Arc::new(Barrier::new(2));
+    let hung = release.clone();
+    let report = Runner::new()
+        .filter("traces::hung::")
+        .check(
+            "traces::hung::blocks",
+            Check::new(move || {
+                tracing::info!(target: "app::lock", "waiting for the lock");
+                hung.wait();
+                tracing::info!(target: "app::lock", "got the lock");
+            })
+            .timeout(Duration::from_millis(100)),
+        )
+        .check("traces::hung::passes", || {})
+        .run(Tier::Fast);
+    assert_eq!(report.errored_tests, ["traces::hung::blocks"]);
+    let hung_report = report
+        .tests
+        .iter()
+        .find(|t| t.name == "traces::hung::blocks");
+    let message = hung_report.and_then(|test| test.message.as_deref());
+    assert_eq!(message, Some("timed out after 100ms"));
+
+    // The body is still blocked: the run's span and both tests' are exported all the same.
+    let run = run_span(&report.run_id);
+    assert_eq!(run.status, Status::error("0 failed, 1 errored"));
+    let spans = spans_of(run.span_context.trace_id(), |spans| spans.len() == 3);
+    let test = |name: &str| {
+        spans
+            .iter()
+            .find(|span| span.name == "smoketest.test" && attribute(span, "name") == name)
+            .unwrap_or_else(|| panic!("no span of {name} exported: {spans:#?}"))
+    };
+    let blocked = test("traces::hung::blocks");
+    assert_eq!(blocked.parent_span_id, run.span_context.span_id());
+    assert_eq!(attribute(blocked, "outcome"), "errored");
+    assert_eq!(blocked.status, Status::error("timed out after 100ms"));
+    let events: Vec<_> = blocked.events.iter().collect();
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(
+        attribute_of(&events[0].attributes, "exception.message"),
+        "timed out after 100ms"
+    );
+    assert_eq!(test("traces::hung::passes").status, Status::Ok);
+    assert_eq!(spans.len(), 3, "{spans:#?}");
+    // Only the hung body's own span is still open: not exported.
+    let bodies = |name: &str| {
+        let spans = exporter().get_finished_spans().expect("the exporter is up");
+        let body = |span: &&SpanData| {
+            span.name == "smoketest.test.body" && attribute(span, "name") == name
+        };
+        spans.iter().filter(body).count()
+    };
+    assert_eq!(bodies("traces::hung::blocks"), 0);
+    assert_eq!(bodies("traces::hung::passes"), 1);
+
+    // Once the call returns, the body's span ends too, with what the body did, linked to its
+    // test's span.
+    release.wait();
+    let body = body_of(blocked);
+    let said: Vec<String> = body
+        .events
+        .iter()
+        .map(|event| event.name.to_string())
+        .collect();
+    assert_eq!(said, ["waiting for the lock", "got the lock"]);
+}
+
+/// The app's secret, in the messages of the checks below: never in a span or event.
+const SECRET: &str = "sk_live_Z3kq9TRACE";
+
+/// Every exported span and event that mentions `text`, as text.
+fn mentions(text: &str) -> Vec<String> {
+    let spans = exporter().get_finished_spans().expect("the exporter is up");
+    let mut found = Vec::new();
+    for span in spans {
+        let events = span.events.iter().flat_map(|event| {
+            let name = std::iter::once(event.name.to_string());
+            name.chain(event.attributes.iter().map(|kv| kv.value.to_string()))
+        });
+        let attributes = span.attributes.iter().map(|kv| kv.value.to_string());
+        let status = match &span.status {
+            Status::Error { description } => description.to_string(),
+            _ => String::new(),
+        };
+        let texts: Vec<String> = attributes.chain(events).chain([status]).collect();
+        if texts.iter().any(|t| t.contains(text)) {
+            found.push(format!("{}: {texts:?}", span.name));
+        }
+    }
+    found
+}
+
+/// Checks whose messages quote the secret: an error, a failure after a retry, a warning.
+fn runner_quoting(secret: &'static str, prefix: &str) -> Runner {
+    Runner::new()
+        .filter(prefix)
+        .check(format!("{prefix}errors"), move || {
+            Err::<(), _>(format!("upstream answered 401 to key {secret}"))
+        })
+        .check(
+            format!("{prefix}retried"),
+            Check::new(move || assert_eq!(secret, "", "key {secret} rejected")).retries(1),
+        )
+        .check(
+            format!("{prefix}warns"),
+            Check::new(move || Err::<(), _>(format!("key {secret} expires soon"))).warn_only(),
+        )
+}
+
+/// The spans of the run `run_id`'s tests, by name, once all three are exported.
+fn test_spans(run_id: &str) -> HashMap<String, SpanData> {
+    let run = run_span(run_id);
+    let spans = spans_of(run.span_context.trace_id(), |spans| spans.len() == 4);
+    spans
+        .into_iter()
+        .filter(|span| span.name == "smoketest.test")
+        .map(|span| (attribute(&span, "name"), span))
+        .collect()
+}
+
+#[test]
+fn the_runner_s_redactor_hides_the_app_s_secrets_in_every_span_and_event() {
+    exporter();
+    let report = runner_quoting(SECRET, "traces::secret::")
+        .redactor(Redactor::new().secret(SECRET))
+        .run(Tier::Fast);
+    assert_eq!(report.tests_run, 3, "{}", report.to_text());
+    // The report is the app's, in the process: as the checks said it.
+    let errored = report
+        .tests
+        .iter()
+        .find(|t| t.name == "traces::secret::errors");
+    let message = errored.and_then(|test| test.message.as_deref());
+    assert_eq!(
+        message,
+        Some("upstream answered 401 to key sk_live_Z3kq9TRACE")
+    );
+
+    let tests = test_spans(&report.run_id);
+    assert_eq!(
+        tests["traces::secret::errors"].status,
+        Status::error("upstream answered 401 to key ***")
+    );
+    let Status::Error { description } = &tests["traces::secret::retried"].status else {
+        panic!("failed without an error status: {tests:#?}");
+    };
+    assert!(description.contains("key *** rejected"), "{description}");
+    let warned = &tests["traces::secret::warns"].events;
+    assert_eq!(
+        attribute_of(&warned[0].attributes, "warning"),
+        "key *** expires soon"
+    );
+    // The retried test's attempts, in its body's trace, are redacted too.
+    let body = body_of(&tests["traces::secret::retried"]);
+    let attempts = spans_of(body.span_context.trace_id(), |spans| spans.len() == 3);
+    assert_eq!(attempts.len(), 3, "{attempts:#?}");
+    assert_eq!(mentions(SECRET), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_s_redaction_hides_the_app_s_secrets_in_its_runs_spans() {
+    const ENDPOINT_SECRET: &str = "sk_live_Q8wENDPOINT";
+    exporter();
+    let endpoint =
+        smoketest_http::SmokeEndpoint::new(runner_quoting(ENDPOINT_SECRET, "traces::endpoint::"))
+            .redact([ENDPOINT_SECRET]);
+    let origin = server::serve(server::app_with([("/smoketest", endpoint)])).await;
+    let reply = reqwest::get(format!("{origin}/smoketest/?format=json"))
+        .await
+        .expect("the server answers");
+    assert_eq!(reply.status(), 500);
+    let body = reply.text().await.expect("a body");
+    assert!(!body.contains(ENDPOINT_SECRET), "{body}");
+    assert!(body.contains("upstream answered 401 to key ***"), "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let run_id = json["run_id"].as_str().expect("a run id").to_owned();
+
+    let tests = tokio::task::spawn_blocking(move || test_spans(&run_id))
+        .await
+        .expect("the spans");
+    assert_eq!(
+        tests["traces::endpoint::errors"].status,
+        Status::error("upstream answered 401 to key ***")
+    );
+    assert_eq!(mentions(ENDPOINT_SECRET), Vec::<String>::new());
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::runner::{Runner, split_list};
+use crate::apps::split_list;
+use crate::runner::Runner;
 use crate::tier::Tier;
 
 /// The flags of smoketest's command line, parsed: what [`Runner::run_cli`] reads from

@@ -115,7 +115,7 @@ pub(super) fn run(
         } else {
             Instant::now()
         };
-        // Each attempt of a test that may make several is a span of its own, in the test's.
+        // Each attempt of a test that may make several is a span of its own, in the test's body.
         let span = match allowed {
             1 => Span::none(),
             _ => trace::attempt(attempt),
@@ -140,6 +140,7 @@ pub(super) fn run(
                 };
                 (outcome, failure.message.as_str())
             }),
+            &run.plan.redactor,
         );
         if result.is_ok() || attempt >= allowed {
             return Some(Tried {

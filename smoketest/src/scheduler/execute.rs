@@ -43,9 +43,18 @@ pub(crate) enum Job {
 /// A new span for `job`, a child of its run's.
 pub(crate) fn span(run: &Run, job: Job) -> tracing::Span {
     let plan = &run.plan;
+    let parent = plan.span.clone();
     match job {
-        Job::Test(index) => crate::trace::test(&plan.span, plan.tests[index].name, plan.tier),
-        Job::TearDownSuite(suite) => crate::trace::tear_down_suite(&plan.span, suite),
+        Job::Test(index) => crate::trace::test(parent, plan.tests[index].name, plan.tier),
+        Job::TearDownSuite(suite) => crate::trace::tear_down_suite(parent, suite),
+    }
+}
+
+/// A new span for `job` to run in on its worker, following from `span`, the job's.
+pub(crate) fn body_span(run: &Run, job: Job, span: &tracing::Span) -> tracing::Span {
+    match job {
+        Job::Test(index) => crate::trace::test_body(span, run.plan.tests[index].name),
+        Job::TearDownSuite(suite) => crate::trace::tear_down_suite_body(span, suite),
     }
 }
 
@@ -178,6 +187,11 @@ fn set_up_suite_key(suite: &str) -> String {
 
 pub(crate) fn tear_down_suite_key(suite: &str) -> String {
     format!("{suite}::tear_down_suite")
+}
+
+/// Whether a job's report makes the run fail: failed or errored, not warned.
+pub(crate) fn fails_the_run(report: &TestReport) -> bool {
+    matches!(report.outcome, Outcome::Failed | Outcome::Errored)
 }
 
 /// The report entry of a test that ended with `result` after `elapsed`.

@@ -102,8 +102,9 @@ fn plan(tests: &[&'static SmokeTest]) -> (Plan, Vec<usize>) {
         max_message_bytes: crate::DEFAULT_MAX_MESSAGE_BYTES,
         driver: Driver::Plain,
         observer: None,
-        span: tracing::Span::none(),
+        span: None,
         tier: crate::Tier::Fast,
+        redactor: Arc::default(),
     };
     (plan, selected)
 }
