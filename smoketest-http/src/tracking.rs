@@ -19,8 +19,8 @@ use crate::tracker::Tracking;
 impl SmokeEndpoint {
     /// Keeps the last `runs` runs of each tier and each [group](Self::group) (20 by default, at
     /// most 1000; 0 keeps none), served as JSON at `GET /history/` and shown by the HTML page
-    /// as a strip of each test's recent outcomes, with the tests whose outcome flipped more than
-    /// once marked *flaky*.
+    /// as a strip of each test's outcomes in the last 30 runs, with the tests whose outcome
+    /// flipped more than once in those marked *flaky*.
     ///
     /// Only a tier's or a group's own runs are kept, however they start (a request, several
     /// sharing one run, a [schedule](Self::schedule)): not those narrowed by `?tag=` or
@@ -44,9 +44,9 @@ impl SmokeEndpoint {
     ///
     /// Entries are oldest first. `time` is when the run started (RFC 3339), `status` the run's
     /// own (as its report says), `reported` what the tier or group answered after its
-    /// thresholds ([`fail_after`](Self::fail_after), [`Group::fail_after`](crate::Group::fail_after)):
-    /// `PASS` for a 200, `FAIL` for the failure status or a
-    /// [`starting:`](crate::Group::startup_grace) answer;
+    /// thresholds ([`fail_after`](Self::fail_after),
+    /// [`Group::fail_after`](crate::Group::fail_after)): `PASS` for a 200, `FAIL` for the
+    /// failure status or a [`starting:`](crate::Group::startup_grace) answer;
     /// `duration` its wall time in milliseconds, `failing` the tests that failed or errored and
     /// `warned` the `warn_only` ones that did not pass, sorted, at most 10 each (the counts say
     /// how many there are). Groups are listed in the order they were added.
