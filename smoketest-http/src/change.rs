@@ -34,9 +34,13 @@ impl fmt::Display for Selection {
     }
 }
 
-/// A change of the status a tier or a group reports, after its thresholds
+/// A change of the status a tier or a group reports — the status code it answers with, 200 for
+/// PASS, its failure status for FAIL — after its thresholds
 /// ([`Group::fail_after`](crate::Group::fail_after), [`pass_after`](crate::Group::pass_after)):
-/// what an [`on_change`](crate::Group::on_change) hook receives.
+/// what an [`on_change`](crate::Group::on_change) hook receives. The reports of the runs are
+/// never damped: a run's report says FAIL whenever it failed, even while the status it reports
+/// is still PASS. A failing run in a group's [startup grace](crate::Group::startup_grace)
+/// changes nothing.
 ///
 /// Its `Display` is a log line:
 ///
@@ -50,7 +54,8 @@ pub struct StatusChange {
     pub selection: Selection,
     /// The status it reported before.
     pub from: Status,
-    /// The status it reports from this run on.
+    /// The status it reports from this run on (the run's own: a change happens only when a
+    /// run's status is reported).
     pub to: Status,
     /// The id of the run that changed it ([`Report::run_id`](smoketest::Report::run_id)).
     pub run_id: String,

@@ -24,6 +24,7 @@ use futures_util::future::Shared;
 use smoketest::Redactor;
 use tokio::sync::Notify;
 
+use crate::answer::Answer;
 use crate::finished::Finished;
 use crate::rate_limit::RetryAfter;
 use crate::selection::{self, Key, Prepared};
@@ -158,6 +159,7 @@ impl Run {
             tier,
             probe,
             warnings,
+            grace,
             tracker,
         } = prepared;
         runner.spawn(tier, move |mut report| {
@@ -165,9 +167,19 @@ impl Run {
             // Redacted here, once per run on the run's own thread: never on the app's executor
             // threads, and never again per request.
             let mut report = report.redacted(&redactor);
-            // Before anybody sees the report: its thresholds may change its status.
-            let history = tracker.map(|tracker| tracker.record(&mut report));
-            let finished = Arc::new(Finished::new(report, probe).with_history(history));
+            // Before anybody sees the report: its thresholds may add a warning to it.
+            let grace = grace.as_deref();
+            let (answer, history) = match tracker {
+                Some(tracker) => {
+                    let (answer, history) = tracker.record(&mut report, grace);
+                    (answer, Some(history))
+                }
+                None => (Answer::own(report.status, grace), None),
+            };
+            let finished = Finished::new(report, probe)
+                .answered(answer)
+                .with_history(history);
+            let finished = Arc::new(finished);
             run.end(Some(finished));
         });
     }

@@ -1,5 +1,5 @@
-//! A finished run: its report, what its probe asked for, when it finished, and the renderings
-//! requests have asked for.
+//! A finished run: its report, how it is answered, what its probe asked for, when it finished,
+//! and the renderings requests have asked for.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -7,12 +7,16 @@ use std::time::{Duration, Instant};
 use smoketest::Report;
 use smoketest::render::{self, Format, History, Options, Probe};
 
+use crate::answer::Answer;
+
 /// A finished run, shared by every request served from it. Each rendering is made once, when
 /// first asked for, and then served to every request that asks for the same format, detail and
 /// age (in whole seconds, as formats show it).
 #[derive(Debug)]
 pub(crate) struct Finished {
     report: Report,
+    /// How it is answered: decided when the run ended, by its group's grace and its thresholds.
+    answer: Answer,
     /// The check's name and what the selection left out, for the Kubernetes text.
     probe: Arc<Probe>,
     /// The selection's recent runs up to this one, when it is a tier's or a group's own.
@@ -25,6 +29,7 @@ pub(crate) struct Finished {
 impl Finished {
     pub(crate) fn new(report: Report, probe: Arc<Probe>) -> Self {
         Finished {
+            answer: Answer::As(report.status),
             report,
             probe,
             history: None,
@@ -35,6 +40,18 @@ impl Finished {
 
     pub(crate) fn report(&self) -> &Report {
         &self.report
+    }
+
+    /// How the run is answered: its own status unless [`answered`](Self::answered) said
+    /// otherwise.
+    pub(crate) fn answer(&self) -> Answer {
+        self.answer
+    }
+
+    /// Answered as `answer`.
+    pub(crate) fn answered(mut self, answer: Answer) -> Self {
+        self.answer = answer;
+        self
     }
 
     pub(crate) fn probe(&self) -> &Arc<Probe> {

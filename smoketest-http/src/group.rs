@@ -3,13 +3,13 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http::StatusCode;
 use smoketest::Tier;
 
 use crate::change::{Hook, Notifier, Selection, StatusChange};
+use crate::grace::Grace;
 use crate::history::DEFAULT_HISTORY;
 use crate::threshold::{self, Thresholds};
 use crate::tracker::Tracker;
@@ -167,31 +167,47 @@ impl Group {
     /// starting), failures are reported as such. Keep `grace` at most the startup probe's
     /// `failureThreshold × periodSeconds`. The `starting:` answer is the same in every format
     /// but two that machines parse: Prometheus gets its metrics (200, as always) and
-    /// health+json its `fail` document. A run with `?tag=` or `?exclude=` does not end the
-    /// grace: only the whole group passing does.
+    /// health+json its `fail` document with the group's failure status. A run with `?tag=` or
+    /// `?exclude=` does not end the grace: only the whole group passing does.
     ///
     /// ```text
     /// starting: probe group "ready" has not passed yet (startup grace: 120s)
     /// ```
+    ///
+    /// Whether a run is covered is decided by its own status when it ends, before any
+    /// [threshold](Self::fail_after): a failing run that ends during the grace is answered
+    /// `starting:` and is not counted toward `fail_after` (nor heard of by the
+    /// [`on_change`](Self::on_change) hooks); the history keeps it, `reported` as FAIL. So with
+    /// `fail_after(3)` a group that never passes answers `starting:` until the grace is over,
+    /// then 200 twice (damped), then its failure status.
     pub fn startup_grace(mut self, grace: Duration) -> Self {
         self.startup_grace = Some(grace);
         self
     }
 
     /// Reports FAIL only after `runs` of the group's runs in a row failed (flap damping, as
-    /// Dropwizard's `failureAttempts`); 1 by default, every failing run a FAIL. Until then a
-    /// failing run is answered as a PASS (200, `PASS` in the report, its failed tests listed
-    /// as usual), with a warning in every format that has room for the report's warnings:
+    /// Dropwizard's `failureAttempts`); 1 by default, every failing run a FAIL. Thresholds
+    /// change the status code only (and what the [`on_change`](Self::on_change) hooks and the
+    /// history's `reported` see), never the report: until `runs` runs in a row failed, a
+    /// failing run is answered 200 with its own FAIL report (`FAIL` first, its failed tests
+    /// listed as usual) and a warning, in every format that shows the report's warnings:
     ///
     /// ```text
-    /// failed run 1 of 3 in a row: reported as PASS until 3 runs in a row fail
+    /// failed run 1 of 3 in a row: answered 200 until 3 runs in a row fail
     /// ```
     ///
-    /// The status starts as PASS, as if the group had been passing (Dropwizard's health
-    /// checks start healthy): [`startup_grace`](Self::startup_grace) is for apps that start
-    /// failing. Only the group's own runs count, and only they are damped: `?tag=`,
-    /// `?exclude=` and `/test/{name}` report every run as it is. The status change, once it
-    /// happens, goes to the [`on_change`](Self::on_change) hooks, and every run to the
+    /// So a load balancer or a Kubernetes probe, which read the status code, ride out a blip,
+    /// while people, dashboards and deploy gates, which read the report, see the run as it was.
+    /// Prometheus's `smoketest_run_passed` is the run's own too: alerting rules damp with `for:`.
+    ///
+    /// The reported status starts as PASS, as if the group had been passing (Dropwizard's
+    /// health checks start healthy): with `fail_after(3)` the first failing runs after the
+    /// app's start are answered 200 too — only with thresholds configured; without them (1, the
+    /// default) every failing run answers the failure status. Apps that start failing want
+    /// [`startup_grace`](Self::startup_grace), during which runs are not counted. Only the
+    /// group's own runs count, and only they are damped: `?tag=`, `?exclude=` and
+    /// `/test/{name}` answer every run as it is. The status change, once it happens, goes to
+    /// the [`on_change`](Self::on_change) hooks, and every run to the
     /// [history](crate::SmokeEndpoint::history).
     ///
     /// ```
@@ -209,10 +225,11 @@ impl Group {
 
     /// After the group reported FAIL, reports PASS again only after `runs` of its runs in a row
     /// passed (Dropwizard's `successAttempts`); 1 by default. Until then a passing run is
-    /// answered as a FAIL (the group's failure status, `FAIL` in the report), with a warning:
+    /// answered with the group's failure status, its report its own (`PASS` first) with a
+    /// warning:
     ///
     /// ```text
-    /// passed run 1 of 2 in a row: reported as FAIL until 2 runs in a row pass
+    /// passed run 1 of 2 in a row: answered with the failure status until 2 runs in a row pass
     /// ```
     ///
     /// # Panics
@@ -223,9 +240,10 @@ impl Group {
         self
     }
 
-    /// Calls `hook` with every change of the status the group reports (after
-    /// [`fail_after`](Self::fail_after) and [`pass_after`](Self::pass_after)): from PASS to
-    /// FAIL and back, with the run's id, start and failing tests. Called again, it replaces
+    /// Calls `hook` with every change of the status the group reports — the status code it
+    /// answers with, after [`fail_after`](Self::fail_after) and [`pass_after`](Self::pass_after)
+    /// — from PASS to FAIL and back, with the run's id, start and failing tests. Runs covered by
+    /// the [startup grace](Self::startup_grace) change nothing. Called again, it replaces
     /// the hook. [`SmokeEndpoint::on_change`](crate::SmokeEndpoint::on_change) is called too.
     ///
     /// The hook runs on a thread of its own (one per hook, started with the first change),
@@ -263,40 +281,6 @@ pub(crate) struct Configured {
     pub(crate) tracker: Arc<Tracker>,
 }
 
-/// The startup grace of a group: how long, until when, and whether the group has passed since.
-pub(crate) struct Grace {
-    length: Duration,
-    until: Instant,
-    passed: AtomicBool,
-}
-
-impl fmt::Debug for Grace {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Grace")
-            .field("length", &self.length)
-            .field("active", &self.is_active())
-            .field("passed", &self.passed.load(Ordering::Relaxed))
-            .finish()
-    }
-}
-
-impl Grace {
-    /// How long it was configured to last.
-    pub(crate) fn length(&self) -> Duration {
-        self.length
-    }
-
-    /// Whether the group is still starting: it has not passed, and the time is not up.
-    pub(crate) fn is_active(&self) -> bool {
-        !self.passed.load(Ordering::Acquire) && Instant::now() < self.until
-    }
-
-    /// The group passed: the grace is over for good.
-    pub(crate) fn passed(&self) {
-        self.passed.store(true, Ordering::Release);
-    }
-}
-
 impl Configured {
     /// Checks `name` against the names already taken and builds the group; the error says what
     /// is wrong with the name, for the panic of [`SmokeEndpoint::group`](crate::SmokeEndpoint::group).
@@ -326,13 +310,7 @@ impl Configured {
                 name.chars().take(MAX_NAME_LEN + 1).collect::<String>()
             ));
         }
-        let grace = group.startup_grace.map(|grace| {
-            Arc::new(Grace {
-                length: grace,
-                until: Instant::now() + grace,
-                passed: AtomicBool::new(false),
-            })
-        });
+        let grace = group.startup_grace.map(|grace| Arc::new(Grace::new(grace)));
         let notifier = group
             .on_change
             .as_ref()

@@ -29,7 +29,8 @@ pub(crate) struct Entry {
     pub(crate) past: Arc<PastRun>,
     /// The run's own status.
     pub(crate) status: Status,
-    /// The status reported for it, after the selection's thresholds.
+    /// The status reported for it (the status code it was answered with), after the
+    /// selection's startup grace and thresholds.
     pub(crate) reported: Status,
     counts: Counts,
     /// Wall time in milliseconds.
@@ -46,14 +47,14 @@ struct Counts {
 }
 
 impl Entry {
-    /// The entry of `report` (with its own `status`, reported as `report.status`), sharing the
-    /// names of `previous` when the same tests ran.
-    pub(crate) fn new(report: &Report, status: Status, previous: Option<&Entry>) -> Self {
+    /// The entry of `report`, reported as `reported`, sharing the names of `previous` when the
+    /// same tests ran.
+    pub(crate) fn new(report: &Report, reported: Status, previous: Option<&Entry>) -> Self {
         let previous = previous.map(|entry| &*entry.past);
         Entry {
             past: Arc::new(PastRun::following(report, previous)),
-            status,
-            reported: report.status,
+            status: report.status,
+            reported,
             counts: Counts {
                 tests_run: report.tests_run,
                 tests_passed: report.tests_passed,

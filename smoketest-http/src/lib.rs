@@ -24,11 +24,13 @@
 //! and a background schedule are opt-in: see [`SmokeEndpoint`]'s "Runs are shared".
 
 mod access;
+mod answer;
 mod change;
 mod coalesce;
 mod detail;
 mod endpoint;
 mod finished;
+mod grace;
 mod group;
 mod history;
 mod negotiate;

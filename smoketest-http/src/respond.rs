@@ -97,11 +97,11 @@ fn denied(denial: Denial) -> Response<String> {
     response
 }
 
-/// The answer to a request for a group in its startup grace whose run did not pass: 503, and
-/// the grace configured (not what is left of it: every server of a fleet answers alike).
-fn starting(group: &str, grace: Duration) -> Response<String> {
+/// The answer to a request for a group whose run failed in its startup grace, with `status`
+/// (503): the grace configured (not what is left of it: every server of a fleet answers alike).
+fn starting(status: StatusCode, group: &str, grace: Duration) -> Response<String> {
     plain(
-        StatusCode::SERVICE_UNAVAILABLE,
+        status,
         format!(
             "starting: probe group {} has not passed yet (startup grace: {grace:?})",
             query::quoted(group)
@@ -240,24 +240,18 @@ impl SmokeEndpoint {
             Ok(served) => served,
             Err(retry) => return self.finish(method, too_many_requests(retry)),
         };
-        if let Target::Group(configured) = &target {
-            if let Some(grace) = &configured.grace {
-                if !served.finished.report().passed() {
-                    // Scrapers want their metrics (with 200) and health+json readers a document
-                    // they can parse, starting or not.
-                    let readable = !matches!(format, Format::Prometheus | Format::Health);
-                    if grace.is_active() && readable {
-                        return self.finish(method, starting(&configured.name, grace.length()));
-                    }
-                } else if key.is_configured() {
-                    grace.passed();
-                }
-            }
-        }
         let fail_status = match &target {
             Target::Group(configured) => configured.group.fail_status,
             Target::Tier(_) | Target::Test { .. } => self.fail_status,
         };
+        let answer = served.finished.answer();
+        if let (Target::Group(configured), true) = (&target, answer.is_starting_line(format)) {
+            if let Some(grace) = &configured.grace {
+                let status = answer.status_code(format, fail_status);
+                let line = starting(status, &configured.name, grace.length());
+                return self.finish(method, line);
+            }
+        }
         self.report_response(method, format, grant, fail_status, &served)
     }
 
@@ -312,14 +306,7 @@ impl SmokeEndpoint {
         fail_status: StatusCode,
         served: &Served,
     ) -> Response<String> {
-        // Prometheus gets 200 either way: scrapers take any other status for a failed scrape and
-        // drop its samples, while a failing run is exactly what the metrics should show.
-        // health+json's `warn` is a `PASS` report, so it gets the 2xx its draft requires.
-        let status = if served.finished.report().passed() || format == Format::Prometheus {
-            StatusCode::OK
-        } else {
-            fail_status
-        };
+        let status = served.finished.answer().status_code(format, fail_status);
         let detail = match grant {
             Grant::Summary => render::Detail::Summary,
             Grant::Full | Grant::Denied(_) => render::Detail::Full,

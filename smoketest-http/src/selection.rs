@@ -13,6 +13,7 @@ use std::sync::Arc;
 use smoketest::render::Probe;
 use smoketest::{Runner, Tier};
 
+use crate::grace::Grace;
 use crate::group::Configured;
 use crate::query::quoted;
 use crate::tracker::Tracker;
@@ -101,13 +102,14 @@ impl Key {
 }
 
 /// A run ready to start: the runner selecting exactly its tests, its tier, what the Kubernetes
-/// text shows beyond the report, the warnings the report gets, and for a tier's or a group's
-/// own run, its tracking (thresholds, history, hooks).
+/// text shows beyond the report, the warnings the report gets, its group's startup grace, and
+/// for a tier's or a group's own run, its tracking (thresholds, history, hooks).
 pub(crate) struct Prepared {
     pub(crate) runner: Runner,
     pub(crate) tier: Tier,
     pub(crate) probe: Arc<Probe>,
     pub(crate) warnings: Vec<String>,
+    pub(crate) grace: Option<Arc<Grace>>,
     pub(crate) tracker: Option<Arc<Tracker>>,
 }
 
@@ -210,6 +212,10 @@ pub(crate) fn prepare(
         tier,
         probe: Arc::new(probe),
         warnings,
+        grace: match target {
+            Target::Group(configured) => configured.grace.clone(),
+            Target::Tier(_) | Target::Test { .. } => None,
+        },
         tracker: None,
     }
 }

@@ -1,7 +1,8 @@
-//! Flap damping: the status a tier or a group reports changes only after enough runs in a row
-//! say so — FAIL after `fail_after` failing runs, PASS again after `pass_after` passing ones —
-//! as Dropwizard's and alexliesenfeld/health's thresholds do. The status starts as PASS, as
-//! Dropwizard's health checks start healthy.
+//! Flap damping: the status a tier or a group reports — the status code it answers with, what
+//! its `on_change` hooks hear — changes only after enough runs in a row say so: FAIL after
+//! `fail_after` failing runs, PASS again after `pass_after` passing ones, as Dropwizard's and
+//! alexliesenfeld/health's thresholds do. The report itself is never damped: its status is the
+//! run's own. The reported status starts as PASS, as Dropwizard's health checks start healthy.
 
 use smoketest::Status;
 
@@ -40,7 +41,7 @@ pub(crate) fn checked(method: &str, runs: u32) -> u32 {
 /// What the damper made of a run.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Verdict {
-    /// The status to report.
+    /// The status to report: the status code to answer with, not the report's own status.
     pub(crate) reported: Status,
     /// `(from, to)` when the reported status changed with this run.
     pub(crate) change: Option<(Status, Status)>,
@@ -104,15 +105,15 @@ impl Damper {
     }
 }
 
-/// The warning of a run whose status is not reported yet: `failed run 1 of 3 in a row:
-/// reported as PASS until 3 runs in a row fail`.
+/// The warning of a run whose status is not reported yet, saying how it is answered instead:
+/// `failed run 1 of 3 in a row: answered 200 until 3 runs in a row fail`.
 fn damped(run: Status, so_far: u32, needed: u32) -> String {
-    let (ran, reported, verb) = match run {
-        Status::Fail => ("failed", Status::Pass, "fail"),
-        Status::Pass => ("passed", Status::Fail, "pass"),
+    let (ran, answered, verb) = match run {
+        Status::Fail => ("failed", "200", "fail"),
+        Status::Pass => ("passed", "with the failure status", "pass"),
     };
     format!(
-        "{ran} run {so_far} of {needed} in a row: reported as {reported} until {needed} runs in a row {verb}"
+        "{ran} run {so_far} of {needed} in a row: answered {answered} until {needed} runs in a row {verb}"
     )
 }
 
@@ -188,17 +189,20 @@ mod tests {
         });
         assert_eq!(
             damper.judge(Fail).warning.as_deref(),
-            Some("failed run 1 of 3 in a row: reported as PASS until 3 runs in a row fail")
+            Some("failed run 1 of 3 in a row: answered 200 until 3 runs in a row fail")
         );
         assert_eq!(
             damper.judge(Fail).warning.as_deref(),
-            Some("failed run 2 of 3 in a row: reported as PASS until 3 runs in a row fail")
+            Some("failed run 2 of 3 in a row: answered 200 until 3 runs in a row fail")
         );
         assert_eq!(damper.judge(Fail).warning, None);
         assert_eq!(damper.reported(), Fail);
         assert_eq!(
             damper.judge(Pass).warning.as_deref(),
-            Some("passed run 1 of 2 in a row: reported as FAIL until 2 runs in a row pass")
+            Some(
+                "passed run 1 of 2 in a row: answered with the failure status until 2 runs in a \
+                 row pass"
+            )
         );
     }
 

@@ -1,13 +1,16 @@
 //! What happens to the report of a tier's or a group's own run (not a client's narrowing of it)
-//! when the run ends: its thresholds decide the status it reports, it joins the history, and
-//! a change of status goes to the `on_change` hooks.
+//! when the run ends: its group's startup grace and its thresholds decide how it is answered,
+//! it joins the history, and a change of the reported status goes to the `on_change` hooks.
 
 use std::sync::{Arc, Mutex};
 
 use smoketest::render::History;
-use smoketest::{Outcome, Report};
+use smoketest::{Outcome, Report, Status};
+
+use crate::answer::Answer;
 
 use crate::change::{Notifier, Selection, StatusChange};
+use crate::grace::Grace;
 use crate::history::{Entry, Ring};
 use crate::threshold::{Damper, Thresholds};
 
@@ -43,22 +46,40 @@ impl Tracker {
         }
     }
 
-    /// Sets `report`'s status to the one its thresholds report (saying why in its warnings when
-    /// it is not the run's), records it, hands a change of status to the hooks (which run on
-    /// threads of their own), and returns the history up to this run, for the HTML page.
-    pub(crate) fn record(&self, report: &mut Report) -> Arc<History> {
-        let (change, history) = {
+    /// Judges the run that ended with `report`: how it is answered, after the thresholds (saying
+    /// why in the report's warnings when the status code is not the run's own; the report's
+    /// status stays the run's). Records it, hands a change of the reported status to the hooks
+    /// (which run on threads of their own), and returns the answer and the history up to this
+    /// run, for the HTML page.
+    ///
+    /// `grace` is the group's startup grace. While it is active a failing run is answered
+    /// `starting:` and the thresholds never see it: it does not count toward `fail_after`, and
+    /// no hook hears of it. A passing run ends the grace and is judged as usual.
+    pub(crate) fn record(
+        &self,
+        report: &mut Report,
+        grace: Option<&Grace>,
+    ) -> (Answer, Arc<History>) {
+        let (answer, change, history) = {
             let mut tracked = crate::sync::lock(&self.state);
             let own = report.status;
-            let verdict = tracked.damper.judge(own);
-            report.status = verdict.reported;
-            if let Some(warning) = verdict.warning {
-                report.warnings.push(warning);
-            }
-            let entry = Entry::new(report, own, tracked.ring.newest());
+            let (answer, change) = match grace {
+                Some(grace) if grace.covers(own) => (Answer::Starting, None),
+                _ => {
+                    if let (Some(grace), Status::Pass) = (grace, own) {
+                        grace.passed();
+                    }
+                    let verdict = tracked.damper.judge(own);
+                    if let Some(warning) = verdict.warning {
+                        report.warnings.push(warning);
+                    }
+                    (Answer::As(verdict.reported), verdict.change)
+                }
+            };
+            let entry = Entry::new(report, answer.reported(), tracked.ring.newest());
             tracked.ring.push(entry);
             let runs = tracked.ring.entries().map(|entry| Arc::clone(&entry.past));
-            (verdict.change, Arc::new(History::new(runs)))
+            (answer, change, Arc::new(History::new(runs)))
         };
         if let (Some((from, to)), false) = (change, self.hooks.is_empty()) {
             let failing = report
@@ -79,7 +100,7 @@ impl Tracker {
                 hook.notify(Arc::clone(&change));
             }
         }
-        history
+        (answer, history)
     }
 
     /// The entries kept, oldest first.

@@ -19,8 +19,8 @@ use crate::tracker::Tracking;
 impl SmokeEndpoint {
     /// Keeps the last `runs` runs of each tier and each [group](Self::group) (20 by default, at
     /// most 1000; 0 keeps none), served as JSON at `GET /history/` and shown by the HTML page
-    /// as a strip of each test's recent outcomes, with the tests whose outcome flipped more than
-    /// once marked *flaky*.
+    /// as a strip of each test's outcomes in the last 30 runs, with the tests whose outcome
+    /// flipped more than once in those marked *flaky*.
     ///
     /// Only a tier's or a group's own runs are kept, however they start (a request, several
     /// sharing one run, a [schedule](Self::schedule)): not those narrowed by `?tag=` or
@@ -43,8 +43,10 @@ impl SmokeEndpoint {
     /// ```
     ///
     /// Entries are oldest first. `time` is when the run started (RFC 3339), `status` the run's
-    /// own, `reported` what the tier or group answered after its thresholds
-    /// ([`fail_after`](Self::fail_after), [`Group::fail_after`](crate::Group::fail_after)),
+    /// own (as its report says), `reported` what the tier or group answered after its
+    /// thresholds ([`fail_after`](Self::fail_after),
+    /// [`Group::fail_after`](crate::Group::fail_after)): `PASS` for a 200, `FAIL` for the
+    /// failure status or a [`starting:`](crate::Group::startup_grace) answer;
     /// `duration` its wall time in milliseconds, `failing` the tests that failed or errored and
     /// `warned` the `warn_only` ones that did not pass, sorted, at most 10 each (the counts say
     /// how many there are). Groups are listed in the order they were added.
@@ -79,9 +81,10 @@ impl SmokeEndpoint {
 
     /// The tiers (`/` and `/slow/`) report FAIL only after `runs` of their runs in a row
     /// failed; 1 by default. What [`Group::fail_after`](crate::Group::fail_after) does for a
-    /// group, for each tier on its own: a failing run before that answers 200, its report
-    /// `PASS` with the warning `failed run 1 of 3 in a row: reported as PASS until 3 runs in a
-    /// row fail`.
+    /// group, for each tier on its own: a failing run before that answers 200, its report its
+    /// own (`FAIL` first) with the warning `failed run 1 of 3 in a row: answered 200 until 3
+    /// runs in a row fail`. The status code is all that is damped; the first failing runs after
+    /// the start answer 200 only when `runs` is more than 1.
     ///
     /// ```
     /// let endpoint = smoketest_http::SmokeEndpoint::new(smoketest::Runner::new())
@@ -113,8 +116,8 @@ impl SmokeEndpoint {
         self
     }
 
-    /// Calls `hook` with every change of the status a tier or a group reports, after their
-    /// thresholds; a group's own [hook](crate::Group::on_change) is called too. Called again,
+    /// Calls `hook` with every change of the status a tier or a group reports (its status
+    /// code), after their thresholds; a group's own [hook](crate::Group::on_change) is called too. Called again,
     /// it replaces the hook. It runs on a thread of its own, so that it never holds back a run
     /// or a response; see [`Group::on_change`](crate::Group::on_change) for the details.
     ///

@@ -96,8 +96,8 @@ impl PastRun {
 }
 
 /// The recent runs of a selection, oldest first, for [`Options::history`]: the HTML page then
-/// shows a strip of each test's recent outcomes, and marks it *flaky* when its outcome went from
-/// passing to not passing or back more than once.
+/// shows a strip of each test's outcomes in the last 30 of them, and marks it *flaky* when its
+/// outcome went from passing to not passing or back more than once in those.
 ///
 /// [`Options::history`]: crate::render::Options::history
 ///

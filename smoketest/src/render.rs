@@ -286,8 +286,8 @@ impl Options {
 
     /// The recent runs of the report's selection, oldest first and this run last: the
     /// [HTML](Format::Html) page adds a column with each test's strip of recent outcomes, one
-    /// cell per run it ran in, and marks a test whose outcome flipped between passing and not
-    /// passing more than once as *flaky*. Other formats ignore it.
+    /// cell per run it ran in among the last 30, and marks a test whose outcome flipped between
+    /// passing and not passing more than once in those as *flaky*. Other formats ignore it.
     ///
     /// ```
     /// use std::sync::Arc;

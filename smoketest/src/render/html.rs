@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 mod strip;
 
-use self::strip::{HISTORY_STYLE, flaky, strip};
+use self::strip::{HISTORY_STYLE, flaky, shown, strip};
 use super::{History, Options, Spec};
 use crate::outcome::Outcome;
 use crate::report::{Report, Status, TestReport};
@@ -129,7 +129,8 @@ fn render(report: &Report, options: &Options) -> String {
             "<p>Per-test details are not shown.</p>\n"
         });
     } else {
-        let history = options.history.as_deref();
+        let shown = options.history.as_deref().map(shown);
+        let history = shown.as_ref();
         let recent = if history.is_some() {
             "<th>recent runs</th>"
         } else {

@@ -113,6 +113,24 @@ pub fn hooks_endpoint(hooks: &Hooks) -> SmokeEndpoint {
         .group("panic", panic)
 }
 
+/// The startup grace of the `/graced` endpoint's group: long enough for a loaded machine to
+/// start the server and send a first request within it, short enough to wait out.
+pub const GRACED: Duration = Duration::from_secs(2);
+
+/// The endpoint at `/graced`: one check, `graced::down`, that always fails, and a group `ready`
+/// over it with a startup grace of [`GRACED`] (from when the endpoint is made) that fails after
+/// 3 failing runs in a row; it keeps 100 runs.
+pub fn graced_endpoint() -> SmokeEndpoint {
+    let runner = Runner::new()
+        .apps(["graced"])
+        .check("graced::down", || Err::<(), _>("down"));
+    let ready = Group::new().startup_grace(GRACED).fail_after(3);
+    // Room for every run of the check, however many the grace sees.
+    SmokeEndpoint::new(runner)
+        .group("ready", ready)
+        .history(100)
+}
+
 /// The endpoints of the history checks at their mount points, and what their hooks see.
 pub fn mounts() -> (Vec<(&'static str, SmokeEndpoint)>, Hooks) {
     let hooks = Hooks::default();
@@ -123,6 +141,7 @@ pub fn mounts() -> (Vec<(&'static str, SmokeEndpoint)>, Hooks) {
         ("/hist", endpoint(&hooks)),
         ("/hist-summary", summary),
         ("/hooks", hooks_endpoint(&hooks)),
+        ("/graced", graced_endpoint()),
     ];
     (mounts, hooks)
 }
@@ -184,6 +203,8 @@ async fn settled(seen: &Seen, count: usize) -> Vec<String> {
 /// [`mounts`] returned.
 pub async fn check_history(origin: &str, hooks: &Hooks) {
     let client = Client::new();
+    // First: its grace started with the server.
+    check_grace_then_damping(&client, &format!("{origin}/graced")).await;
     check_runs_thresholds_and_hooks(&client, &format!("{origin}/hist"), hooks).await;
     check_summary_callers(&client, &format!("{origin}/hist-summary")).await;
     check_hostile_requests(&client, &format!("{origin}/hist")).await;
@@ -209,20 +230,24 @@ async fn check_runs_thresholds_and_hooks(client: &Client, base: &str, hooks: &Ho
         bodies.push(serde_json::from_str::<Value>(&reply.body).unwrap());
     }
     assert_eq!(statuses, [200, 200, 503, 503, 503, 503, 200]);
-    let reported: Vec<&Value> = bodies.iter().map(|body| &body["status"]).collect();
+    // Thresholds damp the status code only: every report is its run's own.
+    let own: Vec<&Value> = bodies.iter().map(|body| &body["status"]).collect();
     assert_eq!(
-        reported,
-        ["PASS", "PASS", "FAIL", "FAIL", "FAIL", "FAIL", "PASS"]
+        own,
+        ["PASS", "FAIL", "FAIL", "PASS", "FAIL", "PASS", "PASS"]
     );
-    // A damped run says so, and is otherwise its own report.
+    // A damped run says why its code is not its status.
     assert_eq!(
         bodies[1]["warnings"],
-        json!(["failed run 1 of 2 in a row: reported as PASS until 2 runs in a row fail"])
+        json!(["failed run 1 of 2 in a row: answered 200 until 2 runs in a row fail"])
     );
     assert_eq!(bodies[1]["errored_tests"], json!(["hist::flaky"]));
+    assert_eq!(bodies[1]["tests_errored"], 1);
     assert_eq!(
         bodies[3]["warnings"],
-        json!(["passed run 1 of 2 in a row: reported as FAIL until 2 runs in a row pass"])
+        json!([
+            "passed run 1 of 2 in a row: answered with the failure status until 2 runs in a row pass"
+        ])
     );
     assert_eq!(bodies[3]["tests_errored"], 0);
     assert_eq!(bodies[5]["warnings"], bodies[3]["warnings"]);
@@ -338,6 +363,87 @@ async fn check_runs_thresholds_and_hooks(client: &Client, base: &str, hooks: &Ho
         6,
         "{steady}"
     );
+}
+
+/// The lines of a text report of `graced::down` failing, its `time` and run id blanked, with
+/// the run's `warnings`.
+fn graced_failure(body: &str, warnings: &[String]) -> Vec<String> {
+    let body = super::without_times(body);
+    let mut lines: Vec<String> = body.lines().map(str::to_owned).collect();
+    // The message's location is this file's line of the check.
+    assert!(
+        lines[9].starts_with("graced::down errored: down (at tests/tests/http/"),
+        "{body}"
+    );
+    lines[9] = "graced::down errored: down".into();
+    let mut expected: Vec<String> = [
+        "FAIL",
+        "test classes: 1",
+        "tests run: 1",
+        "tests passed: 0",
+        "tests failed: 0",
+        "tests errored: 1",
+        "time: <ms>",
+        "run id: <uuid>",
+        "",
+        "graced::down errored: down",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if !warnings.is_empty() {
+        expected.push(String::new());
+        expected.extend(warnings.iter().map(|warning| format!("warning: {warning}")));
+    }
+    assert_eq!(lines, expected, "{body}");
+    lines
+}
+
+/// A group with a startup grace and `fail_after(3)` over a check that always fails: `starting:`
+/// (503) until the grace is over, whatever the number of runs; then two runs answered 200 with
+/// their FAIL reports, then the failure status. The grace's runs are kept, and do not count.
+async fn check_grace_then_damping(client: &Client, base: &str) {
+    let url = format!("{base}/ready/");
+    let starting =
+        format!("starting: probe group \"ready\" has not passed yet (startup grace: {GRACED:?})\n");
+    let deadline = Instant::now() + GRACED + Duration::from_secs(10);
+    let mut in_grace = 0;
+    let first = loop {
+        let reply = get(client, &url).await;
+        if !reply.body.starts_with("starting:") || Instant::now() > deadline {
+            break reply;
+        }
+        assert_eq!((reply.status.as_u16(), &reply.body), (503, &starting));
+        in_grace += 1;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        in_grace >= 1,
+        "the grace of {GRACED:?} was over before the first request: too slow a machine?"
+    );
+    let damped = |run: u32| {
+        vec![format!(
+            "failed run {run} of 3 in a row: answered 200 until 3 runs in a row fail"
+        )]
+    };
+    assert_eq!(first.status, 200, "{first:?}");
+    graced_failure(&first.body, &damped(1));
+    let second = get(client, &url).await;
+    assert_eq!(second.status, 200, "{second:?}");
+    graced_failure(&second.body, &damped(2));
+    let third = get(client, &url).await;
+    assert_eq!(third.status, 503, "{third:?}");
+    graced_failure(&third.body, &[]);
+
+    let history = history_json(&get(client, &format!("{base}/history/")).await);
+    let reported: Vec<String> = history["groups"]["ready"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| format!("{}/{}", entry["status"], entry["reported"]).replace('"', ""))
+        .collect();
+    let mut expected = vec!["FAIL/FAIL"; in_grace];
+    expected.extend(["FAIL/PASS", "FAIL/PASS", "FAIL/FAIL"]);
+    assert_eq!(reported, expected);
 }
 
 async fn check_summary_callers(client: &Client, base: &str) {

@@ -1,5 +1,5 @@
 //! The HTML page's strips of recent outcomes and its flaky mark, shown when the rendering has
-//! a [`History`].
+//! a [`History`]: of its last [`STRIP_RUNS`] runs, however many it keeps.
 
 use std::fmt::Write as _;
 
@@ -15,6 +15,23 @@ ol.strip li.errored{background:#bc4c00}
 ol.strip li.warned{background:#9a6700}
 .flaky{display:inline-block;margin-left:6px;padding:0 6px;border-radius:8px;font-size:12px;font-weight:600;color:#fff;background:#8250df}
 ";
+
+/// The most runs a strip shows. A history may keep up to a thousand runs, and each cell of a
+/// strip is some hundred bytes: a page for every run kept would be megabytes, and no one reads
+/// that far back in a strip.
+pub(super) const STRIP_RUNS: usize = 30;
+
+/// The runs of `history` the page shows: its last [`STRIP_RUNS`]. The flaky mark counts flips in
+/// these too, so that it says what the strip shows, and a test that settled down long ago is
+/// no longer marked.
+pub(super) fn shown(history: &History) -> History {
+    let runs = history.runs();
+    History::new(
+        runs[runs.len().saturating_sub(STRIP_RUNS)..]
+            .iter()
+            .cloned(),
+    )
+}
 
 /// `<span class="flaky" title="…">flaky</span>` when `test` went from passing to not passing or
 /// back more than once in `history`; nothing otherwise.
@@ -164,5 +181,45 @@ mod tests {
             "{page}"
         );
         assert!(!page.contains("<x"), "{page}");
+    }
+
+    #[test]
+    fn a_thousand_runs_show_the_last_thirty_and_only_their_flips_count() {
+        use Outcome::{Failed, Passed};
+        // `app::a` flips on every run but the last 30, in which it passes; `app::b` passes but
+        // twice in the last 30, where it fails.
+        let reports: Vec<Report> = (0..1000)
+            .map(|i| {
+                let a = if i < 970 && i % 2 == 1 {
+                    Failed
+                } else {
+                    Passed
+                };
+                let b = if i == 980 || i == 990 { Failed } else { Passed };
+                let mut report = past(0, &format!("r{i}"), &[("app::a", a), ("app::b", b)]);
+                // Titles name the run by its id.
+                report.started = None;
+                report
+            })
+            .collect();
+        let history = history_of(&reports);
+        assert_eq!(history.runs().len(), 1000);
+        assert!(history.is_flaky("app::a"));
+        let page = render(&reports[999], &Options::new().history(history));
+        // Two rows of 30 cells, the oldest shown being run 970.
+        assert_eq!(page.matches("<li class=").count(), 2 * STRIP_RUNS, "{page}");
+        assert_eq!(page.matches("<li class=\"failed\"").count(), 2, "{page}");
+        assert!(!page.contains("run r969"), "{page}");
+        assert_eq!(page.matches("title=\"run r970: passed\"").count(), 2);
+        // `app::a`'s flips are older than the strip: not flaky; `app::b` flipped 4 times in it.
+        assert_eq!(page.matches("class=\"flaky\"").count(), 1, "{page}");
+        let b = page.split("<code>app::<wbr>b</code>").nth(1).unwrap();
+        assert!(
+            b.starts_with(
+                "<span class=\"flaky\" title=\"changed between passing and not passing 4 times \
+                 in its last 30 runs\">flaky</span>"
+            ),
+            "{b}"
+        );
     }
 }
