@@ -324,6 +324,7 @@ mod tests {
         assert_eq!(args.timeout, Duration::from_secs(10));
         assert!(args.token.is_none());
         assert!(args.junit.is_none());
+        assert!(args.ca_certs.is_empty());
     }
 
     #[test]

@@ -86,12 +86,28 @@ fn an_endpoint_behind_a_private_ca_passes_with_its_ca_cert() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(cells(&stdout(&output))[1][1], "PASS");
+    // The system's bundle given too, to trust its CAs as well: every one of them is accepted.
+    let bundle = std::path::Path::new("/etc/ssl/certs/ca-certificates.crt");
+    if bundle.exists() {
+        let output = gate(
+            &quick(&["--ca-cert", path(bundle), "--ca-cert", path(&ca_pem), &url]),
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(cells(&stdout(&output))[1][1], "PASS");
+    } else {
+        eprintln!(
+            "*** SKIPPED --ca-cert with the system bundle: {} is missing (Debian: apt-get \
+             install -y ca-certificates) ***",
+            bundle.display()
+        );
+    }
 }
 
 #[test]
 fn a_failing_endpoint_over_tls_fails_the_gate_with_its_tests() {
     let ca = Ca::new("Example Corp internal CA");
-    let runs = Arc::default();
+    let runs = Arc::new(AtomicUsize::new(0));
     let runner = Runner::new()
         .check("billing::ledger_opens", counted(&runs))
         .check("billing::rates_loaded", || -> Result<(), String> {
