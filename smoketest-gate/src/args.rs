@@ -5,6 +5,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ureq::tls::Certificate;
+
+use crate::ca;
 use crate::targets::{self, Target};
 
 /// The variable the token is read from when `--token-env` does not name another.
@@ -30,6 +33,9 @@ pub(crate) struct Args {
     /// The most one request may take (also never past the deadline).
     pub(crate) timeout: Duration,
     pub(crate) junit: Option<PathBuf>,
+    /// The CA certificates of every `--ca-cert`, trusted instead of the system's; empty for the
+    /// system's.
+    pub(crate) ca_certs: Vec<Certificate<'static>>,
 }
 
 /// A bearer token and the variable it came from. Its `Debug` hides the value.
@@ -73,6 +79,9 @@ Options:
   --interval DURATION  poll an instance that has not passed again after this long (default 5s)
   --timeout DURATION   the most one request may take (default 10s; never past the deadline)
   --junit PATH         also write a JUnit XML file for the fleet: a suite per instance
+  --ca-cert FILE       trust the CA certificates in this PEM file instead of the system's, e.g.
+                       a company CA; repeat it for more files (add the system bundle, e.g.
+                       /etc/ssl/certs/ca-certificates.crt, to trust its CAs as well)
   -h, --help           print this help
   -V, --version        print the version
 
@@ -103,6 +112,7 @@ pub(crate) fn parse(
     let mut interval = Duration::from_secs(5);
     let mut timeout = Duration::from_secs(10);
     let mut junit = None;
+    let mut ca_files: Vec<PathBuf> = Vec::new();
     let mut parser = lexopt::Parser::from_args(args);
     let usage = |message: String| UsageError(message);
     loop {
@@ -165,6 +175,13 @@ pub(crate) fn parse(
                 }
                 junit = Some(PathBuf::from(path));
             }
+            "--ca-cert" => {
+                let path = value("a PEM file of CA certificates, e.g. company-ca.pem")?;
+                if path.is_empty() {
+                    return Err(usage("--ca-cert needs a non-empty file path".into()));
+                }
+                ca_files.push(PathBuf::from(path));
+            }
             _ => return Err(usage(format!("unknown flag `{flag}`"))),
         }
     }
@@ -209,6 +226,10 @@ pub(crate) fn parse(
         parsed.push(target);
     }
     let token = token(token_env, env)?;
+    let mut ca_certs = Vec::new();
+    for path in &ca_files {
+        ca_certs.extend(ca::load(path).map_err(usage)?);
+    }
     Ok(Command::Gate(Args {
         targets: parsed,
         token,
@@ -216,6 +237,7 @@ pub(crate) fn parse(
         interval,
         timeout,
         junit,
+        ca_certs,
     }))
 }
 
@@ -302,6 +324,7 @@ mod tests {
         assert_eq!(args.timeout, Duration::from_secs(10));
         assert!(args.token.is_none());
         assert!(args.junit.is_none());
+        assert!(args.ca_certs.is_empty());
     }
 
     #[test]

@@ -3,9 +3,10 @@
 use std::io::ErrorKind;
 use std::time::Duration;
 
+use rustls::CertificateError;
 use ureq::Agent;
 use ureq::http::StatusCode;
-use ureq::tls::{RootCerts, TlsConfig};
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use crate::answer::{self, Answer};
 use crate::args::Token;
@@ -18,25 +19,39 @@ pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
 pub(crate) struct Client {
     agent: Agent,
     token: Option<Token>,
+    /// Whether `--ca-cert` replaced the system's certificate store, for the words of an
+    /// untrusted certificate's error.
+    own_roots: bool,
 }
 
 impl Client {
-    pub(crate) fn new(token: Option<Token>) -> Self {
+    /// A client sending `token`, trusting `ca_certs` when there are any, else the system's
+    /// certificate store.
+    pub(crate) fn new(token: Option<Token>, ca_certs: Vec<Certificate<'static>>) -> Self {
+        // The system's certificate store, as curl trusts: where a company CA is installed. With
+        // `--ca-cert`, as with curl's `--cacert`, the files given instead: ureq trusts either
+        // the platform's verifier or a set of roots, and a fleet behind a private CA is then
+        // trusted only through it.
+        let own_roots = !ca_certs.is_empty();
+        let roots = if ca_certs.is_empty() {
+            RootCerts::PlatformVerifier
+        } else {
+            RootCerts::from(ca_certs)
+        };
         let agent = Agent::config_builder()
             // A redirect would send the token elsewhere and hide which instance answered.
             .max_redirects(0)
             // 4xx and 5xx are answers: a FAIL comes with a 500 or 503.
             .http_status_as_error(false)
             .user_agent(concat!("smoketest-gate/", env!("CARGO_PKG_VERSION")))
-            // The system's certificate store, as curl trusts: where a company CA is installed.
-            .tls_config(
-                TlsConfig::builder()
-                    .root_certs(RootCerts::PlatformVerifier)
-                    .build(),
-            )
+            .tls_config(TlsConfig::builder().root_certs(roots).build())
             .build()
             .new_agent();
-        Client { agent, token }
+        Client {
+            agent,
+            token,
+            own_roots,
+        }
     }
 
     /// Asks `url` for its report, taking at most `timeout` for the whole exchange, which is
@@ -48,6 +63,7 @@ impl Client {
             tls: url
                 .get(..8)
                 .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://")),
+            own_roots: self.own_roots,
         };
         let mut request = self.agent.get(url).header("Accept", "application/json");
         if let Some(token) = &self.token {
@@ -127,6 +143,7 @@ struct Limit {
     timeout: Duration,
     until_deadline: bool,
     tls: bool,
+    own_roots: bool,
 }
 
 /// Why a request got no answer, in the words an operator searches for.
@@ -149,7 +166,23 @@ fn describe(error: &ureq::Error, limit: Limit) -> String {
         }
         // rustls reports a failed handshake as invalid data on the connection.
         ureq::Error::Io(io) if limit.tls && io.kind() == ErrorKind::InvalidData => {
-            format!("TLS handshake failed: {io}")
+            let unknown_issuer = io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .is_some_and(|tls| {
+                    *tls == rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
+                });
+            match (unknown_issuer, limit.own_roots) {
+                (true, false) => format!(
+                    "TLS handshake failed: {io}; if a private CA signed the certificate, give its \
+                     certificate with --ca-cert FILE"
+                ),
+                (true, true) => format!(
+                    "TLS handshake failed: {io}; no --ca-cert file holds the CA that signed the \
+                     certificate"
+                ),
+                (false, _) => format!("TLS handshake failed: {io}"),
+            }
         }
         ureq::Error::Io(io) => format!("connection failed: {io}"),
         ureq::Error::HostNotFound => "host not found".to_owned(),

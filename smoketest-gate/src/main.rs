@@ -3,12 +3,14 @@
 //! a table, and exits 0 (all PASS), 1 (an instance FAILs) or 2 (usage error, or an instance
 //! without a report). See `smoketest-gate --help` and the README's "Deploy gate".
 //!
-//! The layers, each a module: `args` (the command line, which uses `targets` to check URLs),
+//! The layers, each a module: `args` (the command line, which uses `targets` to check URLs
+//! and `ca` to read `--ca-cert` files),
 //! `fetch` (one HTTP poll, read by `answer`), `poll` (the schedule over all instances),
 //! `verdict`, and the outputs: `progress` (stderr), `table` (stdout), `junit` (the file).
 
 mod answer;
 mod args;
+mod ca;
 mod fetch;
 mod junit;
 mod poll;
@@ -59,7 +61,7 @@ fn main() -> ExitCode {
         interval: args.interval,
         timeout: args.timeout,
     };
-    let client = fetch::Client::new(args.token);
+    let client = fetch::Client::new(args.token, args.ca_certs);
     let stderr = std::io::stderr();
     let terminal = stderr.is_terminal();
     let mut progress = progress::Progress::new(stderr.lock(), terminal, pace.deadline);

@@ -316,6 +316,7 @@ fn help_and_version() {
         "--interval DURATION",
         "--timeout DURATION",
         "--junit PATH",
+        "--ca-cert FILE",
         "-h, --help",
         "-V, --version",
     ] {
